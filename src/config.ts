@@ -1,0 +1,154 @@
+import type { Author, ContentSettings } from "./content/post";
+
+/** Where posts are read from: the R2 binding, or an S3-compatible store named by S3_* settings. */
+export type StorageConfig =
+	| { kind: "r2"; prefix: string }
+	| {
+			kind: "s3";
+			endpoint: string;
+			bucket: string;
+			region: string;
+			forcePathStyle: boolean;
+			prefix: string;
+			accessKeyId: string;
+			secretAccessKey: string;
+	  }
+	/** Kept as a value so feeds are still served from the catalog; the sync and /api/status report the problems. */
+	| { kind: "invalid"; problems: string[] };
+
+export interface SiteConfig {
+	title: string;
+	description: string;
+	url: string;
+	language: string;
+	timeZone: string;
+	author: Author;
+	itemCount: number;
+}
+
+export interface WebhookConfig {
+	/** Per-attempt timeout. */
+	timeoutMs: number;
+	/** A subscription whose deliveries all failed for this long is disabled. */
+	disableAfterHours: number;
+}
+
+export interface Config {
+	site: SiteConfig;
+	content: ContentSettings;
+	storage: StorageConfig;
+	webhooks: WebhookConfig;
+	/** Absent means every /api route answers 503: there is no default token. */
+	adminToken?: string;
+	/** Only under `npm start`: http and loopback webhook URLs are allowed. */
+	devMode: boolean;
+}
+
+/** The site's own settings are wrong; nothing can be served until they are fixed. */
+export class ConfigError extends Error {
+	override readonly name = "ConfigError";
+	constructor(readonly problems: string[]) {
+		super(`Invalid configuration: ${problems.join("; ")}`);
+	}
+}
+
+/** Reads and checks every setting once per invocation; the result is passed down, never read from env again. */
+export function readConfig(env: Cloudflare.Env): Config {
+	const problems: string[] = [];
+	const text = (name: string, value: string | undefined, fallback?: string): string => {
+		const trimmed = value?.trim();
+		if (trimmed) return trimmed;
+		if (fallback !== undefined) return fallback;
+		problems.push(`${name} is required`);
+		return "";
+	};
+	const integer = (name: string, value: string | undefined, fallback: number, min: number, max: number): number => {
+		if (value === undefined || value.trim() === "") return fallback;
+		const parsed = Number(value);
+		if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+			problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+			return fallback;
+		}
+		return parsed;
+	};
+
+	const siteUrl = text("SITE_URL", env.SITE_URL).replace(/\/+$/, "");
+	if (siteUrl && !isHttpUrl(siteUrl)) problems.push(`SITE_URL must be an absolute http(s) URL, got "${siteUrl}"`);
+	const timeZone = text("SITE_TIME_ZONE", env.SITE_TIME_ZONE, "UTC");
+	if (!isTimeZone(timeZone)) problems.push(`SITE_TIME_ZONE must be an IANA time zone such as "Europe/Paris", got "${timeZone}"`);
+	const idAuthority = text("ID_AUTHORITY", env.ID_AUTHORITY);
+	if (idAuthority && !/^[a-z0-9.@-]+,\d{4}(-\d{2}(-\d{2})?)?$/i.test(idAuthority)) {
+		problems.push(`ID_AUTHORITY must be "domain,YYYY[-MM[-DD]]" (RFC 4151), got "${idAuthority}"`);
+	}
+	const author: Author = { name: text("SITE_AUTHOR", env.SITE_AUTHOR, "Pressroom") };
+	const site: SiteConfig = {
+		title: text("SITE_TITLE", env.SITE_TITLE),
+		description: text("SITE_DESCRIPTION", env.SITE_DESCRIPTION, ""),
+		url: siteUrl,
+		language: text("SITE_LANGUAGE", env.SITE_LANGUAGE, "en"),
+		timeZone,
+		author,
+		itemCount: integer("FEED_ITEM_COUNT", env.FEED_ITEM_COUNT, 20, 1, 500),
+	};
+	const webhooks: WebhookConfig = {
+		timeoutMs: integer("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 15_000, 100, 60_000),
+		disableAfterHours: integer("WEBHOOK_DISABLE_AFTER_HOURS", env.WEBHOOK_DISABLE_AFTER_HOURS, 120, 1, 24 * 60),
+	};
+	if (problems.length > 0) throw new ConfigError(problems);
+
+	return {
+		site,
+		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
+		storage: readStorageConfig(env),
+		webhooks,
+		adminToken: env.ADMIN_TOKEN?.trim() || undefined,
+		devMode: env.DEV_MODE?.trim().toLowerCase() === "true",
+	};
+}
+
+function readStorageConfig(env: Cloudflare.Env): StorageConfig {
+	const prefix = (env.S3_PREFIX ?? env.POSTS_PREFIX ?? "").trim();
+	const s3Settings = [env.S3_ENDPOINT, env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY].some((v) => v?.trim());
+	if (!s3Settings) return { kind: "r2", prefix };
+
+	const problems: string[] = [];
+	const endpoint = env.S3_ENDPOINT?.trim() ?? "";
+	if (!endpoint) problems.push("S3_ENDPOINT is required when any S3_* setting is given");
+	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${endpoint}"`);
+	const bucket = env.S3_BUCKET?.trim() ?? "";
+	if (!bucket) problems.push("S3_BUCKET is required");
+	const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() ?? "";
+	const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim() ?? "";
+	if (!accessKeyId || !secretAccessKey) problems.push("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required (set them as secrets)");
+	const pathStyle = env.S3_FORCE_PATH_STYLE?.trim().toLowerCase() ?? "";
+	if (pathStyle && !["true", "false", "1", "0"].includes(pathStyle)) problems.push(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+	if (problems.length > 0) return { kind: "invalid", problems };
+	return {
+		kind: "s3",
+		endpoint: endpoint.replace(/\/+$/, ""),
+		bucket,
+		region: env.S3_REGION?.trim() || "auto",
+		forcePathStyle: pathStyle === "true" || pathStyle === "1",
+		prefix,
+		accessKeyId,
+		secretAccessKey,
+	};
+}
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return url.protocol === "https:" || url.protocol === "http:";
+	} catch {
+		return false;
+	}
+}
+
+function isTimeZone(zone: string): boolean {
+	try {
+		new Intl.DateTimeFormat("en", { timeZone: zone });
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,57 @@
+/** A person credited on a post; RSS needs an e-mail to name one (RSS 2.0 <author>), Atom and JSON Feed do not. */
+export interface Author {
+	name: string;
+	email?: string;
+	url?: string;
+}
+
+/** An object as read from the bucket: the only input the content layer needs. */
+export interface StoredObject {
+	key: string;
+	bytes: Uint8Array;
+	etag: string;
+	lastModified: Date;
+}
+
+/** Site-wide settings the parser needs to resolve defaults, dates and links. */
+export interface ContentSettings {
+	/** Absolute base URL without a trailing slash, e.g. https://blog.example. */
+	siteUrl: string;
+	/** IANA zone for dates written without an offset. */
+	timeZone: string;
+	defaultAuthor: Author;
+	/** RFC 4151 tagging entity, "authority,date", e.g. "example.org,2026". */
+	idAuthority: string;
+}
+
+/** A parsed, sanitized post; every field is ready to render. Dates are ISO 8601 in UTC. */
+export interface Post {
+	key: string;
+	etag: string;
+	/** Permanent entry id (a tag: URI); see docs/ids.md. */
+	id: string;
+	slug: string;
+	/** Absolute permalink: {siteUrl}/posts/{slug}. */
+	url: string;
+	title: string;
+	published: string;
+	updated: string;
+	authors: Author[];
+	tags: string[];
+	categories: string[];
+	/** Plain text, no markup. */
+	summary: string;
+	/** Sanitized HTML with absolute links. */
+	contentHtml: string;
+	draft: boolean;
+	/** Absolute URL of a lead image. */
+	image?: string;
+}
+
+/** Why one object could not become a post; the sync records it and carries on. */
+export interface PostError {
+	key: string;
+	reason: string;
+}
+
+export type ParseOutcome = { ok: true; post: Post } | { ok: false; error: PostError };

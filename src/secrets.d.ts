@@ -1,0 +1,17 @@
+// Secrets and optional settings that `wrangler types` cannot see in wrangler.toml.
+// Set them with `wrangler secret put NAME` (or in .dev.vars locally); readConfig() checks them.
+declare namespace Cloudflare {
+	interface Env {
+		ADMIN_TOKEN?: string;
+		S3_ENDPOINT?: string;
+		S3_BUCKET?: string;
+		S3_REGION?: string;
+		S3_FORCE_PATH_STYLE?: string;
+		S3_PREFIX?: string;
+		S3_ACCESS_KEY_ID?: string;
+		S3_SECRET_ACCESS_KEY?: string;
+		POSTS_PREFIX?: string;
+		WEBHOOK_TIMEOUT_MS?: string;
+		WEBHOOK_DISABLE_AFTER_HOURS?: string;
+	}
+}

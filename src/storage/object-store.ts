@@ -1,0 +1,66 @@
+/** One entry of a bucket listing. */
+export interface ObjectSummary {
+	key: string;
+	etag: string;
+	size: number;
+	lastModified: Date;
+}
+
+export interface ListPage {
+	objects: ObjectSummary[];
+	/** Present when more keys follow; pass it back to list() to continue. */
+	cursor?: string;
+}
+
+export interface ObjectBody {
+	key: string;
+	etag: string;
+	lastModified: Date;
+	bytes: Uint8Array;
+}
+
+/** The result of a conditional read: the object, "not-modified" when its etag matched, or null when it is gone. */
+export type ReadResult = ObjectBody | "not-modified" | null;
+
+/**
+ * What the sync (and the upload script's server side) needs from a bucket.
+ * Implemented by the R2 binding (r2-store.ts) and S3-compatible stores (s3-store.ts).
+ * Keys are relative to the store's configured prefix. Etags are compared without quotes.
+ */
+export interface ObjectStore {
+	/** One page of at most `limit` (default 1,000) keys, in key order. */
+	list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<ListPage>;
+	/** Reads an object; with `ifNoneMatch`, answers "not-modified" instead of the bytes when the etag still matches. */
+	read(key: string, options?: { ifNoneMatch?: string }): Promise<ReadResult>;
+	put(key: string, bytes: Uint8Array, options?: { contentType?: string }): Promise<{ etag: string }>;
+	delete(key: string): Promise<void>;
+	/** A short label for logs and /api/status, e.g. "r2:POSTS" or "s3:https://host/bucket". */
+	readonly description: string;
+}
+
+/** Why a store call failed, in terms an operator can act on. */
+export type StoreFailure =
+	| "config"
+	| "unreachable"
+	| "timeout"
+	| "forbidden"
+	| "no-such-bucket"
+	| "server"
+	| "malformed-response";
+
+/** A failed store call; the sync stops and records `message`, never a stack. */
+export class StoreError extends Error {
+	override readonly name = "StoreError";
+	constructor(
+		readonly failure: StoreFailure,
+		message: string,
+		options?: { cause?: unknown },
+	) {
+		super(message, options);
+	}
+}
+
+/** Removes the quotes R2 and S3 put around etags so both backends compare alike. */
+export function normalizeEtag(etag: string): string {
+	return etag.replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+}

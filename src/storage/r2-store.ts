@@ -1,0 +1,67 @@
+import { type ListPage, type ObjectStore, type ReadResult, StoreError, normalizeEtag } from "./object-store";
+
+/** The default backend: posts in an R2 bucket bound to the Worker. */
+export class R2Store implements ObjectStore {
+	readonly description: string;
+
+	constructor(
+		private readonly bucket: R2Bucket,
+		private readonly keyPrefix = "",
+		bindingName = "POSTS",
+	) {
+		this.description = `r2:${bindingName}${keyPrefix ? `/${keyPrefix}` : ""}`;
+	}
+
+	async list(options: { prefix?: string; cursor?: string; limit?: number } = {}): Promise<ListPage> {
+		const listed = await this.call(() =>
+			this.bucket.list({
+				prefix: this.keyPrefix + (options.prefix ?? ""),
+				cursor: options.cursor,
+				limit: options.limit ?? 1000,
+			}),
+		);
+		return {
+			objects: listed.objects.map((object) => ({
+				key: object.key.slice(this.keyPrefix.length),
+				etag: normalizeEtag(object.etag),
+				size: object.size,
+				lastModified: object.uploaded,
+			})),
+			// R2 may return fewer keys than asked for and still be truncated: only `truncated` says whether more follow.
+			cursor: listed.truncated ? listed.cursor : undefined,
+		};
+	}
+
+	async read(key: string, options: { ifNoneMatch?: string } = {}): Promise<ReadResult> {
+		const object = await this.call(() =>
+			this.bucket.get(this.keyPrefix + key, options.ifNoneMatch ? { onlyIf: { etagDoesNotMatch: options.ifNoneMatch } } : {}),
+		);
+		if (object === null) return null;
+		if (!("body" in object)) return "not-modified";
+		return {
+			key,
+			etag: normalizeEtag(object.etag),
+			lastModified: object.uploaded,
+			bytes: new Uint8Array(await object.arrayBuffer()),
+		};
+	}
+
+	async put(key: string, bytes: Uint8Array, options: { contentType?: string } = {}): Promise<{ etag: string }> {
+		const object = await this.call(() =>
+			this.bucket.put(this.keyPrefix + key, bytes, { httpMetadata: { contentType: options.contentType ?? "text/markdown; charset=utf-8" } }),
+		);
+		return { etag: normalizeEtag(object.etag) };
+	}
+
+	async delete(key: string): Promise<void> {
+		await this.call(() => this.bucket.delete(this.keyPrefix + key));
+	}
+
+	private async call<T>(operation: () => Promise<T>): Promise<T> {
+		try {
+			return await operation();
+		} catch (error) {
+			throw new StoreError("server", `R2 call failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+		}
+	}
+}
