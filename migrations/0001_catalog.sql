@@ -9,7 +9,9 @@ CREATE TABLE posts (
 	published_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL,
 	draft INTEGER NOT NULL DEFAULT 0,
-	post TEXT NOT NULL
+	post TEXT NOT NULL,
+	-- When this row last changed in the catalog (sync time), for Last-Modified.
+	changed_at TEXT NOT NULL
 );
 CREATE INDEX posts_by_published ON posts (draft, published_at DESC);
 

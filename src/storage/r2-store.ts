@@ -34,7 +34,7 @@ export class R2Store implements ObjectStore {
 
 	async read(key: string, options: { ifNoneMatch?: string } = {}): Promise<ReadResult> {
 		const object = await this.call(() =>
-			this.bucket.get(this.keyPrefix + key, options.ifNoneMatch ? { onlyIf: { etagDoesNotMatch: options.ifNoneMatch } } : {}),
+			this.bucket.get(this.keyPrefix + key, options.ifNoneMatch ? { onlyIf: { etagDoesNotMatch: normalizeEtag(options.ifNoneMatch) } } : {}),
 		);
 		if (object === null) return null;
 		if (!("body" in object)) return "not-modified";

@@ -1,0 +1,33 @@
+/**
+ * Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets): C0 controls
+ * other than tab, LF and CR, U+FFFE, U+FFFF and lone surrogates. One of them makes a whole document
+ * ill-formed, so every string is cleaned here even when the content layer already did it.
+ * With the u flag a valid surrogate pair is one code point and does not match the surrogate range.
+ */
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu;
+
+/** Removes the characters XML 1.0 forbids. */
+export function stripXmlForbidden(text: string): string {
+	return text.replace(XML_FORBIDDEN, "");
+}
+
+/**
+ * Character data (https://www.w3.org/TR/xml/#syntax): `&` and `<` must be escaped, and `>` is, so
+ * `]]>` can never appear. CR is written as a reference because parsers turn a literal CR into LF.
+ */
+export function escapeXmlText(text: string): string {
+	return stripXmlForbidden(text)
+		.replace(/&/g, "&amp;")
+		.replace(/</g, "&lt;")
+		.replace(/>/g, "&gt;")
+		.replace(/\r/g, "&#13;");
+}
+
+/**
+ * A double-quoted attribute value: `<`, `&` and `"` must be escaped; tab, LF and CR are written as
+ * references because attribute-value normalisation would turn them into spaces
+ * (https://www.w3.org/TR/xml/#AVNormalize).
+ */
+export function escapeXmlAttribute(value: string): string {
+	return escapeXmlText(value).replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
+}

@@ -1,0 +1,91 @@
+/** One sync attempt as /api/status shows it. */
+export interface SyncRun {
+	id: string;
+	trigger: string;
+	status: "running" | "succeeded" | "failed" | "skipped";
+	startedAt: string;
+	finishedAt?: string;
+	durationMs?: number;
+	objectsListed: number;
+	objectsRead: number;
+	posts: number;
+	broken: number;
+	changes: number;
+	error?: string;
+}
+
+interface SyncRunRow {
+	id: string;
+	trigger: string;
+	status: SyncRun["status"];
+	started_at: string;
+	finished_at: string | null;
+	duration_ms: number | null;
+	objects_listed: number;
+	objects_read: number;
+	posts: number;
+	broken: number;
+	changes: number;
+	error: string | null;
+}
+
+/** The history of sync attempts in D1. */
+export class SyncRuns {
+	constructor(private readonly db: D1Database) {}
+
+	/** The statement that records a finished run; the sync commits it with the catalog so both land or neither. */
+	record(run: SyncRun): D1PreparedStatement {
+		return this.db
+			.prepare(
+				`INSERT OR REPLACE INTO sync_runs (id, trigger, status, started_at, finished_at, duration_ms, objects_listed, objects_read, posts, broken, changes, error)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
+			)
+			.bind(
+				run.id,
+				run.trigger,
+				run.status,
+				run.startedAt,
+				run.finishedAt ?? null,
+				run.durationMs ?? null,
+				run.objectsListed,
+				run.objectsRead,
+				run.posts,
+				run.broken,
+				run.changes,
+				run.error ?? null,
+			);
+	}
+
+	async save(run: SyncRun): Promise<void> {
+		await this.record(run).run();
+	}
+
+	async latest(limit = 1): Promise<SyncRun[]> {
+		const rows = await this.db.prepare("SELECT * FROM sync_runs ORDER BY started_at DESC, rowid DESC LIMIT ?1").bind(limit).all<SyncRunRow>();
+		return rows.results.map(fromRow);
+	}
+
+	async lastSucceeded(): Promise<SyncRun | undefined> {
+		const row = await this.db
+			.prepare("SELECT * FROM sync_runs WHERE status = 'succeeded' ORDER BY started_at DESC, rowid DESC LIMIT 1")
+			.first<SyncRunRow>();
+		return row ? fromRow(row) : undefined;
+	}
+}
+
+function fromRow(row: SyncRunRow): SyncRun {
+	return {
+		id: row.id,
+		trigger: row.trigger,
+		status: row.status,
+		startedAt: row.started_at,
+		finishedAt: row.finished_at ?? undefined,
+		durationMs: row.duration_ms ?? undefined,
+		objectsListed: row.objects_listed,
+		objectsRead: row.objects_read,
+		posts: row.posts,
+		broken: row.broken,
+		changes: row.changes,
+		error: row.error ?? undefined,
+	};
+}

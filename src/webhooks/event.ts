@@ -1,0 +1,109 @@
+/**
+ * Webhook events and their payloads. The body follows Standard Webhooks: `{type, timestamp, data}` with
+ * dotted event types; the event's own id travels as the `webhook-id` derived from it, not in the body.
+ * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure
+ */
+import type { Author, Post } from "../content/post";
+import { hashedId, randomId } from "./ids";
+
+export const EVENT_TYPES = ["post.published", "post.updated", "post.deleted", "ping"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What a new subscription receives when it names no types: every post event; pings are sent on request. */
+export const DEFAULT_SUBSCRIBED_EVENT_TYPES: readonly EventType[] = ["post.published", "post.updated", "post.deleted"];
+
+export function isEventType(value: string): value is EventType {
+	return (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** A JSON Feed 1.1 author; the spec has no e-mail field. https://www.jsonfeed.org/version/1.1/#authors */
+export interface JsonFeedAuthor {
+	name: string;
+	url?: string;
+}
+
+/** A JSON Feed 1.1 item, so a receiver can drop it into its own feed unchanged. https://www.jsonfeed.org/version/1.1/#items */
+export interface JsonFeedItem {
+	id: string;
+	url: string;
+	title: string;
+	content_html: string;
+	summary: string;
+	date_published: string;
+	date_modified: string;
+	authors: JsonFeedAuthor[];
+	/** JSON Feed has only tags, so the post's categories and tags are merged here, categories first. */
+	tags: string[];
+	image?: string;
+}
+
+/** `data` of the post.* events: the item, plus tags and categories kept apart for receivers that route on them. */
+export interface PostEventData {
+	item: JsonFeedItem;
+	tags: string[];
+	categories: string[];
+}
+
+export interface PingEventData {
+	message: string;
+}
+
+export interface WebhookEvent {
+	/** `evt_…`; deterministic for post events (see {@link eventId}). */
+	id: string;
+	type: EventType;
+	/** ISO 8601 UTC: when the change was seen, not when an attempt was made. */
+	timestamp: string;
+	data: PostEventData | PingEventData;
+}
+
+/**
+ * The id of the event "this version of this post reached this state". `version` is whatever identifies the
+ * post's content (its etag or `updated`); the same triple always yields the same id, so a sync that runs
+ * twice, or crashes and resumes, does not announce one change twice.
+ */
+export function eventId(postId: string, type: EventType, version: string): Promise<string> {
+	return hashedId("evt", [postId, type, version]);
+}
+
+/**
+ * The `webhook-id` of one event sent to one subscription. The spec requires it to be the same on every
+ * retry; deriving it means a re-enqueued message keeps it too, and receivers can dedupe on it.
+ */
+export function messageId(eventId: string, subscriptionId: string): Promise<string> {
+	return hashedId("msg", [eventId, subscriptionId]);
+}
+
+export function postToEventData(post: Post): PostEventData {
+	const item: JsonFeedItem = {
+		id: post.id,
+		url: post.url,
+		title: post.title,
+		content_html: post.contentHtml,
+		summary: post.summary,
+		date_published: post.published,
+		date_modified: post.updated,
+		authors: post.authors.map(toJsonFeedAuthor),
+		tags: [...new Set([...post.categories, ...post.tags])],
+	};
+	if (post.image !== undefined) item.image = post.image;
+	return { item, tags: [...post.tags], categories: [...post.categories] };
+}
+
+export async function buildPostEvent(post: Post, type: Exclude<EventType, "ping">, version: string, now: Date): Promise<WebhookEvent> {
+	return { id: await eventId(post.id, type, version), type, timestamp: now.toISOString(), data: postToEventData(post) };
+}
+
+/** A test event for "send a ping" in the API; every ping is a new event, so its id is random. */
+export function buildPingEvent(now: Date): WebhookEvent {
+	return { id: randomId("evt"), type: "ping", timestamp: now.toISOString(), data: { message: "Pressroom webhook ping" } };
+}
+
+/** The exact request body; sign and send this string, never a re-serialisation of it. */
+export function buildPayload(event: WebhookEvent): string {
+	return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
+}
+
+function toJsonFeedAuthor(author: Author): JsonFeedAuthor {
+	return author.url === undefined ? { name: author.name } : { name: author.name, url: author.url };
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { decideAfterAttempt, MAX_DELAY_SECONDS, parseRetryAfter, shouldDisableSubscription, type AttemptOutcome } from "../../src/webhooks/decision";
+import { DEFAULT_RETRY_SCHEDULE } from "../../src/webhooks/retry-schedule";
+
+const NOW = new Date("2026-03-01T12:00:00Z");
+const middle = (): number => 0.5;
+const response = (status: number, retryAfter?: string): AttemptOutcome =>
+	retryAfter === undefined ? { kind: "response", status } : { kind: "response", status, retryAfter };
+const decide = (outcome: AttemptOutcome, attempt = 1) => decideAfterAttempt(outcome, attempt, DEFAULT_RETRY_SCHEDULE, NOW, middle);
+
+describe("decideAfterAttempt", () => {
+	it.each([200, 201, 202, 204, 299])("counts HTTP %i as delivered", (status) => {
+		expect(decide(response(status))).toEqual({ action: "succeeded" });
+	});
+
+	it.each([301, 302, 303, 307, 308])("does not count redirect %i as delivered and retries it on schedule", (status) => {
+		expect(decide(response(status), 2)).toEqual({ action: "retry", delaySeconds: 300, reason: `HTTP ${status} (redirects are not followed)` });
+	});
+
+	it("disables the subscription on 410 Gone without retrying, even with attempts left", () => {
+		expect(decide(response(410))).toMatchObject({ action: "disable-subscription", reason: expect.stringMatching(/410 Gone/) });
+	});
+
+	it.each([500, 400, 401, 404, 100])("retries HTTP %i on the schedule", (status) => {
+		expect(decide(response(status), 3)).toEqual({ action: "retry", delaySeconds: 1800, reason: `HTTP ${status}` });
+	});
+
+	it("retries a timeout and a network error on the schedule", () => {
+		expect(decide({ kind: "timeout" })).toEqual({ action: "retry", delaySeconds: 5, reason: "timed out" });
+		expect(decide({ kind: "network-error", message: "connection refused" }, 4)).toEqual({
+			action: "retry",
+			delaySeconds: 7200,
+			reason: "network error: connection refused",
+		});
+	});
+
+	it("applies jitter from the injected random source", () => {
+		expect(decideAfterAttempt(response(500), 2, DEFAULT_RETRY_SCHEDULE, NOW, () => 0)).toMatchObject({ delaySeconds: 240 });
+	});
+
+	it("honours Retry-After in delta-seconds on 429 when it asks for longer than the schedule", () => {
+		expect(decide(response(429, "120"))).toEqual({ action: "retry", delaySeconds: 120, reason: "HTTP 429, Retry-After 120 s" });
+	});
+
+	it("honours Retry-After as an HTTP-date on 429", () => {
+		expect(decide(response(429, "Sun, 01 Mar 2026 12:10:00 GMT"))).toMatchObject({ action: "retry", delaySeconds: 600 });
+	});
+
+	it.each([502, 503, 504])("honours Retry-After on HTTP %i", (status) => {
+		expect(decide(response(status, "90"))).toMatchObject({ action: "retry", delaySeconds: 90 });
+	});
+
+	it("keeps the scheduled delay when Retry-After asks for less, so a receiver cannot make us retry sooner", () => {
+		expect(decide(response(503, "0"), 3)).toEqual({ action: "retry", delaySeconds: 1800, reason: "HTTP 503" });
+		expect(decide(response(429, "Sun, 01 Mar 2026 11:00:00 GMT"), 2)).toMatchObject({ delaySeconds: 300 });
+	});
+
+	it("caps Retry-After at 12 hours, the longest delay a Queue accepts", () => {
+		expect(MAX_DELAY_SECONDS).toBe(43_200);
+		expect(decide(response(429, "604800"))).toMatchObject({ action: "retry", delaySeconds: 43_200 });
+	});
+
+	it("never schedules past 12 hours, even at the top of the jitter range or with a longer custom schedule", () => {
+		expect(decideAfterAttempt(response(500), 7, DEFAULT_RETRY_SCHEDULE, NOW, () => 0.999_999)).toMatchObject({ delaySeconds: 43_200 });
+		expect(decideAfterAttempt(response(500), 1, { delaysSeconds: [86_400], jitterRatio: 0 }, NOW)).toMatchObject({ delaySeconds: 43_200 });
+	});
+
+	it("ignores Retry-After on statuses that do not mean slow down, and ignores an unreadable one", () => {
+		expect(decide(response(500, "3600"))).toMatchObject({ delaySeconds: 5 });
+		expect(decide(response(429, "soon"))).toMatchObject({ delaySeconds: 5 });
+	});
+
+	it("gives up once the schedule is exhausted, naming the last failure", () => {
+		expect(decide(response(500), 7)).toMatchObject({ action: "retry", delaySeconds: 36000 });
+		expect(decide(response(500), 8)).toEqual({ action: "failed", reason: "gave up after 8 attempts; last: HTTP 500" });
+		expect(decide({ kind: "timeout" }, 8)).toEqual({ action: "failed", reason: "gave up after 8 attempts; last: timed out" });
+	});
+
+	it("gives up on exhaustion even when the receiver sent Retry-After", () => {
+		expect(decide(response(429, "60"), 8)).toMatchObject({ action: "failed" });
+	});
+
+	it("still counts a success on the last attempt", () => {
+		expect(decide(response(200), 8)).toEqual({ action: "succeeded" });
+	});
+});
+
+describe("parseRetryAfter", () => {
+	it.each([
+		["120", 120],
+		[" 7 ", 7],
+		["Sun, 01 Mar 2026 12:00:30 GMT", 30],
+		["Sunday, 01-Mar-26 12:01:00 GMT", 60],
+		["Sun, 01 Mar 2026 11:00:00 GMT", 0],
+		["-5", null],
+		["1.5", null],
+		["12", 12],
+		["", null],
+		["tomorrow", null],
+	] as const)("reads %j as %s seconds", (value, seconds) => {
+		expect(parseRetryAfter(value, NOW)).toBe(seconds);
+	});
+});
+
+describe("shouldDisableSubscription", () => {
+	const hoursAgo = (hours: number): Date => new Date(NOW.getTime() - hours * 3600 * 1000);
+
+	it("disables after failing without a success for the configured time", () => {
+		expect(shouldDisableSubscription({ firstFailureAt: hoursAgo(120), lastSuccessAt: hoursAgo(200), now: NOW, disableAfterHours: 120 })).toBe(true);
+		expect(shouldDisableSubscription({ firstFailureAt: hoursAgo(121), lastSuccessAt: null, now: NOW, disableAfterHours: 120 })).toBe(true);
+	});
+
+	it("keeps a subscription that has been failing for less than that", () => {
+		expect(shouldDisableSubscription({ firstFailureAt: hoursAgo(119), lastSuccessAt: null, now: NOW, disableAfterHours: 120 })).toBe(false);
+	});
+
+	it("keeps a subscription with no failures", () => {
+		expect(shouldDisableSubscription({ firstFailureAt: null, lastSuccessAt: hoursAgo(500), now: NOW, disableAfterHours: 1 })).toBe(false);
+	});
+
+	it("keeps a flaky subscription whose last success came after the first failure", () => {
+		expect(shouldDisableSubscription({ firstFailureAt: hoursAgo(300), lastSuccessAt: hoursAgo(2), now: NOW, disableAfterHours: 120 })).toBe(false);
+	});
+});
