@@ -1,5 +1,80 @@
+import { type Config, readConfig } from "./config";
+import { createApp } from "./http/app";
+import type { Services } from "./http/context";
+import { announceChanges } from "./jobs/announce-changes";
+import { consumeDeadLetters, consumeWebhookBatch } from "./jobs/deliver-messages";
+import { syncCatalog } from "./jobs/sync-catalog";
+import { webhookCommands } from "./jobs/webhook-commands";
+import { Announcements } from "./storage/announcements";
+import { Catalog } from "./storage/catalog";
+import { Deliveries } from "./storage/deliveries";
+import { Lease } from "./storage/lease";
+import { openObjectStore } from "./storage/open-object-store";
+import { Subscriptions } from "./storage/subscriptions";
+import { SyncRuns } from "./storage/sync-runs";
+import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "./storage/webhook-queue";
+
+const now = () => new Date();
+
+/** Everything a request or job needs, built from the bindings and the configuration checked once here. */
+function services(env: Cloudflare.Env, config: Config = readConfig(env)): Services {
+	const catalog = new Catalog(env.DB);
+	const runs = new SyncRuns(env.DB);
+	const subscriptions = new Subscriptions(env.DB);
+	const deliveries = new Deliveries(env.DB);
+	const queue = new WebhookQueue(env.WEBHOOK_QUEUE, env.WEBHOOK_DLQ);
+	const announcements = new Announcements(env.DB);
+	return {
+		config,
+		catalog,
+		runs,
+		subscriptions,
+		webhooks: webhookCommands({ deliveries, subscriptions, queue, now }),
+		now,
+		sync: (trigger) =>
+			syncCatalog(
+				{
+					openStore: () => openObjectStore(config.storage, env),
+					catalog,
+					runs,
+					lease: new Lease(env.DB, "sync"),
+					content: config.content,
+					now,
+					afterCommit: ({ now: at, firstSync }) =>
+						announceChanges({ announcements, deliveries, subscriptions, queue }, { now: at, baseline: firstSync }),
+				},
+				trigger,
+			),
+		storageStatus: () =>
+			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
+	};
+}
+
+const app = createApp((env) => services(env));
+
 export default {
-	async fetch() {
-		return new Response("ok");
+	fetch: app.fetch,
+
+	async scheduled(controller, env) {
+		const run = await services(env).sync(`cron ${controller.cron}`);
+		if (run.status === "failed") console.error(`sync failed: ${run.error}`);
+		else console.log(`sync ${run.status}: listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes`);
 	},
-} satisfies ExportedHandler<Env>;
+
+	async queue(batch, env) {
+		const { config, subscriptions } = services(env);
+		const deliveries = new Deliveries(env.DB);
+		if (batch.queue.endsWith("-dlq")) {
+			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, now });
+			return;
+		}
+		await consumeWebhookBatch(batch as MessageBatch<WebhookQueueMessage>, {
+			deliveries,
+			subscriptions,
+			queue: new WebhookQueue(env.WEBHOOK_QUEUE, env.WEBHOOK_DLQ),
+			webhooks: config.webhooks,
+			devMode: config.devMode,
+			now,
+		});
+	},
+} satisfies ExportedHandler<Cloudflare.Env>;

@@ -25,6 +25,8 @@ export default defineConfig(async () => {
 			include: ["tests/**/*.test.ts"],
 			exclude: ["tests/e2e/**", "node_modules/**"],
 			setupFiles: ["tests/support/apply-migrations.ts"],
+			// Pre-bundle sanitize-html: postcss maps source-map-js to `false` for browsers, which workerd's module loader cannot resolve.
+			deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
 			// Node side: starts s3rver and the fault proxies' control server on 127.0.0.1 (tests/storage).
 			globalSetup: ["tests/support/s3-server.global.ts", "tests/support/webhook-receiver.global.ts"],
 		},

@@ -44,6 +44,11 @@ export interface PostEventData {
 	categories: string[];
 }
 
+/** `data` of post.deleted: only the entry id is left to name the post. */
+export interface DeletedPostData {
+	id: string;
+}
+
 export interface PingEventData {
 	message: string;
 }
@@ -54,7 +59,7 @@ export interface WebhookEvent {
 	type: EventType;
 	/** ISO 8601 UTC: when the change was seen, not when an attempt was made. */
 	timestamp: string;
-	data: PostEventData | PingEventData;
+	data: PostEventData | DeletedPostData | PingEventData;
 }
 
 /**
@@ -92,6 +97,10 @@ export function postToEventData(post: Post): PostEventData {
 
 export async function buildPostEvent(post: Post, type: Exclude<EventType, "ping">, version: string, now: Date): Promise<WebhookEvent> {
 	return { id: await eventId(post.id, type, version), type, timestamp: now.toISOString(), data: postToEventData(post) };
+}
+
+export async function buildDeletedEvent(postId: string, now: Date): Promise<WebhookEvent> {
+	return { id: await eventId(postId, "post.deleted", "deleted"), type: "post.deleted", timestamp: now.toISOString(), data: { id: postId } };
 }
 
 /** A test event for "send a ping" in the API; every ping is a new event, so its id is random. */

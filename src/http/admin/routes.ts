@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../context";
+
+/** The operator's API (behind requireAdmin, applied to all of /api in app.ts): run a sync now, and see what the last syncs did and which posts are broken. */
+export function adminRoutes(): Hono<AppEnv> {
+	const routes = new Hono<AppEnv>();
+
+	routes.post("/sync", async (c) => {
+		const run = await c.get("services").sync("api");
+		const status = run.status === "succeeded" ? 200 : run.status === "skipped" ? 409 : 502;
+		return c.json({ sync: run }, status);
+	});
+
+	routes.get("/status", async (c) => {
+		const { catalog, runs, storageStatus } = c.get("services");
+		const [recent, lastSucceeded, counts, broken] = await Promise.all([runs.latest(10), runs.lastSucceeded(), catalog.counts(), catalog.brokenObjects()]);
+		return c.json({
+			storage: storageStatus(),
+			lastSync: recent[0] ?? null,
+			lastSuccessfulSync: lastSucceeded ?? null,
+			recentSyncs: recent,
+			catalog: counts,
+			brokenPosts: broken,
+		});
+	});
+	return routes;
+}

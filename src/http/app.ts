@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import { requireAdmin } from "./admin/auth";
+import { adminRoutes } from "./admin/routes";
+import type { AppEnv, Services } from "./context";
+import { errorResponse, notFoundResponse } from "./errors";
+import { feedRoutes } from "./feeds/routes";
+import { pageRoutes } from "./pages/routes";
+import { deliveryRoutes } from "./subscriptions/delivery-routes";
+import { subscriptionRoutes } from "./subscriptions/routes";
+
+/** The Hono app; `services` is built per request by the caller so routes never read bindings or env. */
+export function createApp(services: (env: Cloudflare.Env) => Services): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.use("*", async (c, next) => {
+		c.set("services", services(c.env));
+		await next();
+	});
+	app.route("/", feedRoutes());
+	app.route("/", pageRoutes());
+	app.use("/api/*", requireAdmin());
+	app.route("/api", adminRoutes());
+	app.route("/api/subscriptions", subscriptionRoutes());
+	app.route("/api/deliveries", deliveryRoutes());
+	app.notFound(notFoundResponse);
+	app.onError(errorResponse);
+	return app;
+}

@@ -1,0 +1,31 @@
+import type { Config } from "../config";
+import type { Catalog } from "../storage/catalog";
+import type { DeliveryPage } from "../storage/deliveries";
+import type { Subscriptions } from "../storage/subscriptions";
+import type { SyncRun, SyncRuns } from "../storage/sync-runs";
+
+/** Webhook operations the admin API exposes; implemented in src/jobs, wired in src/index.ts. */
+export interface WebhookCommands {
+	/** Creates a `ping` event for one subscription and enqueues its message. */
+	sendPing(subscriptionId: string): Promise<{ eventId: string; messageId: string }>;
+	/** Puts a message back to pending and enqueues it again; undefined when no such message. */
+	redeliver(messageId: string): Promise<{ messageId: string; status: string } | undefined>;
+	/** Messages sent to a subscription, newest first, each with its attempts. */
+	deliveries(subscriptionId: string, page: { limit: number; cursor?: string }): Promise<DeliveryPage>;
+}
+
+/** What a request handler may use; built once per request by src/index.ts, so handlers never touch env. */
+export interface Services {
+	config: Config;
+	catalog: Catalog;
+	runs: SyncRuns;
+	subscriptions: Subscriptions;
+	webhooks: WebhookCommands;
+	now: () => Date;
+	/** Runs a sync now (under the same lease as the cron). */
+	sync: (trigger: string) => Promise<SyncRun>;
+	/** Describes the configured object store, or why it is misconfigured. */
+	storageStatus: () => { backend: string; problems: string[] };
+}
+
+export type AppEnv = { Bindings: Cloudflare.Env; Variables: { services: Services } };

@@ -1,0 +1,46 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ConfigError } from "../config";
+import { InvalidCursorError } from "../storage/cursor";
+import { MessageInFlightError } from "../storage/deliveries";
+import { StoreError } from "../storage/object-store";
+
+/** The one place errors become HTTP answers: clear messages, never a stack. */
+export function errorResponse(error: Error, c: Context): Response {
+	if (error instanceof HTTPException) {
+		const response = error.getResponse();
+		if (response.headers.get("Content-Type")?.startsWith("application/json")) return response;
+		const headers = Object.fromEntries([...response.headers].filter(([name]) => !/^content-(type|length)$/i.test(name)));
+		return c.json({ error: codeFor(error.status), message: error.message || response.statusText }, error.status, headers);
+	}
+	if (error instanceof InvalidCursorError) {
+		return c.json({ error: "invalid_request", message: error.message, fields: [{ path: "cursor", message: error.message }] }, 400);
+	}
+	if (error instanceof MessageInFlightError) {
+		return c.json({ error: "conflict", message: error.message }, 409);
+	}
+	if (error instanceof ConfigError) {
+		console.error(error.message);
+		return c.json({ error: "misconfigured", message: error.message, problems: error.problems }, 500);
+	}
+	if (error instanceof StoreError) {
+		console.error(`store ${error.failure}: ${error.message}`);
+		return c.json({ error: "storage_unavailable", message: error.message }, 502);
+	}
+	console.error("unhandled error", error);
+	return c.json({ error: "internal_error", message: "Something went wrong on our side; the error has been logged." }, 500);
+}
+
+export function notFoundResponse(c: Context): Response {
+	return c.json({ error: "not_found", message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
+}
+
+function codeFor(status: number): string {
+	if (status === 400) return "invalid_request";
+	if (status === 401) return "unauthorized";
+	if (status === 403) return "forbidden";
+	if (status === 404) return "not_found";
+	if (status === 409) return "conflict";
+	if (status === 503) return "unavailable";
+	return "error";
+}

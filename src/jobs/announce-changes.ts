@@ -1,0 +1,80 @@
+import type { Post } from "../content/post";
+import type { Announcements } from "../storage/announcements";
+import type { Deliveries } from "../storage/deliveries";
+import type { Subscriptions } from "../storage/subscriptions";
+import type { WebhookQueue } from "../storage/webhook-queue";
+import { type EventType, buildDeletedEvent, buildPostEvent, messageId } from "../webhooks/event";
+
+export interface AnnounceDependencies {
+	announcements: Announcements;
+	deliveries: Deliveries;
+	subscriptions: Subscriptions;
+	queue: WebhookQueue;
+}
+
+export interface AnnounceReport {
+	events: number;
+	messages: number;
+	enqueued: number;
+	baseline: number;
+}
+
+/** Messages written per D1 batch; each batch is idempotent, so a crash between batches loses nothing. */
+const WRITE_BATCH = 200;
+
+/**
+ * Turns catalog changes into events and one message per interested subscription (an outbox in D1), then
+ * hands every message not yet enqueued to the queue. Ids are derived from post, kind and version, and
+ * writes are INSERT OR IGNORE, so running it again after a crash re-sends the same `webhook-id`s and
+ * never invents new ones. The first sync of a bucket is a baseline: its posts are recorded, not announced.
+ */
+export async function announceChanges(deps: AnnounceDependencies, context: { now: Date; baseline: boolean }): Promise<AnnounceReport> {
+	const { now } = context;
+	const pending = await deps.announcements.pending(now);
+	const report: AnnounceReport = { events: 0, messages: 0, enqueued: 0, baseline: 0 };
+
+	if (context.baseline) {
+		const statements = pending.published.map((post) => deps.announcements.announce(post.id, post.updated, now));
+		await writeInBatches(deps.deliveries, statements);
+		report.baseline = statements.length;
+	} else {
+		const changes: { type: Exclude<EventType, "ping">; post?: Post; postId: string; version: string }[] = [
+			...pending.published.map((post) => ({ type: "post.published" as const, post, postId: post.id, version: post.published })),
+			...pending.updated.map((post) => ({ type: "post.updated" as const, post, postId: post.id, version: post.updated })),
+			...pending.deleted.map((postId) => ({ type: "post.deleted" as const, postId, version: "deleted" })),
+		];
+		for (const change of changes) {
+			const event = change.post ? await buildPostEvent(change.post, change.type, change.version, now) : await buildDeletedEvent(change.postId, now);
+			const recipients = await deps.subscriptions.recipientsFor(event.type, change.post ?? null, now);
+			const statements = [deps.deliveries.insertEvent(event, change.postId)];
+			for (const subscription of recipients) {
+				statements.push(deps.deliveries.insertMessage(await messageId(event.id, subscription.id), event.id, subscription.id, now));
+			}
+			// Recorded last: until this lands, the next sync sees the change again and rewrites the same rows.
+			statements.push(
+				change.type === "post.deleted" ? deps.announcements.forget(change.postId) : deps.announcements.announce(change.postId, change.post!.updated, now),
+			);
+			await writeInBatches(deps.deliveries, statements);
+			report.events += 1;
+			report.messages += recipients.length;
+		}
+	}
+	report.enqueued = await enqueueOutbox(deps, now);
+	return report;
+}
+
+/** Enqueues every message the outbox holds that the queue has not been given yet. */
+export async function enqueueOutbox(deps: Pick<AnnounceDependencies, "deliveries" | "queue">, now: Date): Promise<number> {
+	let enqueued = 0;
+	for (;;) {
+		const ids = await deps.deliveries.notEnqueued(500);
+		if (ids.length === 0) return enqueued;
+		await deps.queue.enqueue(ids);
+		await deps.deliveries.markEnqueued(ids, now);
+		enqueued += ids.length;
+	}
+}
+
+async function writeInBatches(deliveries: Deliveries, statements: D1PreparedStatement[]): Promise<void> {
+	for (let start = 0; start < statements.length; start += WRITE_BATCH) await deliveries.write(statements.slice(start, start + WRITE_BATCH));
+}

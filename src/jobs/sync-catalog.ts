@@ -1,0 +1,190 @@
+import { parsePost } from "../content/parse-post";
+import type { ContentSettings } from "../content/post";
+import type { Catalog, KnownObject, StagedOutcome } from "../storage/catalog";
+import type { Lease } from "../storage/lease";
+import type { ObjectStore, ObjectSummary } from "../storage/object-store";
+import type { SyncRun, SyncRuns } from "../storage/sync-runs";
+
+export interface SyncDependencies {
+	/** Opened inside the sync so a misconfigured store is recorded as a failed run like any other fault. */
+	openStore: () => Promise<ObjectStore>;
+	catalog: Catalog;
+	runs: SyncRuns;
+	lease: Lease;
+	content: ContentSettings;
+	now: () => Date;
+	/** Runs after the catalog commit, still under the lease (webhook events hook in here). */
+	afterCommit?: (context: { now: Date; firstSync: boolean }) => Promise<unknown>;
+}
+
+/** A sync holds the lease at most this long; a crashed holder blocks the next sync no longer than this. */
+const LEASE_TTL_MS = 15 * 60 * 1000;
+const PAGE_SIZE = 1000;
+/** Workers allow six simultaneous outgoing connections per invocation. */
+const READ_CONCURRENCY = 6;
+const STAGE_CHUNK = 100;
+/** Bump to make every object be parsed again after an upgrade changes what parsing produces. */
+const PARSER_REVISION = "1";
+
+/**
+ * Brings the catalog up to date with the bucket: one paged listing, one read per new or changed object,
+ * and a single transaction at the end so a crash or a store fault leaves the last good catalog in place.
+ */
+export async function syncCatalog(deps: SyncDependencies, trigger: string): Promise<SyncRun> {
+	const startedAt = deps.now();
+	const run: SyncRun = {
+		id: crypto.randomUUID(),
+		trigger,
+		status: "running",
+		startedAt: startedAt.toISOString(),
+		objectsListed: 0,
+		objectsRead: 0,
+		posts: 0,
+		broken: 0,
+		changes: 0,
+	};
+	const finish = (status: SyncRun["status"], error?: string): SyncRun => {
+		const finishedAt = deps.now();
+		return { ...run, status, error, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() };
+	};
+
+	if (!(await deps.lease.acquire(run.id, LEASE_TTL_MS, startedAt))) {
+		const skipped = finish("skipped", "another sync is running");
+		await deps.runs.save(skipped);
+		return skipped;
+	}
+	try {
+		// A run that crashed may have left rows behind; only the lease holder may clear them.
+		await deps.catalog.discardAllStaged();
+		const store = await deps.openStore();
+		const known = await deps.catalog.knownObjects(startedAt);
+		const settingsFingerprint = JSON.stringify([PARSER_REVISION, deps.content]);
+		const reparseAll = (await deps.catalog.fact("content_settings")) !== settingsFingerprint;
+		const firstSync = (await deps.runs.lastSucceeded()) === undefined;
+
+		const listed = await listEverything(store);
+		run.objectsListed = listed.length;
+		const listedKeys = new Set(listed.map((object) => object.key));
+		const deletedKeys = [...known.keys()].filter((key) => !listedKeys.has(key));
+		const changed = listed.filter((object) => reparseAll || known.get(object.key)?.etag !== object.etag);
+
+		const claims = new Claims(known, new Set([...deletedKeys, ...changed.map((object) => object.key)]));
+		let staged = 0;
+		for (let start = 0; start < changed.length; start += STAGE_CHUNK) {
+			const chunk = changed.slice(start, start + STAGE_CHUNK);
+			const outcomes = await mapConcurrently(chunk, READ_CONCURRENCY, (object) =>
+				readAndParse(store, deps.content, object, reparseAll ? undefined : known.get(object.key), run),
+			);
+			const accepted: StagedOutcome[] = [];
+			for (const outcome of outcomes) {
+				// "gone": deleted between listing and reading; the next listing drops it like any deletion.
+				if (outcome !== "unchanged" && outcome !== "gone") accepted.push(claims.admit(outcome));
+			}
+			await deps.catalog.stage(run.id, accepted);
+			staged += accepted.length;
+		}
+		run.changes = staged + deletedKeys.length;
+
+		const now = deps.now();
+		const extra = run.changes > 0 ? [deps.catalog.markChanged(now)] : [];
+		if (reparseAll) extra.push(deps.catalog.setFact("content_settings", settingsFingerprint));
+		await deps.catalog.commitSync(run.id, deletedKeys, now, extra);
+
+		const counts = await deps.catalog.counts();
+		const result = { ...finish("succeeded"), posts: counts.posts, broken: counts.broken };
+		await deps.runs.save(result);
+		try {
+			await deps.afterCommit?.({ now, firstSync });
+		} catch (error) {
+			// The catalog is committed; what failed is telling subscribers, which the next sync retries.
+			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeFailure(error)}` };
+			await deps.runs.save(failed);
+			return failed;
+		}
+		return result;
+	} catch (error) {
+		await deps.catalog.discardStaged(run.id).catch(() => undefined);
+		const failed = finish("failed", describeFailure(error));
+		await deps.runs.save(failed);
+		return failed;
+	} finally {
+		await deps.lease.release(run.id).catch(() => undefined);
+	}
+}
+
+async function listEverything(store: ObjectStore): Promise<ObjectSummary[]> {
+	const objects: ObjectSummary[] = [];
+	let cursor: string | undefined;
+	do {
+		const page = await store.list({ cursor, limit: PAGE_SIZE });
+		objects.push(...page.objects);
+		cursor = page.cursor;
+	} while (cursor);
+	return objects;
+}
+
+async function readAndParse(
+	store: ObjectStore,
+	content: ContentSettings,
+	summary: ObjectSummary,
+	known: KnownObject | undefined,
+	run: SyncRun,
+): Promise<StagedOutcome | "unchanged" | "gone"> {
+	run.objectsRead += 1;
+	const read = await store.read(summary.key, known ? { ifNoneMatch: known.etag } : {});
+	if (read === null) return "gone";
+	if (read === "not-modified") return "unchanged";
+	const parsed = parsePost({ key: read.key, bytes: read.bytes, etag: read.etag, lastModified: read.lastModified }, content);
+	return parsed.ok ? { kind: "post", post: parsed.post } : { kind: "broken", key: summary.key, etag: read.etag, reason: parsed.error.reason };
+}
+
+/**
+ * Entry ids and slugs must be unique. Posts the catalog already has keep theirs; among new claims the
+ * first in key order wins and the others are recorded as broken, naming the post they collide with.
+ */
+class Claims {
+	private readonly ids = new Map<string, string>();
+	private readonly slugs = new Map<string, string>();
+
+	constructor(known: Map<string, KnownObject>, released: Set<string>) {
+		for (const [key, object] of known) {
+			if (!object.post || released.has(key)) continue;
+			this.ids.set(object.post.id, key);
+			this.slugs.set(object.post.slug, key);
+		}
+	}
+
+	admit(outcome: StagedOutcome): StagedOutcome {
+		if (outcome.kind === "broken") return outcome;
+		const { post } = outcome;
+		const idOwner = this.ids.get(post.id);
+		if (idOwner !== undefined && idOwner !== post.key) {
+			return { kind: "broken", key: post.key, etag: post.etag, reason: `duplicate id "${post.id}": already used by ${idOwner}` };
+		}
+		const slugOwner = this.slugs.get(post.slug);
+		if (slugOwner !== undefined && slugOwner !== post.key) {
+			return { kind: "broken", key: post.key, etag: post.etag, reason: `duplicate slug "${post.slug}": already used by ${slugOwner}` };
+		}
+		this.ids.set(post.id, post.key);
+		this.slugs.set(post.slug, post.key);
+		return outcome;
+	}
+}
+
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await work(items[index]!);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	return results;
+}
+
+function describeFailure(error: unknown): string {
+	if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
+	return String(error);
+}

@@ -1,0 +1,52 @@
+import type { Post } from "../content/post";
+
+/** Changes to announce: posts newly visible, visible posts whose `updated` moved, announced posts now gone. */
+export interface PendingAnnouncements {
+	published: Post[];
+	updated: Post[];
+	deleted: string[];
+}
+
+/**
+ * Which visible posts have been announced (post.published sent, or taken as the baseline), and at which
+ * version. Comparing it with the catalog is how the sync notices a post becoming visible, including a
+ * future-dated post whose time has come or a draft turned public, without watching the clock.
+ */
+export class Announcements {
+	constructor(private readonly db: D1Database) {}
+
+	async pending(now: Date): Promise<PendingAnnouncements> {
+		const nowIso = now.toISOString();
+		const [published, updated, deleted] = await this.db.batch<{ post?: string; post_id?: string }>([
+			this.db
+				.prepare(
+					`SELECT p.post FROM posts p LEFT JOIN announcements a ON a.post_id = p.id
+					 WHERE p.draft = 0 AND p.published_at <= ?1 AND a.post_id IS NULL ORDER BY p.published_at, p.id`,
+				)
+				.bind(nowIso),
+			this.db
+				.prepare(
+					`SELECT p.post FROM posts p JOIN announcements a ON a.post_id = p.id
+					 WHERE p.draft = 0 AND p.published_at <= ?1 AND p.updated_at != a.version ORDER BY p.updated_at, p.id`,
+				)
+				.bind(nowIso),
+			this.db.prepare("SELECT a.post_id FROM announcements a LEFT JOIN posts p ON p.id = a.post_id WHERE p.id IS NULL"),
+		]);
+		const posts = (rows: { post?: string }[]) => rows.map((row) => JSON.parse(row.post!) as Post);
+		return { published: posts(published!.results), updated: posts(updated!.results), deleted: deleted!.results.map((row) => row.post_id!) };
+	}
+
+	/** Records a post as announced at `version` (its `updated`); a later change of version is a post.updated. */
+	announce(postId: string, version: string, now: Date): D1PreparedStatement {
+		return this.db
+			.prepare(
+				`INSERT INTO announcements (post_id, version, announced_at) VALUES (?1, ?2, ?3)
+				 ON CONFLICT (post_id) DO UPDATE SET version = excluded.version`,
+			)
+			.bind(postId, version, now.toISOString());
+	}
+
+	forget(postId: string): D1PreparedStatement {
+		return this.db.prepare("DELETE FROM announcements WHERE post_id = ?1").bind(postId);
+	}
+}

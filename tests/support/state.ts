@@ -1,0 +1,81 @@
+import { env } from "cloudflare:workers";
+import { Catalog } from "../../src/storage/catalog";
+import { Lease } from "../../src/storage/lease";
+import type { ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
+import { R2Store } from "../../src/storage/r2-store";
+import { SyncRuns } from "../../src/storage/sync-runs";
+import type { ContentSettings } from "../../src/content/post";
+import { type SyncDependencies, syncCatalog } from "../../src/jobs/sync-catalog";
+
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts"];
+
+/** Empties the catalog and the bucket; storage is per test file, so each test starts from nothing. */
+export async function emptyCatalogAndBucket(extraTables: string[] = []): Promise<void> {
+	await env.DB.batch([...TABLES, ...extraTables].map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
+	let cursor: string | undefined;
+	do {
+		const page = await env.POSTS.list({ cursor });
+		if (page.objects.length > 0) await env.POSTS.delete(page.objects.map((object) => object.key));
+		cursor = page.truncated ? page.cursor : undefined;
+	} while (cursor);
+}
+
+export const testContentSettings: ContentSettings = {
+	siteUrl: "https://journal.example",
+	timeZone: "UTC",
+	defaultAuthor: { name: "Site Editors" },
+	idAuthority: "journal.example,2026",
+};
+
+/** Counts the calls a sync makes, around a real store. */
+export class CountingStore implements ObjectStore {
+	reads = 0;
+	lists = 0;
+	failReadsAfter = Number.POSITIVE_INFINITY;
+	constructor(private readonly inner: ObjectStore) {}
+	get description() {
+		return this.inner.description;
+	}
+	list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<ListPage> {
+		this.lists += 1;
+		return this.inner.list(options);
+	}
+	read(key: string, options?: { ifNoneMatch?: string }): Promise<ReadResult> {
+		this.reads += 1;
+		if (this.reads > this.failReadsAfter) return Promise.reject(new Error("simulated crash while reading"));
+		return this.inner.read(key, options);
+	}
+	put(key: string, bytes: Uint8Array, options?: { contentType?: string }) {
+		return this.inner.put(key, bytes, options);
+	}
+	delete(key: string) {
+		return this.inner.delete(key);
+	}
+}
+
+/** A sync wired to the real local R2 and D1, with a clock the test controls. */
+export function syncHarness(options: { now?: Date; settings?: ContentSettings } = {}) {
+	const clock = { now: options.now ?? new Date("2026-06-01T12:00:00Z") };
+	const store = new CountingStore(new R2Store(env.POSTS));
+	const catalog = new Catalog(env.DB);
+	const runs = new SyncRuns(env.DB);
+	const deps: SyncDependencies = {
+		openStore: async () => store,
+		catalog,
+		runs,
+		lease: new Lease(env.DB, "sync"),
+		content: options.settings ?? testContentSettings,
+		now: () => clock.now,
+	};
+	return {
+		clock,
+		store,
+		catalog,
+		runs,
+		deps,
+		put: (key: string, text: string) => env.POSTS.put(key, text),
+		remove: (key: string) => env.POSTS.delete(key),
+		sync: (trigger = "test") => syncCatalog(deps, trigger),
+		visible: async () => (await catalog.visiblePosts({ now: clock.now, limit: 100 })).posts,
+	};
+}
