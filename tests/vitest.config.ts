@@ -5,30 +5,40 @@ import { defineConfig } from "vitest/config";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/**
+ * Every test runs inside workerd with the bindings of wrangler.toml (local R2, D1, Queues). Two projects:
+ * "production" keeps wrangler.toml's DEV_MODE=false (https-only webhooks); "dev-mode" runs the webhook
+ * flow against a receiver on 127.0.0.1, which only dev mode (`npm start`) allows.
+ */
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations(path.join(root, "migrations"));
+	const project = (name: string, include: string[], exclude: string[], vars: Record<string, string> = {}) => ({
+		extends: true as const,
+		plugins: [
+			cloudflareTest({
+				wrangler: { configPath: path.join(root, "wrangler.toml") },
+				miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ...vars } },
+			}),
+		],
+		test: { name, include, exclude: ["tests/e2e/**", "node_modules/**", ...exclude] },
+	});
 	return {
 		root,
 		resolve: {
 			// The SDK's browser XML parser needs DOMParser, which workerd lacks (aws-sdk-js-v3 #7375).
 			alias: { "@aws-sdk/xml-builder": path.join(root, "node_modules/@aws-sdk/xml-builder/dist-cjs/index.js") },
 		},
-		plugins: [
-			cloudflareTest({
-				wrangler: { configPath: path.join(root, "wrangler.toml") },
-				miniflare: {
-					bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token" },
-				},
-			}),
-		],
 		test: {
-			include: ["tests/**/*.test.ts"],
 			exclude: ["tests/e2e/**", "node_modules/**"],
 			setupFiles: ["tests/support/apply-migrations.ts"],
 			// Pre-bundle sanitize-html: postcss maps source-map-js to `false` for browsers, which workerd's module loader cannot resolve.
 			deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
-			// Node side: starts s3rver and the fault proxies' control server on 127.0.0.1 (tests/storage).
+			// Node side: s3rver and its fault proxies, and a webhook receiver, all on 127.0.0.1.
 			globalSetup: ["tests/support/s3-server.global.ts", "tests/support/webhook-receiver.global.ts"],
+			projects: [
+				project("production", ["tests/**/*.test.ts"], ["tests/webhook-flow/**"]),
+				project("dev-mode", ["tests/webhook-flow/**/*.test.ts"], [], { DEV_MODE: "true" }),
+			],
 		},
 	};
 });

@@ -1,0 +1,172 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { fencedPost } from "../support/posts";
+import { received, resetWebhookState, uniquePath, verifiedByReceiver, webhookHarness } from "./harness";
+
+beforeEach(() => resetWebhookState());
+
+const count = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
+
+describe("events from the sync", () => {
+	it("takes the first sync of a bucket that already has posts as a baseline: no events", async () => {
+		const h = webhookHarness();
+		await h.subscribe(uniquePath());
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-01-01" }));
+		await h.put("b.md", fencedPost({ title: "B", date: "2026-01-02" }));
+
+		await h.sync();
+
+		expect(await count("events")).toBe(0);
+		expect(h.queued.sent).toEqual([]);
+		expect(await count("announcements")).toBe(2);
+	});
+
+	it("announces a post added after the baseline, signed so the reference receiver verifies it", async () => {
+		// Real time: the reference receiver refuses timestamps more than five minutes off its clock.
+		const h = webhookHarness({ now: new Date() });
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-01-01" }));
+		await h.sync();
+		const path = uniquePath();
+		const { secret } = await h.subscribe(path);
+		await h.put("b.md", fencedPost({ title: "Brand new", date: "2026-05-01", tags: ["db"] }));
+
+		await h.sync();
+		await h.deliverQueued();
+
+		const [request] = await received(path);
+		expect(request).toBeDefined();
+		const check = await verifiedByReceiver(request!.headers["webhook-id"]!, secret);
+		expect(check.error ?? "verified").toBe("verified");
+		expect(check.payload).toMatchObject({ type: "post.published", data: { item: { title: "Brand new" }, tags: ["db"] } });
+	});
+
+	it("sends only what a subscription's tag and category filters ask for", async () => {
+		const h = webhookHarness();
+		await h.sync();
+		const dbPath = uniquePath();
+		const opsPath = uniquePath();
+		await h.subscribe(dbPath, { tags: ["postgres"] });
+		await h.subscribe(opsPath, { categories: ["Operations"] });
+		await h.put("pg.md", fencedPost({ title: "PG", date: "2026-01-01", tags: ["Postgres"] }));
+		await h.put("ops.md", fencedPost({ title: "Ops", date: "2026-01-02", categories: ["operations"] }));
+
+		await h.sync();
+		await h.deliverQueued();
+
+		const titles = async (path: string) => (await received(path)).map((r) => (JSON.parse(r.body) as { data: { item: { title: string } } }).data.item.title);
+		expect(await titles(dbPath)).toEqual(["PG"]);
+		expect(await titles(opsPath)).toEqual(["Ops"]);
+	});
+
+	it("announces a future-dated post when its time comes, not before", async () => {
+		const h = webhookHarness({ now: new Date("2026-06-01T00:00:00Z") });
+		await h.sync();
+		await h.subscribe(uniquePath());
+		await h.put("later.md", fencedPost({ title: "Later", date: "2026-06-03T00:00:00Z" }));
+
+		await h.sync();
+		expect(await count("events")).toBe(0);
+
+		h.clock.now = new Date("2026-06-03T00:05:00Z");
+		await h.sync();
+
+		expect(await count("events")).toBe(1);
+		expect(h.queued.sent).toHaveLength(1);
+	});
+
+	it("announces a draft turned public once, even if it goes back and forth", async () => {
+		const h = webhookHarness();
+		await h.sync();
+		await h.subscribe(uniquePath());
+		const draft = (draft: boolean) => fencedPost({ title: "Draft", slug: "draft", date: "2026-01-01", draft });
+		await h.put("d.md", draft(true));
+		await h.sync();
+		expect(h.queued.sent).toHaveLength(0);
+
+		await h.put("d.md", draft(false));
+		await h.sync();
+		await h.put("d.md", draft(true));
+		await h.sync();
+		await h.put("d.md", draft(false));
+		await h.sync();
+
+		const published = await env.DB.prepare("SELECT count(*) AS n FROM events WHERE type = 'post.published'").first<{ n: number }>();
+		expect(published!.n).toBe(1);
+		expect(h.queued.sent).toHaveLength(1);
+	});
+
+	it("does not send older posts to a subscription created later", async () => {
+		const h = webhookHarness({ now: new Date("2026-06-01T00:00:00Z") });
+		await h.sync();
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-05-01" }));
+		await h.sync();
+		expect(await count("events")).toBe(1);
+
+		h.clock.now = new Date("2026-06-02T00:00:00Z");
+		await h.subscribe(uniquePath());
+		await h.sync();
+
+		expect(await count("messages")).toBe(0);
+	});
+
+	it("sends post.updated when a post's updated date moves and post.deleted when it goes", async () => {
+		const h = webhookHarness();
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-01-01" }));
+		await h.sync();
+		await h.subscribe(uniquePath());
+
+		await h.put("a.md", fencedPost({ title: "A, revised", date: "2026-01-01", lastmod: "2026-02-01" }));
+		await h.sync();
+		await h.remove("a.md");
+		await h.sync();
+
+		const types = await env.DB.prepare("SELECT type FROM events ORDER BY created_at, type").all<{ type: string }>();
+		expect(types.results.map((row) => row.type).sort()).toEqual(["post.deleted", "post.updated"]);
+	});
+});
+
+describe("no loss, no duplicates", () => {
+	it("re-sends the same webhook-ids when a sync fails after enqueueing and runs again", async () => {
+		const h = webhookHarness();
+		await h.sync();
+		const path = uniquePath();
+		await h.subscribe(path);
+		await h.subscribe(uniquePath());
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-01-01" }));
+		const markEnqueued = h.deliveries.markEnqueued.bind(h.deliveries);
+		h.deliveries.markEnqueued = async () => {
+			throw new Error("crashed after enqueueing");
+		};
+
+		const failed = await h.sync();
+		const firstIds = h.queued.sent.map((m) => m.messageId);
+		h.deliveries.markEnqueued = markEnqueued;
+		const again = await h.sync();
+		const secondIds = h.queued.sent.slice(firstIds.length).map((m) => m.messageId);
+		await h.deliverQueued();
+
+		expect(failed.status).toBe("failed");
+		expect(again.status).toBe("succeeded");
+		expect(firstIds).toHaveLength(2);
+		expect(secondIds.sort()).toEqual([...firstIds].sort());
+		const requests = await received(path);
+		expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
+	});
+
+	it("delivers each event once when two syncs overlap", async () => {
+		const h = webhookHarness();
+		await h.sync();
+		const path = uniquePath();
+		await h.subscribe(path);
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-01-01" }));
+		await h.put("b.md", fencedPost({ title: "B", date: "2026-01-02" }));
+
+		await Promise.all([h.sync("one"), h.sync("two")]);
+		await h.sync("three");
+		await h.deliverQueued();
+
+		const requests = await received(path);
+		expect(requests).toHaveLength(2);
+		expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(2);
+	});
+});

@@ -1,0 +1,107 @@
+import { env } from "cloudflare:workers";
+import { inject } from "vitest";
+import { announceChanges } from "../../src/jobs/announce-changes";
+import { type DeliveryDependencies, deliverMessage } from "../../src/jobs/deliver-messages";
+import { Announcements } from "../../src/storage/announcements";
+import { Deliveries } from "../../src/storage/deliveries";
+import { Subscriptions } from "../../src/storage/subscriptions";
+import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "../../src/storage/webhook-queue";
+import { generateSecret } from "../../src/webhooks/secret";
+import { emptyCatalogAndBucket, syncHarness } from "../support/state";
+
+export const WEBHOOK_TABLES = ["attempts", "messages", "events", "announcements", "subscriptions"];
+
+export function resetWebhookState(): Promise<void> {
+	return emptyCatalogAndBucket(WEBHOOK_TABLES);
+}
+
+/**
+ * Records what the sync hands to the queue, so the decision tests drive each attempt themselves with a
+ * clock they control. The end-to-end test (flow.test.ts) uses the real Queue simulator instead.
+ */
+export class RecordingQueue<Body> {
+	sent: Body[] = [];
+	async send(body: Body): Promise<void> {
+		this.sent.push(body);
+	}
+	async sendBatch(messages: Iterable<{ body: Body }>): Promise<void> {
+		for (const message of messages) this.sent.push(message.body);
+	}
+}
+
+/** A catalog sync plus webhook fan-out and delivery, on real D1/R2 and the real receiver on 127.0.0.1. */
+export function webhookHarness(options: { now?: Date } = {}) {
+	const sync = syncHarness({ now: options.now });
+	const queued = new RecordingQueue<WebhookQueueMessage>();
+	const deadLettered = new RecordingQueue<DeadLetter>();
+	const queue = new WebhookQueue(queued as unknown as Queue<WebhookQueueMessage>, deadLettered as unknown as Queue<DeadLetter>);
+	const deliveries = new Deliveries(env.DB);
+	const subscriptions = new Subscriptions(env.DB);
+	const announcements = new Announcements(env.DB);
+	sync.deps.afterCommit = ({ now, firstSync }) => announceChanges({ announcements, deliveries, subscriptions, queue }, { now, baseline: firstSync });
+	const deliveryDeps: DeliveryDependencies = {
+		deliveries,
+		subscriptions,
+		queue,
+		webhooks: { timeoutMs: 2_000, disableAfterHours: 120 },
+		devMode: true,
+		now: () => sync.clock.now,
+		random: () => 0.5,
+	};
+	return {
+		...sync,
+		queued,
+		deadLettered,
+		deliveries,
+		subscriptions,
+		deliveryDeps,
+		async subscribe(path: string, extra: { tags?: string[]; categories?: string[]; eventTypes?: string[] } = {}) {
+			const secret = generateSecret();
+			const subscription = await subscriptions.create(
+				{
+					url: `${inject("webhookReceiverUrl")}${path}`,
+					description: "",
+					eventTypes: (extra.eventTypes ?? ["post.published", "post.updated", "post.deleted"]) as never,
+					filters: { tags: extra.tags ?? [], categories: extra.categories ?? [] },
+					enabled: true,
+				},
+				secret,
+				sync.clock.now,
+			);
+			return { subscription, secret };
+		},
+		/** Delivers everything queued so far, once each, as the queue consumer would. */
+		async deliverQueued() {
+			const ids = queued.sent.splice(0).map((body) => body.messageId);
+			return Promise.all(ids.map(async (id) => ({ id, verdict: await deliverMessage(id, deliveryDeps) })));
+		},
+	};
+}
+
+export interface ReceivedRequest {
+	method: string;
+	path: string;
+	headers: Record<string, string>;
+	body: string;
+}
+
+/** What the receiver got on paths starting with `path`. */
+export async function received(path: string): Promise<ReceivedRequest[]> {
+	const url = new URL(`${inject("webhookReceiverUrl")}/_control/requests`);
+	url.searchParams.set("path", path);
+	return (await (await fetch(url)).json()) as ReceivedRequest[];
+}
+
+/** Verifies a received request with the reference library (`standardwebhooks`), in the receiver's Node process. */
+export async function verifiedByReceiver(webhookId: string, secret: string): Promise<{ verified: boolean; payload?: { type: string; data: unknown }; error?: string }> {
+	const response = await fetch(`${inject("webhookReceiverUrl")}/_control/verify`, {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ webhookId, secret }),
+	});
+	return (await response.json()) as { verified: boolean; payload?: { type: string; data: unknown }; error?: string };
+}
+
+export function uniquePath(base = "/ok"): string {
+	return `${base}${base.includes("?") ? "&" : "?"}t=${crypto.randomUUID()}`;
+}
