@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
@@ -35,9 +35,7 @@ describe("webhooks end to end, through the Queue simulator", () => {
 		const { secret } = (await created.json()) as { secret: string };
 
 		await env.POSTS.put("new.md", fencedPost({ title: "Fresh off the press", date: "2026-02-01", tags: ["news"] }));
-		const ctx = createExecutionContext();
-		await worker.scheduled(createScheduledController({ cron: "*/5 * * * *" }), env, ctx);
-		await waitOnExecutionContext(ctx);
+		await worker.scheduled(createScheduledController({ cron: "*/5 * * * *" }), env);
 
 		const [request] = await eventually(() => received(path), (requests) => requests.length > 0);
 		const check = await verifiedByReceiver(request!.headers["webhook-id"]!, secret);
@@ -70,7 +68,7 @@ describe("webhooks end to end, through the Queue simulator", () => {
 		const batch = createMessageBatch("pressroom-webhooks-dlq", [{ id: "d1", timestamp: new Date(), attempts: 21, body: { messageId } }]);
 		const ctx = createExecutionContext();
 
-		await worker.queue(batch, env, ctx);
+		await worker.queue(batch, env);
 
 		expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["d1"]);
 		const row = await env.DB.prepare("SELECT status, last_error FROM messages WHERE id = ?1").bind(messageId).first<{ status: string; last_error: string }>();

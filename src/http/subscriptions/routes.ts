@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../context";
+import { generateSecret } from "../../webhooks/secret";
+import { createSubscriptionSchema, updateSubscriptionSchema } from "../../webhooks/subscription-schema";
+import { notFound, pageParams, parseJsonBody } from "./request";
+
+/**
+ * The subscriptions API, mounted at /api/subscriptions behind requireAdmin. The signing secret is shown only
+ * when created and when rotated, as Svix does; every other answer leaves it out.
+ */
+export function subscriptionRoutes(): Hono<AppEnv> {
+	const routes = new Hono<AppEnv>();
+
+	routes.post("/", async (c) => {
+		const { config, subscriptions, now } = c.get("services");
+		const input = await parseJsonBody(c, createSubscriptionSchema({ devMode: config.devMode }));
+		const secret = generateSecret();
+		const subscription = await subscriptions.create(input, secret, now());
+		return c.json({ subscription, secret }, 201, { Location: `/api/subscriptions/${subscription.id}` });
+	});
+
+	routes.get("/", async (c) => {
+		const page = await c.get("services").subscriptions.list(pageParams(c));
+		return c.json({ subscriptions: page.subscriptions, nextCursor: page.nextCursor ?? null });
+	});
+
+	routes.get("/:id", async (c) => {
+		const id = c.req.param("id");
+		const subscription = await c.get("services").subscriptions.get(id);
+		return subscription ? c.json(subscription) : notFound(c, `subscription ${id}`);
+	});
+
+	routes.patch("/:id", async (c) => {
+		const { config, subscriptions, now } = c.get("services");
+		const id = c.req.param("id");
+		const patch = await parseJsonBody(c, updateSubscriptionSchema({ devMode: config.devMode }));
+		const subscription = await subscriptions.update(id, patch, now());
+		return subscription ? c.json(subscription) : notFound(c, `subscription ${id}`);
+	});
+
+	routes.delete("/:id", async (c) => {
+		const id = c.req.param("id");
+		return (await c.get("services").subscriptions.delete(id)) ? c.body(null, 204) : notFound(c, `subscription ${id}`);
+	});
+
+	routes.post("/:id/rotate-secret", async (c) => {
+		const { subscriptions, now } = c.get("services");
+		const id = c.req.param("id");
+		const secret = generateSecret();
+		const rotated = await subscriptions.rotateSecret(id, secret, now());
+		if (!rotated) return notFound(c, `subscription ${id}`);
+		return c.json({ subscription: rotated.subscription, secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt });
+	});
+
+	routes.post("/:id/test", async (c) => {
+		const { subscriptions, webhooks } = c.get("services");
+		const id = c.req.param("id");
+		const subscription = await subscriptions.get(id);
+		if (!subscription) return notFound(c, `subscription ${id}`);
+		if (!subscription.enabled) {
+			return c.json({ error: "conflict", message: `Subscription ${id} is disabled; enable it (PATCH {"enabled": true}) before sending a test event.` }, 409);
+		}
+		return c.json(await webhooks.sendPing(id), 202);
+	});
+
+	routes.get("/:id/deliveries", async (c) => {
+		const { subscriptions, webhooks } = c.get("services");
+		const id = c.req.param("id");
+		const page = pageParams(c);
+		if (!(await subscriptions.get(id))) return notFound(c, `subscription ${id}`);
+		const deliveries = await webhooks.deliveries(id, page);
+		return c.json({ deliveries: deliveries.deliveries, nextCursor: deliveries.nextCursor ?? null });
+	});
+
+	return routes;
+}
