@@ -1,7 +1,7 @@
 import type { Config } from "../config";
 import type { Catalog } from "../storage/catalog";
 import type { DeliveryPage } from "../storage/deliveries";
-import type { Subscriptions } from "../storage/subscriptions";
+import type { Subscription, Subscriptions } from "../storage/subscriptions";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
 
 /** Webhook operations the admin API exposes; implemented in src/jobs, wired in src/index.ts. */
@@ -12,6 +12,13 @@ export interface WebhookCommands {
 	redeliver(messageId: string): Promise<{ messageId: string; status: string } | undefined>;
 	/** Messages sent to a subscription, newest first, each with its attempts. */
 	deliveries(subscriptionId: string, page: { limit: number; cursor?: string }): Promise<DeliveryPage>;
+	/** Subscription counts, the disabled or failing ones, and messages by status, for /api/status. */
+	health(): Promise<WebhookHealth>;
+}
+
+export interface WebhookHealth {
+	subscriptions: { total: number; enabled: number; attention: Subscription[] };
+	messages: Record<string, number>;
 }
 
 /** What a request handler may use; built once per request by src/index.ts, so handlers never touch env. */

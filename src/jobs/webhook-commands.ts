@@ -27,5 +27,10 @@ export function webhookCommands(deps: { deliveries: Deliveries; subscriptions: S
 		},
 
 		deliveries: (subscriptionId, page) => deps.deliveries.page(subscriptionId, page),
+
+		async health() {
+			const [subscriptions, messages] = await Promise.all([deps.subscriptions.needingAttention(), deps.deliveries.countsByStatus()]);
+			return { subscriptions, messages };
+		},
 	};
 }

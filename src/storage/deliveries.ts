@@ -148,6 +148,12 @@ export class Deliveries {
 		]);
 	}
 
+	/** How many messages are in each status, for /api/status. */
+	async countsByStatus(): Promise<Record<string, number>> {
+		const rows = await this.db.prepare("SELECT status, count(*) AS n FROM messages GROUP BY status").all<{ status: string; n: number }>();
+		return Object.fromEntries(rows.results.map((row) => [row.status, row.n]));
+	}
+
 	/** Marks a message failed without an attempt (subscription gone or disabled, or dead-lettered). */
 	async markFailed(messageId: string, reason: string, now: Date): Promise<void> {
 		await this.db

@@ -108,6 +108,18 @@ export class Subscriptions {
 		return { subscriptions: page.map(toSubscription), ...(hasMore && last ? { nextCursor: encodeCursor(last.created_at, last.id) } : {}) };
 	}
 
+	/** Subscriptions an operator should look at: disabled ones, and enabled ones whose deliveries are failing. */
+	async needingAttention(): Promise<{ total: number; enabled: number; attention: Subscription[] }> {
+		const [counts, rows] = await this.db.batch<{ total?: number; enabled?: number } & Partial<PublicRow>>([
+			this.db.prepare("SELECT count(*) AS total, coalesce(sum(enabled), 0) AS enabled FROM subscriptions"),
+			this.db.prepare(
+				`SELECT ${PUBLIC_COLUMNS} FROM subscriptions WHERE enabled = 0 OR failing_since IS NOT NULL ORDER BY updated_at DESC LIMIT 100`,
+			),
+		]);
+		const summary = counts!.results[0] ?? {};
+		return { total: summary.total ?? 0, enabled: summary.enabled ?? 0, attention: rows!.results.map((row) => toSubscription(row as PublicRow)) };
+	}
+
 	async get(id: string): Promise<Subscription | undefined> {
 		const row = await this.db.prepare(`SELECT ${PUBLIC_COLUMNS} FROM subscriptions WHERE id = ?1`).bind(id).first<PublicRow>();
 		return row ? toSubscription(row) : undefined;

@@ -57,11 +57,16 @@ describe("delivery attempts", () => {
 		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "retry", delaySeconds: 3600 });
 	});
 
-	it("disables the subscription on 410 Gone and stops", async () => {
+	it("disables the subscription on 410 Gone, stops, and says so in /api/status", async () => {
 		const { h, subscription, messageId } = await oneMessageTo(uniquePath("/status/410"));
 		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "ack" });
 		expect(await h.subscriptions.get(subscription.id)).toMatchObject({ enabled: false, disabledReason: "gone" });
 		expect(await message(messageId)).toMatchObject({ status: "failed" });
+		const status = (await (
+			await exports.default.fetch(new Request("http://127.0.0.1/api/status", { headers: { Authorization: "Bearer test-admin-token" } }))
+		).json()) as { webhooks: { subscriptions: { attention: { id: string; disabledReason: string }[] }; messages: Record<string, number> } };
+		expect(status.webhooks.subscriptions.attention).toEqual([expect.objectContaining({ id: subscription.id, disabledReason: "gone" })]);
+		expect(status.webhooks.messages).toMatchObject({ failed: 1 });
 	});
 
 	it("does not follow a redirect: the 302 is a failed attempt to retry", async () => {
@@ -171,3 +176,17 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): P
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }
+
+describe("a subscription that keeps failing", () => {
+	it("is disabled once its deliveries have failed for the configured time", async () => {
+		const { h, subscription, messageId } = await oneMessageTo(uniquePath("/status/500"));
+		h.deliveryDeps.webhooks = { ...h.deliveryDeps.webhooks, disableAfterHours: 1 };
+
+		await deliverMessage(messageId, h.deliveryDeps);
+		expect(await h.subscriptions.get(subscription.id)).toMatchObject({ enabled: true, failingSince: expect.any(String) });
+		h.clock.now = new Date(h.clock.now.getTime() + 61 * 60 * 1000);
+		await deliverMessage(messageId, h.deliveryDeps);
+
+		expect(await h.subscriptions.get(subscription.id)).toMatchObject({ enabled: false, disabledReason: "failing" });
+	});
+});

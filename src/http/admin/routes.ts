@@ -12,8 +12,14 @@ export function adminRoutes(): Hono<AppEnv> {
 	});
 
 	routes.get("/status", async (c) => {
-		const { catalog, runs, storageStatus } = c.get("services");
-		const [recent, lastSucceeded, counts, broken] = await Promise.all([runs.latest(10), runs.lastSucceeded(), catalog.counts(), catalog.brokenObjects()]);
+		const { catalog, runs, storageStatus, webhooks } = c.get("services");
+		const [recent, lastSucceeded, counts, broken, webhookHealth] = await Promise.all([
+			runs.latest(10),
+			runs.lastSucceeded(),
+			catalog.counts(),
+			catalog.brokenObjects(),
+			webhooks.health(),
+		]);
 		return c.json({
 			storage: storageStatus(),
 			lastSync: recent[0] ?? null,
@@ -21,6 +27,7 @@ export function adminRoutes(): Hono<AppEnv> {
 			recentSyncs: recent,
 			catalog: counts,
 			brokenPosts: broken,
+			webhooks: webhookHealth,
 		});
 	});
 	return routes;
