@@ -1,0 +1,46 @@
+// A second Worker in the benchmark's Miniflare instance, bound to the same local R2 bucket and D1 database as
+// Pressroom (same ids, so the same storage). It is not part of the app and never runs while figures are taken.
+//   POST /seed       {objects: [{key, text, contentType}], concurrency}: puts them from inside workerd, so
+//                    seeding does not pay a Node <-> workerd proxy round trip per object.
+//   POST /calibrate  {}: the simulators' own per-call costs, timed inside workerd (Date.now() advances on I/O).
+export default {
+	async fetch(request, env) {
+		const { pathname } = new URL(request.url);
+		if (request.method === "POST" && pathname === "/seed") {
+			const { objects, concurrency = 32 } = await request.json();
+			const started = Date.now();
+			let next = 0;
+			await Promise.all(
+				Array.from({ length: Math.min(concurrency, objects.length) }, async () => {
+					while (next < objects.length) {
+						const object = objects[next++];
+						await env.POSTS.put(object.key, object.text, { httpMetadata: { contentType: object.contentType } });
+					}
+				}),
+			);
+			return Response.json({ stored: objects.length, ms: Date.now() - started });
+		}
+		if (request.method === "POST" && pathname === "/calibrate") {
+			const rounds = 50;
+			const time = async (work) => {
+				const started = Date.now();
+				for (let i = 0; i < rounds; i++) await work(i);
+				return (Date.now() - started) / rounds;
+			};
+			const text = "x".repeat(3000);
+			const result = {
+				rounds,
+				d1Select1Ms: await time(() => env.DB.prepare("SELECT 1").first()),
+				r2Put3KbMs: await time((i) => env.CALIBRATION.put(`c/${i}`, text)),
+				r2Get3KbMs: await time(async (i) => (await env.CALIBRATION.get(`c/${i}`)).text()),
+				r2HeadMs: await time((i) => env.CALIBRATION.head(`c/${i}`)),
+			};
+			const started = Date.now();
+			const page = await env.POSTS.list({ limit: 1000 });
+			result.r2ListPostsPageMs = Date.now() - started;
+			result.r2ListPostsPageKeys = page.objects.length;
+			return Response.json(result);
+		}
+		return new Response("not found", { status: 404 });
+	},
+};

@@ -1,0 +1,101 @@
+/** Command-line flags of `npm run bench` and its --help text. */
+import { parseArgs } from "node:util";
+
+export const HELP = `npm run bench -- [options]
+
+Benchmarks Pressroom locally: the Worker runs in Miniflare directly (wrangler's bundle of src/index.ts and the
+bindings from wrangler.toml, state in a fresh temporary directory), never through \`wrangler dev\`.
+All traffic stays on 127.0.0.1. Figures are printed as tables and written to .bench/results-<mode>.json.
+
+Modes
+  (default)             R2 backend: seed N posts into local R2, time the first sync, edit one post and time the
+                        incremental sync, then time GET /rss.xml, /atom.xml, /feed.json (200 and 304) and the pure
+                        renderers in-process.
+  --backend s3          Same syncs against a local s3rver behind a counting proxy: S3 requests by kind per sync.
+  --fanout N            N webhook subscriptions to a local receiver; baseline sync, one new post, sync, and wait
+                        until every subscription got its delivery. Also measures the receiver's own capacity.
+
+Options
+  --posts N             posts in the bucket (default 10000; 100 with --fanout)
+  --backend r2|s3       object store for the sync modes (default r2)
+  --fanout N            run the fan-out mode with N subscriptions (e.g. 1000)
+  --feed-requests N     sequential requests per feed and variant (default 200; 0 skips the feed timing)
+  --render-iterations N in-process renders per format (default 1000; 0 skips the in-process timing)
+  --seed-concurrency N  parallel puts while seeding the bucket (default 32)
+  --receiver-requests N POSTs for the receiver capacity test (default 5000)
+  --receiver-concurrency N  connections for that test (default 32)
+  --timeout S           give up on a sync request, or on waiting for deliveries, after S seconds (default 600)
+  --seed N              seed of the post generator (default 1)
+  --tmp-dir DIR         where the temporary directory is made (default: the OS temp dir). The simulators
+                        persist to it with fsync; a tmpfs such as /dev/shm takes the disk out of the figures
+  --keep                keep the temporary directory (state, bundle, s3rver files) and print its path
+  --verbose             show the Worker's and Miniflare's logs
+  -h, --help            this text
+
+Examples
+  npm run bench -- --posts 500           quick check of the R2 mode
+  npm run bench -- --posts 10000         full R2 run
+  npm run bench -- --backend s3          10,000 posts through s3rver
+  npm run bench -- --fanout 1000         webhook fan-out to 1,000 subscriptions
+`;
+
+export class UsageError extends Error {
+	name = "UsageError";
+}
+
+export function readOptions(argv) {
+	let values;
+	try {
+		({ values } = parseArgs({
+			args: argv,
+			strict: true,
+			allowPositionals: false,
+			options: {
+				posts: { type: "string" },
+				backend: { type: "string", default: "r2" },
+				fanout: { type: "string" },
+				"feed-requests": { type: "string", default: "200" },
+				"render-iterations": { type: "string", default: "1000" },
+				"seed-concurrency": { type: "string", default: "32" },
+				"receiver-requests": { type: "string", default: "5000" },
+				"receiver-concurrency": { type: "string", default: "32" },
+				timeout: { type: "string", default: "600" },
+				seed: { type: "string", default: "1" },
+				"tmp-dir": { type: "string" },
+				keep: { type: "boolean", default: false },
+				verbose: { type: "boolean", default: false },
+				help: { type: "boolean", short: "h", default: false },
+			},
+		}));
+	} catch (error) {
+		throw new UsageError(error.message);
+	}
+	if (values.help) return { help: true };
+	const whole = (name, value, min, max) => {
+		const number = Number(value);
+		if (!/^\d+$/.test(String(value)) || number < min || number > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+		return number;
+	};
+	const backend = values.backend.toLowerCase();
+	if (!["r2", "s3"].includes(backend)) throw new UsageError(`--backend must be r2 or s3, got "${values.backend}"`);
+	const fanout = values.fanout === undefined ? undefined : whole("fanout", values.fanout, 1, 100_000);
+	if (fanout !== undefined && values.backend !== "r2") throw new UsageError("--fanout runs on the R2 backend; leave out --backend");
+	const mode = fanout !== undefined ? "fanout" : backend;
+	return {
+		help: false,
+		mode,
+		backend,
+		fanout,
+		posts: values.posts === undefined ? (mode === "fanout" ? 100 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
+		feedRequests: whole("feed-requests", values["feed-requests"], 0, 1_000_000),
+		renderIterations: whole("render-iterations", values["render-iterations"], 0, 1_000_000),
+		seedConcurrency: whole("seed-concurrency", values["seed-concurrency"], 1, 1024),
+		receiverRequests: whole("receiver-requests", values["receiver-requests"], 0, 10_000_000),
+		receiverConcurrency: whole("receiver-concurrency", values["receiver-concurrency"], 1, 1024),
+		timeoutMs: whole("timeout", values.timeout, 1, 24 * 3600) * 1000,
+		seed: whole("seed", values.seed, 0, 2 ** 31),
+		tmpDir: values["tmp-dir"],
+		keep: values.keep,
+		verbose: values.verbose,
+	};
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench` (R2) and `npm run bench -- --backend s3`: seed the bucket, first sync, one edited post and the
+ * incremental sync, a sync with nothing changed; then (R2) feed requests and the in-process renderers.
+ */
+import path from "node:path";
+import { newToken, wranglerTomlVar } from "../lib/dev-server.mjs";
+import { openS3 } from "../lib/post-targets.mjs";
+import { postToEdit, putManyWith, runSync, seedBucket, siteFromWranglerToml, timeFeeds, timeRenderersInProcess } from "./common.mjs";
+import { bundleWorker, startLocalWorker } from "./local-worker.mjs";
+import { editedPost } from "./posts.mjs";
+import { S3RVER_CREDENTIALS, startCountingProxy, startS3rver } from "./s3.mjs";
+
+const S3_BUCKET = "pressroom-bench";
+
+export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
+	const result = { mode: options.mode, posts: options.posts, steps: {} };
+	const token = newToken();
+	const persistTo = path.join(tmpDir, "state");
+
+	let started = performance.now();
+	const bundle = await bundleWorker(path.join(tmpDir, "bundle"));
+	result.steps.bundle = { ms: performance.now() - started, bytes: bundle.bytes };
+	log(`bundled src/index.ts with wrangler (${(bundle.bytes / 1024).toFixed(0)} KiB) in ${(result.steps.bundle.ms / 1000).toFixed(1)} s`);
+
+	const vars = { ADMIN_TOKEN: token };
+	let s3;
+	let proxy;
+	let target;
+	if (options.backend === "s3") {
+		s3 = await startS3rver({ directory: path.join(tmpDir, "s3rver"), bucket: S3_BUCKET });
+		defer(() => s3.stop());
+		killOnExit.push(s3.killNow);
+		proxy = await startCountingProxy(s3.endpoint);
+		defer(() => proxy.close());
+		log(`s3rver (pid ${s3.pid}) on ${s3.endpoint}, counting proxy on ${proxy.endpoint}`);
+		Object.assign(vars, {
+			S3_ENDPOINT: proxy.endpoint,
+			S3_BUCKET,
+			S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+			S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+			S3_FORCE_PATH_STYLE: "true",
+		});
+		// Seeding goes straight to s3rver, so the proxy counts only what the Worker asks for.
+		target = await openS3({ endpoint: s3.endpoint, bucket: S3_BUCKET, region: "auto", forcePathStyle: true, prefix: "", ...S3RVER_CREDENTIALS });
+		defer(() => target.close());
+	}
+
+	started = performance.now();
+	const worker = await startLocalWorker({ bundle: bundle.main, persistTo, tmpDir, vars, verbose: options.verbose });
+	defer(() => worker.dispose());
+	result.steps.start = { ms: performance.now() - started, note: "D1 migrations (wrangler CLI) + Miniflare start" };
+	log(`Worker (Miniflare, ${options.backend === "s3" ? "S3 via proxy" : "local R2"}) on ${worker.url.origin} after ${(result.steps.start.ms / 1000).toFixed(1)} s`);
+
+	if (options.backend === "r2") {
+		const bucket = await worker.bucket();
+		target = { put: (key, bytes, contentType) => bucket.put(key, bytes, { httpMetadata: { contentType } }) };
+	}
+	log(`seeding ${options.posts.toLocaleString("en-US")} posts (concurrency ${options.seedConcurrency})…`);
+	const putMany = options.backend === "r2" ? (objects, concurrency) => worker.putMany(objects, concurrency) : putManyWith(target.put);
+	const seeded = await seedBucket(putMany, {
+		count: options.posts,
+		seed: options.seed,
+		concurrency: options.seedConcurrency,
+		onProgress: (done) => done % 2000 === 0 && log(`  ${done.toLocaleString("en-US")} seeded`),
+	});
+	result.steps.seed = { ...seeded, perSecond: (seeded.objects / seeded.ms) * 1000, concurrency: options.seedConcurrency, via: options.backend === "s3" ? "PutObject to s3rver (@aws-sdk/client-s3 in Node)" : "R2 binding inside Miniflare (helper Worker)" };
+	log(`seeded ${seeded.objects} objects, ${(seeded.bytes / 1024 / 1024).toFixed(1)} MB, in ${(seeded.ms / 1000).toFixed(1)} s`);
+	proxy?.take();
+	{
+		result.simulator = await worker.calibrate();
+		log(`simulator per call (inside workerd): D1 SELECT 1 ${result.simulator.d1Select1Ms} ms, R2 put ${result.simulator.r2Put3KbMs} ms, get ${result.simulator.r2Get3KbMs} ms`);
+	}
+
+	const syncs = [];
+	const sync = async (label, expect) => {
+		log(`sync: ${label}…`);
+		const outcome = await runSync(worker.url, token, options.timeoutMs);
+		const s3Requests = proxy?.take();
+		const row = { label, wallMs: outcome.wallMs, ...pickSync(outcome.sync), s3: s3Requests, checks: [] };
+		for (const [field, value] of Object.entries(expect)) {
+			const ok = row[field] === value;
+			row.checks.push({ field, expected: value, actual: row[field], ok });
+		}
+		syncs.push(row);
+		log(`  ${row.status}: ${row.durationMs} ms server-side, ${Math.round(row.wallMs)} ms wall, listed ${row.objectsListed}, read ${row.objectsRead}, changes ${row.changes}`);
+		return row;
+	};
+
+	await sync("first sync", { objectsListed: options.posts, objectsRead: options.posts, status: "succeeded" });
+	const original = postToEdit(options.posts, options.seed);
+	const edited = editedPost(original);
+	await target.put(edited.key, new TextEncoder().encode(edited.text), "text/markdown; charset=utf-8");
+	proxy?.take();
+	result.editedKey = edited.key;
+	log(`edited ${edited.key}`);
+	await sync("incremental (1 post edited)", { objectsListed: options.posts, objectsRead: 1, changes: 1, status: "succeeded" });
+	await sync("nothing changed", { objectsListed: options.posts, objectsRead: 0, changes: 0, status: "succeeded" });
+	result.syncs = syncs;
+	result.expected = seeded.kinds;
+
+	if (options.backend === "r2" && options.feedRequests > 0) {
+		log(`feeds: ${options.feedRequests} sequential requests each, 200 and 304…`);
+		result.feeds = await timeFeeds(worker.url, { requests: options.feedRequests });
+	}
+	if (options.backend === "r2" && options.renderIterations > 0) {
+		log(`in-process: parsing ${options.posts} posts, rendering each format ${options.renderIterations} times…`);
+		const itemCount = Number(wranglerTomlVar("FEED_ITEM_COUNT")) || 20;
+		result.inProcess = await timeRenderersInProcess({
+			count: options.posts,
+			seed: options.seed,
+			iterations: options.renderIterations,
+			itemCount,
+			site: siteFromWranglerToml(worker.url.origin),
+		});
+	}
+	result.workerErrors = worker.logs.filter((line) => line.startsWith("error")).slice(0, 20);
+	return result;
+}
+
+function pickSync(sync) {
+	const { status, durationMs, objectsListed, objectsRead, posts, broken, changes, error } = sync;
+	return { status, durationMs, objectsListed, objectsRead, posts, broken, changes, error };
+}
