@@ -46,12 +46,15 @@ CREATE TABLE sync_runs (
 	started_at TEXT NOT NULL,
 	finished_at TEXT,
 	duration_ms INTEGER,
-	status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
+	-- 'partial': committed what its read budget allowed; the next sync carries on with the rest.
+	status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'partial', 'failed', 'skipped')),
 	objects_listed INTEGER NOT NULL DEFAULT 0,
 	objects_read INTEGER NOT NULL DEFAULT 0,
 	posts INTEGER NOT NULL DEFAULT 0,
 	broken INTEGER NOT NULL DEFAULT 0,
 	changes INTEGER NOT NULL DEFAULT 0,
+	-- New or changed objects left for the next sync by the read budget.
+	remaining INTEGER NOT NULL DEFAULT 0,
 	error TEXT
 );
 CREATE INDEX sync_runs_by_start ON sync_runs (started_at DESC);

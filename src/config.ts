@@ -35,6 +35,8 @@ export interface WebhookConfig {
 
 export interface Config {
 	site: SiteConfig;
+	/** Most objects one sync reads; a bigger backlog is committed by consecutive syncs. */
+	syncMaxReads: number;
 	content: ContentSettings;
 	storage: StorageConfig;
 	webhooks: WebhookConfig;
@@ -94,10 +96,13 @@ export function readConfig(env: Cloudflare.Env): Config {
 		timeoutMs: integer("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 15_000, 100, 60_000),
 		disableAfterHours: integer("WEBHOOK_DISABLE_AFTER_HOURS", env.WEBHOOK_DISABLE_AFTER_HOURS, 120, 1, 24 * 60),
 	};
+	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.
+	const syncMaxReads = integer("SYNC_MAX_READS", env.SYNC_MAX_READS, 5_000, 1, 9_000);
 	if (problems.length > 0) throw new ConfigError(problems);
 
 	return {
 		site,
+		syncMaxReads,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),
 		webhooks,

@@ -39,6 +39,7 @@ function services(env: Cloudflare.Env, config: Config = readConfig(env)): Servic
 					runs,
 					lease: new Lease(env.DB, "sync"),
 					content: config.content,
+					maxReads: config.syncMaxReads,
 					now,
 					afterCommit: ({ now: at, firstSync }) =>
 						announceChanges({ announcements, deliveries, subscriptions, queue }, { now: at, baseline: firstSync }),

@@ -11,6 +11,7 @@ declare namespace Cloudflare {
 		S3_ACCESS_KEY_ID?: string;
 		S3_SECRET_ACCESS_KEY?: string;
 		POSTS_PREFIX?: string;
+		SYNC_MAX_READS?: string;
 		WEBHOOK_TIMEOUT_MS?: string;
 		WEBHOOK_DISABLE_AFTER_HOURS?: string;
 	}

@@ -112,6 +112,18 @@ export class Catalog {
 		await this.db.prepare("DELETE FROM staged_objects").run();
 	}
 
+	/**
+	 * Makes every known object look changed (its etag no longer matches the bucket's), so syncs re-read
+	 * them all, in as many runs as their read budget needs; recorded with the settings that caused it.
+	 */
+	async markAllOutdated(settingsFingerprint: string): Promise<void> {
+		await this.db.batch([
+			this.db.prepare("UPDATE posts SET etag = 'outdated:' || etag WHERE etag NOT LIKE 'outdated:%'"),
+			this.db.prepare("UPDATE broken_objects SET etag = 'outdated:' || etag WHERE etag NOT LIKE 'outdated:%'"),
+			this.setFact("content_settings", settingsFingerprint),
+		]);
+	}
+
 	/** Records that the catalog changed, so Last-Modified moves with every change a feed could show. */
 	markChanged(now: Date): D1PreparedStatement {
 		return this.setFact("catalog_changed_at", now.toISOString());

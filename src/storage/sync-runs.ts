@@ -2,7 +2,8 @@
 export interface SyncRun {
 	id: string;
 	trigger: string;
-	status: "running" | "succeeded" | "failed" | "skipped";
+	/** "partial": the read budget ran out; what was read is committed and the next sync continues. */
+	status: "running" | "succeeded" | "partial" | "failed" | "skipped";
 	startedAt: string;
 	finishedAt?: string;
 	durationMs?: number;
@@ -11,6 +12,8 @@ export interface SyncRun {
 	posts: number;
 	broken: number;
 	changes: number;
+	/** New or changed objects left for the next sync. */
+	remaining: number;
 	error?: string;
 }
 
@@ -26,6 +29,7 @@ interface SyncRunRow {
 	posts: number;
 	broken: number;
 	changes: number;
+	remaining: number;
 	error: string | null;
 }
 
@@ -37,8 +41,8 @@ export class SyncRuns {
 	record(run: SyncRun): D1PreparedStatement {
 		return this.db
 			.prepare(
-				`INSERT OR REPLACE INTO sync_runs (id, trigger, status, started_at, finished_at, duration_ms, objects_listed, objects_read, posts, broken, changes, error)
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
+				`INSERT OR REPLACE INTO sync_runs (id, trigger, status, started_at, finished_at, duration_ms, objects_listed, objects_read, posts, broken, changes, remaining, error)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
 			)
 			.bind(
 				run.id,
@@ -52,6 +56,7 @@ export class SyncRuns {
 				run.posts,
 				run.broken,
 				run.changes,
+				run.remaining,
 				run.error ?? null,
 			);
 	}
@@ -65,6 +70,7 @@ export class SyncRuns {
 		return rows.results.map(fromRow);
 	}
 
+	/** The last sync that brought the catalog fully up to date (a partial one does not count). */
 	async lastSucceeded(): Promise<SyncRun | undefined> {
 		const row = await this.db
 			.prepare("SELECT * FROM sync_runs WHERE status = 'succeeded' ORDER BY started_at DESC, rowid DESC LIMIT 1")
@@ -86,6 +92,7 @@ function fromRow(row: SyncRunRow): SyncRun {
 		posts: row.posts,
 		broken: row.broken,
 		changes: row.changes,
+		remaining: row.remaining,
 		error: row.error ?? undefined,
 	};
 }

@@ -171,3 +171,34 @@ describe("syncCatalog", () => {
 		expect(h.store.lists).toBeGreaterThanOrEqual(2);
 	}, 60_000);
 });
+
+describe("a backlog larger than one sync's read budget", () => {
+	it("commits what it read, reports what remains, and the next syncs carry on", async () => {
+		const h = syncHarness({ maxReads: 4 });
+		for (let i = 0; i < 10; i++) await h.put(`p${i}.md`, fencedPost({ title: `P${i}`, date: "2026-01-01" }));
+
+		const first = await h.sync();
+		const second = await h.sync();
+		const third = await h.sync();
+
+		expect(first).toMatchObject({ status: "partial", objectsRead: 4, remaining: 6, posts: 4 });
+		expect(second).toMatchObject({ status: "partial", objectsRead: 4, remaining: 2, posts: 8 });
+		expect(third).toMatchObject({ status: "succeeded", objectsRead: 2, remaining: 0, posts: 10 });
+		expect(await h.runs.lastSucceeded()).toMatchObject({ id: third.id });
+	});
+
+	it("re-reads every object when settings that shape posts change, across as many syncs as it takes", async () => {
+		const h = syncHarness({ maxReads: 3 });
+		for (let i = 0; i < 5; i++) await h.put(`p${i}.md`, fencedPost({ title: `P${i}`, date: "2026-01-01" }, "[a link](/about)"));
+		await h.sync();
+		await h.sync();
+		h.deps.content = { ...h.deps.content, siteUrl: "https://moved.example" };
+
+		const first = await h.sync();
+		const second = await h.sync();
+
+		expect(first).toMatchObject({ status: "partial", objectsRead: 3, remaining: 2 });
+		expect(second).toMatchObject({ status: "succeeded", objectsRead: 2 });
+		for (const post of await h.visible()) expect(post.contentHtml).toContain("https://moved.example/about");
+	});
+});

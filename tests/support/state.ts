@@ -54,7 +54,7 @@ export class CountingStore implements ObjectStore {
 }
 
 /** A sync wired to the real local R2 and D1, with a clock the test controls. */
-export function syncHarness(options: { now?: Date; settings?: ContentSettings } = {}) {
+export function syncHarness(options: { now?: Date; settings?: ContentSettings; maxReads?: number } = {}) {
 	const clock = { now: options.now ?? new Date("2026-06-01T12:00:00Z") };
 	const store = new CountingStore(new R2Store(env.POSTS));
 	const catalog = new Catalog(env.DB);
@@ -65,6 +65,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings } 
 		runs,
 		lease: new Lease(env.DB, "sync"),
 		content: options.settings ?? testContentSettings,
+		maxReads: options.maxReads ?? 5_000,
 		now: () => clock.now,
 	};
 	return {
