@@ -1,0 +1,161 @@
+import matter from "gray-matter";
+import yaml from "js-yaml";
+import { lowerCaseKeys } from "./fields";
+import { PostProblem, quote } from "./problem";
+
+/** Front matter as written, keys lower-cased (`Title:` = `title:`), plus the Markdown body after it. */
+export interface SplitPost {
+	data: Map<string, unknown>;
+	body: string;
+	/** Line of the post on which the body starts, for messages about the Markdown. */
+	bodyLine: number;
+	/** Set when the first lines looked like a fence-less block but were not YAML; explains a later "missing" error. */
+	hint?: string;
+}
+
+/**
+ * Only strings, booleans and null: js-yaml's timestamps would read zone-less dates as UTC (gray-matter #78),
+ * and its numbers would turn `id: 0123` into 83 and round ids past 2^53. Code-running types are absent.
+ */
+const FRONT_MATTER_SCHEMA = new yaml.Schema({
+	include: [yaml.FAILSAFE_SCHEMA],
+	implicit: [
+		new yaml.Type("tag:yaml.org,2002:null", {
+			kind: "scalar",
+			resolve: (data) => data === null || data === "" || data === "~" || /^(?:null|Null|NULL)$/.test(String(data)),
+			construct: () => null,
+		}),
+		new yaml.Type("tag:yaml.org,2002:bool", {
+			kind: "scalar",
+			resolve: (data) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(String(data)),
+			construct: (data) => /^t/i.test(String(data)),
+		}),
+	],
+});
+
+/** A YAML syntax error, carrying the line in the whole post. */
+class FrontMatterSyntax extends Error {
+	constructor(
+		readonly reason: string,
+		readonly line: number | undefined,
+	) {
+		super(reason);
+	}
+}
+
+function refuseCode(): never {
+	throw new PostProblem("front matter written in JavaScript is not allowed; use YAML");
+}
+
+function refuseLanguage(): never {
+	throw new PostProblem("front matter must be YAML");
+}
+
+/** Parses a YAML block; its line 0 is line `firstLine` of the post. */
+function parseYaml(source: string, firstLine: number): unknown {
+	try {
+		return yaml.load(source, { schema: FRONT_MATTER_SCHEMA });
+	} catch (error) {
+		if (error instanceof yaml.YAMLException) {
+			const line = error.mark ? error.mark.line + firstLine : undefined;
+			throw new FrontMatterSyntax(error.reason ?? error.message, line);
+		}
+		// js-yaml recurses once per level of nesting: `x: [[[[...` exhausts the stack.
+		if (error instanceof RangeError) throw new FrontMatterSyntax("it is nested too deeply", undefined);
+		throw error;
+	}
+}
+
+function syntaxProblem(error: FrontMatterSyntax): PostProblem {
+	return new PostProblem(`front matter is not valid YAML: ${error.reason}${error.line ? ` (line ${error.line})` : ""}`);
+}
+
+/**
+ * Splits a post (LF line ends, no BOM) into front matter and Markdown. Two shapes:
+ * fenced (`---` at byte 0 ... a line `---`, Jekyll/Hugo) and fence-less (a `key: value` block from line 1 to
+ * the first blank line, MultiMarkdown/Pelican). Anything else has no front matter.
+ */
+export function splitFrontMatter(text: string): SplitPost {
+	const split = splitShapes(text);
+	// Every shape's body is the end of the text.
+	const head = text.slice(0, text.length - split.body.length);
+	return { ...split, bodyLine: head.split("\n").length };
+}
+
+function splitShapes(text: string): Omit<SplitPost, "bodyLine"> {
+	const firstLineEnd = text.indexOf("\n");
+	const firstLine = firstLineEnd === -1 ? text : text.slice(0, firstLineEnd);
+	const fence = /^---([A-Za-z]*)[ \t]*$/.exec(firstLine);
+	if (fence) return splitFenced(text, fence[1] ?? "");
+	if (/^[A-Za-z][\w -]*:(?:[ \t]|$)/.test(firstLine)) return splitFenceless(text);
+	return { data: new Map(), body: text };
+}
+
+function splitFenced(text: string, language: string): Omit<SplitPost, "bodyLine"> {
+	if (!["", "yaml", "yml"].includes(language.toLowerCase())) {
+		throw new PostProblem(`front matter language ${quote(language)} is not supported; use YAML`);
+	}
+	// gray-matter closes at the first "\n---" whatever follows it on the line; find that line ourselves,
+	// so a missing fence is an error instead of the whole post becoming front matter.
+	const close = text.indexOf("\n---", 3);
+	if (close === -1) throw new PostProblem("front matter opens with --- but never closes");
+	const closeLineEnd = text.indexOf("\n", close + 1);
+	const closeLine = text.slice(close + 1, closeLineEnd === -1 ? undefined : closeLineEnd);
+	if (!/^---[ \t]*$/.test(closeLine)) {
+		const line = lineNumberAt(text, close + 1);
+		throw new PostProblem(`front matter opens with --- but never closes (line ${line} starts with --- but is ${quote(closeLine)})`);
+	}
+
+	let file: matter.GrayMatterFile<string>;
+	try {
+		// Passing options also bypasses gray-matter's module-level cache (gray-matter #43).
+		file = matter(text, {
+			language: "yaml",
+			engines: {
+				yaml: (source: string) => parseYaml(source, 1) as object,
+				// `---js` front matter would be eval'ed (CVE-2022-25863); both names reach the same engine.
+				js: refuseCode,
+				javascript: refuseCode,
+				coffee: refuseCode,
+				json: refuseLanguage,
+			},
+		});
+	} catch (error) {
+		if (error instanceof FrontMatterSyntax) throw syntaxProblem(error);
+		throw error;
+	}
+	return { data: toMapping(file.data), body: file.content };
+}
+
+function splitFenceless(text: string): Omit<SplitPost, "bodyLine"> {
+	const blank = /\n[ \t]*(?:\n|$)/.exec(text);
+	const block = blank ? text.slice(0, blank.index) : text;
+	const body = blank ? text.slice(blank.index + blank[0].length) : "";
+	let data: unknown;
+	try {
+		data = parseYaml(block, 1);
+	} catch (error) {
+		if (!(error instanceof FrontMatterSyntax)) throw error;
+		return { data: new Map(), body: text, hint: `the first lines look like front matter but are not valid YAML: ${error.reason}${error.line ? ` (line ${error.line})` : ""}` };
+	}
+	if (!isPlainMapping(data)) return { data: new Map(), body: text };
+	return { data: toMapping(data), body };
+}
+
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+	return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function toMapping(data: unknown): Map<string, unknown> {
+	if (data === null || data === undefined) return new Map();
+	if (!isPlainMapping(data)) {
+		throw new PostProblem(`front matter must be a YAML mapping of keys to values, not ${Array.isArray(data) ? "a list" : "a single value"}`);
+	}
+	return lowerCaseKeys(data, "front matter");
+}
+
+function lineNumberAt(text: string, index: number): number {
+	let line = 1;
+	for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
+	return line;
+}

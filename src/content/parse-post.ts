@@ -1,0 +1,86 @@
+import { readAuthors } from "./authors";
+import { parseDate, zoneFor } from "./dates";
+import { entryId } from "./entry-id";
+import { readDraft, readTerms, readText } from "./fields";
+import { splitFrontMatter } from "./front-matter";
+import { absoluteUrl, linkBaseFor } from "./links";
+import { renderInlineMarkdown, renderMarkdown } from "./markdown";
+import type { ContentSettings, ParseOutcome, Post, StoredObject } from "./post";
+import { PostProblem, quote } from "./problem";
+import { fileStem, normalizeSlug } from "./slug";
+import { htmlToText, summaryFromHtml } from "./summary";
+import { decodePostText } from "./text";
+
+/**
+ * One stored object -> a post ready to render, or the reason it cannot be one. Never throws:
+ * the sync records the error for this key and carries on with the others.
+ */
+export function parsePost(object: StoredObject, settings: ContentSettings): ParseOutcome {
+	try {
+		return { ok: true, post: buildPost(object, settings) };
+	} catch (error) {
+		const reason = error instanceof PostProblem ? error.message : `could not be parsed: ${describe(error)}`;
+		return { ok: false, error: { key: object.key, reason } };
+	}
+}
+
+function buildPost(object: StoredObject, settings: ContentSettings): Post {
+	const { data, body, bodyLine, hint } = splitFrontMatter(decodePostText(object.bytes));
+	const missing = (field: string) =>
+		new PostProblem(`${field} is missing${hint ? ` (${hint})` : data.size === 0 ? " (the post has no front matter)" : ""}`);
+
+	const title = readText(data.get("title"), "title");
+	if (title === undefined) throw missing("title");
+
+	const slugText = readText(data.get("slug"), "slug");
+	const slug = slugText === undefined ? normalizeSlug(fileStem(object.key), "file name") : normalizeSlug(slugText, "slug");
+	const siteUrl = settings.siteUrl.replace(/\/+$/, "");
+	const links = linkBaseFor(siteUrl, slug);
+
+	const id = entryId(object.key, data.get("id"), settings.idAuthority);
+
+	const zone = zoneFor(settings.timeZone);
+	if (data.get("date") === undefined || data.get("date") === null) throw missing("date");
+	const published = parseDate(data.get("date"), "date", zone);
+	// An edit date before the publication date (a date-only lastmod on the day of publication) means "not edited since".
+	let updated = published;
+	for (const field of ["lastmod", "updated"]) {
+		const value = data.get(field);
+		if (value === undefined || value === null || value === "") continue;
+		const date = parseDate(value, field, zone);
+		if (date > updated) updated = date;
+	}
+
+	const contentHtml = renderMarkdown(body, links, bodyLine);
+	const summarySource = readText(data.get("summary"), "summary") ?? readText(data.get("description"), "description");
+	const summary = summarySource === undefined ? summaryFromHtml(contentHtml) : htmlToText(renderInlineMarkdown(summarySource));
+
+	const post: Post = {
+		key: object.key,
+		etag: object.etag,
+		id,
+		slug,
+		url: links.permalink,
+		title,
+		published,
+		updated,
+		authors: readAuthors(data.get("author"), data.get("authors"), settings.defaultAuthor),
+		tags: readTerms(data.get("tags"), "tags"),
+		categories: readTerms(data.get("categories"), "categories"),
+		summary,
+		contentHtml,
+		draft: readDraft(data.get("draft")),
+	};
+	const imageText = readText(data.get("image"), "image");
+	if (imageText !== undefined) {
+		const image = absoluteUrl(imageText, links, ["http", "https"]);
+		if (image === undefined) throw new PostProblem(`image ${quote(imageText)} is not a usable http(s) URL`);
+		post.image = image;
+	}
+	return post;
+}
+
+function describe(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return message.length > 200 ? `${message.slice(0, 197)}...` : message;
+}

@@ -1,0 +1,48 @@
+import { PostProblem } from "./problem";
+
+export const MAX_POST_BYTES = 10 * 1024 * 1024;
+
+/** How much of the start of a post is sampled for NULs, as git does to tell binary from text. */
+const BINARY_SAMPLE_CHARS = 8000;
+
+/**
+ * Characters XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls other than TAB, LF
+ * and CR, U+FFFE/U+FFFF and lone surrogates. One of them makes a whole feed ill-formed.
+ */
+const XML_FORBIDDEN =
+	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Stored bytes -> text with LF line ends, without BOM and without XML-forbidden characters.
+ * Invalid UTF-8, or NULs in more than 1 % of the first 8,000 characters (binary data, UTF-16), reject the post.
+ */
+export function decodePostText(bytes: Uint8Array): string {
+	if (bytes.byteLength === 0) throw new PostProblem("object is empty");
+	if (bytes.byteLength > MAX_POST_BYTES) throw new PostProblem("post is larger than 10 MB");
+	let text: string;
+	try {
+		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+	} catch {
+		throw new PostProblem("not UTF-8 text (the bytes are not valid UTF-8)");
+	}
+	if (looksBinary(text)) throw new PostProblem("not UTF-8 text (it is full of NUL bytes: binary data or UTF-16)");
+	text = stripXmlForbidden(text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n"));
+	if (text.trim() === "") throw new PostProblem("object is empty (only whitespace)");
+	return text;
+}
+
+function looksBinary(text: string): boolean {
+	const sample = text.slice(0, BINARY_SAMPLE_CHARS);
+	let nuls = 0;
+	for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0) nuls++;
+	return nuls > 0 && nuls * 100 >= sample.length;
+}
+
+export function stripXmlForbidden(text: string): string {
+	return text.replace(XML_FORBIDDEN, "");
+}
+
+/** For single-line fields: XML-safe, whitespace runs (line breaks included) become one space, trimmed. */
+export function cleanLine(text: string): string {
+	return stripXmlForbidden(text).replace(/\s+/g, " ").trim();
+}
