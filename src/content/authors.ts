@@ -24,14 +24,14 @@ function authorList(value: unknown, field: string, splitCommas: boolean): Author
 	if (value === undefined || value === null) return [];
 	if (typeof value === "string") {
 		const names = splitCommas ? value.split(",") : [value];
-		return names.flatMap((name) => personFromText(name, field));
+		return names.flatMap((name) => personFromText(name));
 	}
-	if (typeof value === "number" || typeof value === "boolean") return personFromText(String(value), field);
+	if (typeof value === "number" || typeof value === "boolean") return personFromText(String(value));
 	if (Array.isArray(value)) {
 		return value.flatMap((item: unknown) => {
 			if (item === null || item === undefined) return [];
 			if (Array.isArray(item)) throw new PostProblem(`${field} must be names or {name, email, url} mappings, not nested lists`);
-			return typeof item === "object" ? [personFromMapping(item as Record<string, unknown>, field)] : personFromText(String(item), field);
+			return typeof item === "object" ? [personFromMapping(item as Record<string, unknown>, field)] : personFromText(String(item));
 		});
 	}
 	if (typeof value === "object") return [personFromMapping(value as Record<string, unknown>, field)];
@@ -39,7 +39,7 @@ function authorList(value: unknown, field: string, splitCommas: boolean): Author
 }
 
 /** "Ada Lovelace" or "Ada Lovelace <ada@example.org>". */
-function personFromText(text: string, field: string): Author[] {
+function personFromText(text: string): Author[] {
 	const trimmed = text.trim();
 	const open = trimmed.lastIndexOf("<");
 	if (trimmed.endsWith(">") && open > 0) {

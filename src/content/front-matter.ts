@@ -5,6 +5,7 @@ import { PostProblem, quote } from "./problem";
 
 /** Front matter as written, keys lower-cased (`Title:` = `title:`), plus the Markdown body after it. */
 export interface SplitPost {
+	shape: "fenced" | "fence-less" | "none";
 	data: Map<string, unknown>;
 	body: string;
 	/** Line of the post on which the body starts, for messages about the Markdown. */
@@ -88,7 +89,7 @@ function splitShapes(text: string): Omit<SplitPost, "bodyLine"> {
 	const fence = /^---([A-Za-z]*)[ \t]*$/.exec(firstLine);
 	if (fence) return splitFenced(text, fence[1] ?? "");
 	if (/^[A-Za-z][\w -]*:(?:[ \t]|$)/.test(firstLine)) return splitFenceless(text);
-	return { data: new Map(), body: text };
+	return { shape: "none", data: new Map(), body: text };
 }
 
 function splitFenced(text: string, language: string): Omit<SplitPost, "bodyLine"> {
@@ -104,6 +105,9 @@ function splitFenced(text: string, language: string): Omit<SplitPost, "bodyLine"
 	if (!/^---[ \t]*$/.test(closeLine)) {
 		const line = lineNumberAt(text, close + 1);
 		throw new PostProblem(`front matter opens with --- but never closes (line ${line} starts with --- but is ${quote(closeLine)})`);
+	}
+	if (commentStripCost(text.slice(3 + language.length, close)) > COMMENT_STRIP_BUDGET) {
+		throw new PostProblem("front matter has too many blank lines in a row");
 	}
 
 	let file: matter.GrayMatterFile<string>;
@@ -124,7 +128,7 @@ function splitFenced(text: string, language: string): Omit<SplitPost, "bodyLine"
 		if (error instanceof FrontMatterSyntax) throw syntaxProblem(error);
 		throw error;
 	}
-	return { data: toMapping(file.data), body: file.content };
+	return { shape: "fenced", data: toMapping(file.data), body: file.content };
 }
 
 function splitFenceless(text: string): Omit<SplitPost, "bodyLine"> {
@@ -136,10 +140,11 @@ function splitFenceless(text: string): Omit<SplitPost, "bodyLine"> {
 		data = parseYaml(block, 1);
 	} catch (error) {
 		if (!(error instanceof FrontMatterSyntax)) throw error;
-		return { data: new Map(), body: text, hint: `the first lines look like front matter but are not valid YAML: ${error.reason}${error.line ? ` (line ${error.line})` : ""}` };
+		const where = error.line ? ` (line ${error.line})` : "";
+		return { shape: "none", data: new Map(), body: text, hint: `the first lines look like front matter but are not valid YAML: ${error.reason}${where}` };
 	}
-	if (!isPlainMapping(data)) return { data: new Map(), body: text };
-	return { data: toMapping(data), body };
+	if (!isPlainMapping(data)) return { shape: "none", data: new Map(), body: text };
+	return { shape: "fence-less", data: toMapping(data), body };
 }
 
 function isPlainMapping(value: unknown): value is Record<string, unknown> {
@@ -152,6 +157,27 @@ function toMapping(data: unknown): Map<string, unknown> {
 		throw new PostProblem(`front matter must be a YAML mapping of keys to values, not ${Array.isArray(data) ? "a list" : "a single value"}`);
 	}
 	return lowerCaseKeys(data, "front matter");
+}
+
+/** Characters gray-matter's comment stripping may scan in one block (~0.2 s); ordinary front matter needs a few thousand. */
+const COMMENT_STRIP_BUDGET = 100_000_000;
+
+/**
+ * gray-matter removes comments with /^\s*#[^\n]+/gm before parsing, which scans a run of blank lines again
+ * from each of its lines: quadratic (40,000 blank lines take 1.5 s). Counts the characters that regex reads.
+ */
+function commentStripCost(block: string): number {
+	let cost = 0;
+	let run = 0;
+	for (let i = block.length - 1; i >= 0; i--) {
+		run = isWhitespace(block.charCodeAt(i)) ? run + 1 : 0;
+		if (i === 0 || block.charCodeAt(i - 1) === 10) cost += run;
+	}
+	return cost;
+}
+
+function isWhitespace(code: number): boolean {
+	return code === 32 || (code >= 9 && code <= 13) || (code > 127 && /\s/.test(String.fromCharCode(code)));
 }
 
 function lineNumberAt(text: string, index: number): number {

@@ -25,9 +25,9 @@ export function parsePost(object: StoredObject, settings: ContentSettings): Pars
 }
 
 function buildPost(object: StoredObject, settings: ContentSettings): Post {
-	const { data, body, bodyLine, hint } = splitFrontMatter(decodePostText(object.bytes));
+	const { shape, data, body, bodyLine, hint } = splitFrontMatter(decodePostText(object.bytes));
 	const missing = (field: string) =>
-		new PostProblem(`${field} is missing${hint ? ` (${hint})` : data.size === 0 ? " (the post has no front matter)" : ""}`);
+		new PostProblem(`${field} is missing${hint ? ` (${hint})` : shape === "none" ? " (the post has no front matter)" : ""}`);
 
 	const title = readText(data.get("title"), "title");
 	if (title === undefined) throw missing("title");

@@ -330,6 +330,20 @@ describe("broken posts", () => {
 		expect((globalThis as { __pwned?: string }).__pwned).toBeUndefined();
 	});
 
+	it("rejects front matter with 100,000 blank lines in a row quickly", () => {
+		const started = Date.now();
+		expect(parseError(`---\ntitle: A post\n${"\n".repeat(100_000)}date: 2026-01-01\n---\nBody`)).toBe("front matter has too many blank lines in a row");
+		expect(Date.now() - started).toBeLessThan(2_000);
+	});
+
+	it("accepts front matter with some blank lines and comments", () => {
+		expect(parseOk(`---\n# comment\ntitle: A post\n${"\n".repeat(1_000)}  # indented comment\ndate: 2026-01-01\n---\nBody`).title).toBe("A post");
+	});
+
+	it("says a title is missing from empty fences without claiming there is no front matter", () => {
+		expect(parseError("---\n---\nBody")).toBe("title is missing");
+	});
+
 	it("rejects a post larger than 10 MB", () => {
 		const text = fenced(minimal(), "a".repeat(10 * 1024 * 1024));
 		expect(parseError(text)).toBe("post is larger than 10 MB");
