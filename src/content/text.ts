@@ -1,6 +1,10 @@
 import { PostProblem } from "./problem";
 
-export const MAX_POST_BYTES = 10 * 1024 * 1024;
+/**
+ * The largest post read. Feed readers cap whole documents at 1–2 MB (FeedBurner 1 MB, goread 2 MiB), and
+ * parsing costs tens of times the post's size in memory: a larger post would risk the Worker's 128 MB.
+ */
+export const MAX_POST_BYTES = 1024 * 1024;
 
 /** How much of the start of a post is sampled for NULs, as git does to tell binary from text. */
 const BINARY_SAMPLE_CHARS = 8000;
@@ -18,7 +22,7 @@ const XML_FORBIDDEN =
  */
 export function decodePostText(bytes: Uint8Array): string {
 	if (bytes.byteLength === 0) throw new PostProblem("object is empty");
-	if (bytes.byteLength > MAX_POST_BYTES) throw new PostProblem("post is larger than 10 MB");
+	if (bytes.byteLength > MAX_POST_BYTES) throw new PostProblem(tooLargeReason(bytes.byteLength));
 	let text: string;
 	try {
 		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -45,4 +49,9 @@ export function stripXmlForbidden(text: string): string {
 /** For single-line fields: XML-safe, whitespace runs (line breaks included) become one space, trimmed. */
 export function cleanLine(text: string): string {
 	return stripXmlForbidden(text).replace(/\s+/g, " ").trim();
+}
+
+/** Why a post of `size` bytes is refused; the sync uses it too, to skip such objects without reading them. */
+export function tooLargeReason(size: number): string {
+	return `post is ${(size / (1024 * 1024)).toFixed(1)} MiB; posts larger than ${MAX_POST_BYTES / (1024 * 1024)} MiB are not read (feed readers cap whole feeds at 1–2 MB)`;
 }

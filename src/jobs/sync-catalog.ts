@@ -1,4 +1,4 @@
-import { parsePost } from "../content/parse-post";
+import { MAX_POST_BYTES, parsePost, tooLargeReason } from "../content";
 import type { ContentSettings } from "../content/post";
 import type { Catalog, KnownObject, StagedOutcome } from "../storage/catalog";
 import type { Lease } from "../storage/lease";
@@ -138,6 +138,8 @@ async function readAndParse(
 	known: KnownObject | undefined,
 	run: SyncRun,
 ): Promise<StagedOutcome | "unchanged" | "gone"> {
+	// Refused by its listed size, before it costs a read or the memory to parse it.
+	if (summary.size > MAX_POST_BYTES) return { kind: "broken", key: summary.key, etag: summary.etag, reason: tooLargeReason(summary.size) };
 	run.objectsRead += 1;
 	const read = await store.read(summary.key, known ? { ifNoneMatch: known.etag } : {});
 	if (read === null) return "gone";

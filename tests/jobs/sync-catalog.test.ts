@@ -202,3 +202,15 @@ describe("a backlog larger than one sync's read budget", () => {
 		for (const post of await h.visible()) expect(post.contentHtml).toContain("https://moved.example/about");
 	});
 });
+
+it("reports a 5 MB object as broken by its listed size without reading it, and serves the rest", async () => {
+	const h = syncHarness();
+	await h.put("small.md", fencedPost({ title: "Small", date: "2026-01-01" }));
+	await h.put("huge.md", fencedPost({ title: "Huge", date: "2026-01-02" }, "x".repeat(5 * 1024 * 1024)));
+
+	const run = await h.sync();
+
+	expect(run).toMatchObject({ status: "succeeded", objectsRead: 1, posts: 1, broken: 1 });
+	expect(await h.catalog.brokenObjects()).toEqual([expect.objectContaining({ key: "huge.md", reason: expect.stringMatching(/^post is 5\.0 MiB/) })]);
+	expect((await h.visible()).map((post) => post.title)).toEqual(["Small"]);
+});
