@@ -21,7 +21,7 @@ export function renderAtom(channel: FeedChannel, posts: readonly Post[]): string
 	return writeXmlDocument(
 		element("feed", { xmlns: "http://www.w3.org/2005/Atom", "xml:lang": channel.language }, [
 			// The feed needs a permanent IRI of its own (RFC 4287 §4.2.6); its self URL is the one the channel has.
-			textElement("id", channel.links.atom),
+			textElement("id", channel.id),
 			textElement("title", channel.title, { type: "text" }),
 			textElement("subtitle", channel.description, { type: "text" }),
 			textElement("updated", toRfc3339(feedUpdated(posts) ?? EMPTY_FEED_UPDATED)),

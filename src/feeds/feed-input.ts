@@ -2,6 +2,8 @@ import type { Author } from "../content/post";
 
 /** What every feed format says about itself; posts come separately. */
 export interface FeedChannel {
+	/** Permanent feed id (Atom <id>, RFC 4287 §4.2.6): like entry ids, it must survive a move of the site. */
+	id: string;
 	title: string;
 	description: string;
 	siteUrl: string;
@@ -9,6 +11,6 @@ export interface FeedChannel {
 	language: string;
 	/** Credited on the feed, and on every entry that names no author of its own. */
 	author: Author;
-	/** absolute self URLs per format */
+	/** Absolute URLs: each format's self link, and the HTML page the feed belongs to. */
 	links: { rss: string; atom: string; json: string; html: string };
 }

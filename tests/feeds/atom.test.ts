@@ -29,11 +29,16 @@ describe("renderAtom", () => {
 		const feed = feedOf(renderAtom(channel, [buildPost()]));
 
 		expect(feed.attributes["xml:lang"]).toBe(channel.language);
-		expect(textOf(feed, "id")).toBe(channel.links.atom);
+		expect(textOf(feed, "id")).toBe(channel.id);
 		expect(childNamed(feed, ATOM, "title")).toMatchObject({ text: channel.title, attributes: { type: "text" } });
 		expect(childNamed(feed, ATOM, "subtitle")).toMatchObject({ text: channel.description, attributes: { type: "text" } });
 		expect(textOf(childNamed(feed, ATOM, "author"), "name")).toBe(channel.author.name);
 		expect(textOf(feed, "generator")).toBe("Pressroom");
+	});
+
+	it("keeps the feed's id when the site moves to another URL", () => {
+		const moved = buildChannel({ links: { rss: "https://new.example/rss.xml", atom: "https://new.example/atom.xml", json: "https://new.example/feed.json", html: "https://new.example/" } });
+		expect(textOf(feedOf(renderAtom(moved, [buildPost()])), "id")).toBe(textOf(feedOf(renderAtom(buildChannel(), [buildPost()])), "id"));
 	});
 
 	it("links to itself as Atom and to the site as the alternate", () => {

@@ -30,6 +30,7 @@ export function buildAuthor(overrides: Partial<Author> = {}): Author {
 /** A fresh channel whose four self links are all different, so a test can tell them apart. */
 export function buildChannel(overrides: Partial<FeedChannel> = {}): FeedChannel {
 	return {
+		id: "tag:blog.example,2026:feed",
 		title: "Pressroom Test Journal",
 		description: "Notes on databases.",
 		siteUrl: "https://blog.example",

@@ -25,9 +25,10 @@ export function feedRoutes(): Hono<AppEnv> {
 }
 
 async function serveFeed(services: Services, format: FeedFormat, term: string | undefined, c: Parameters<typeof respondConditionally>[0]) {
-	const { site } = services.config;
+	const { site, content } = services.config;
 	const selection = await services.catalog.visiblePosts({ now: services.now(), limit: site.itemCount, term });
 	const channel: FeedChannel = {
+		id: `tag:${content.idAuthority}:feed${term ? `/tags/${encodeURIComponent(term)}` : ""}`,
 		title: term ? `${site.title}: ${term}` : site.title,
 		description: term ? `Posts tagged “${term}” on ${site.title}` : site.description,
 		siteUrl: site.url,
