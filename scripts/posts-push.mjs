@@ -25,7 +25,7 @@ import process from "node:process";
 	}
 }
 
-const { PushError, contentTypeFor, etagMatchesMd5, openLocalR2, openS3, readS3Settings } = await import("./lib/post-targets.mjs");
+const { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readS3Settings } = await import("./lib/post-targets.mjs");
 
 const CONCURRENCY = 8;
 const options = parseArgs(process.argv.slice(2));
@@ -119,11 +119,6 @@ async function eachConcurrently(items, limit, run) {
 		while (next < items.length) await run(items[next++]);
 	};
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function displayPath(file) {
-	const relative = path.relative(process.cwd(), file);
-	return relative === "" ? "." : relative.startsWith("..") ? file : relative;
 }
 
 function formatSize(bytes) {

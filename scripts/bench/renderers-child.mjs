@@ -41,7 +41,7 @@ const visible = posts
 	.sort((a, b) => (a.published < b.published ? 1 : a.published > b.published ? -1 : a.id < b.id ? -1 : 1))
 	.slice(0, options.itemCount);
 const links = { rss: `${site.url}/rss.xml`, atom: `${site.url}/atom.xml`, json: `${site.url}/feed.json`, html: `${site.url}/` };
-const channel = { title: site.title, description: site.description, siteUrl: site.url, language: site.language, author: { name: site.author }, links };
+const channel = { id: `tag:${site.idAuthority}:feed`, title: site.title, description: site.description, siteUrl: site.url, language: site.language, author: { name: site.author }, links };
 
 const renderers = { rss: renderRss, atom: renderAtom, json: renderJsonFeed };
 const rendered = {};

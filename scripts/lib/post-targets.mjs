@@ -152,7 +152,8 @@ export function etagMatchesMd5(etag, md5Hex) {
 	return etag.replace(/^W\//, "").replace(/^"(.*)"$/, "$1").toLowerCase() === md5Hex;
 }
 
-function displayPath(file) {
+/** `file` relative to the working directory when it lies below it, for messages. */
+export function displayPath(file) {
 	const relative = path.relative(process.cwd(), file);
 	return relative === "" ? "." : relative.startsWith("..") ? file : relative;
 }

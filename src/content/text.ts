@@ -42,6 +42,7 @@ function looksBinary(text: string): boolean {
 	return nuls > 0 && nuls * 100 >= sample.length;
 }
 
+// Kept twice on purpose: src/feeds/xml-text.ts has its own, because feeds import only content types (docs/design.md).
 export function stripXmlForbidden(text: string): string {
 	return text.replace(XML_FORBIDDEN, "");
 }

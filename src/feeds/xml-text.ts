@@ -7,6 +7,7 @@
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu;
 
 /** Removes the characters XML 1.0 forbids. */
+// Kept twice on purpose: src/content/text.ts has its own, because feeds import only content types (docs/design.md).
 export function stripXmlForbidden(text: string): string {
 	return text.replace(XML_FORBIDDEN, "");
 }

@@ -1,16 +1,9 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { StorageConfig } from "../config";
 import { type ListPage, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
 
 /** What S3Store needs to reach a bucket: the `kind: "s3"` storage settings from readConfig(). */
-export interface S3StoreSettings {
-	endpoint: string;
-	bucket: string;
-	region: string;
-	forcePathStyle: boolean;
-	prefix: string;
-	accessKeyId: string;
-	secretAccessKey: string;
-}
+export type S3StoreSettings = Omit<Extract<StorageConfig, { kind: "s3" }>, "kind">;
 
 export interface S3StoreOptions {
 	/** Limit for one whole call (request, retries and reading the body). */

@@ -32,7 +32,7 @@ export interface JsonFeedItem {
 	date_published: string;
 	date_modified: string;
 	authors: JsonFeedAuthor[];
-	/** JSON Feed has only tags, so the post's categories and tags are merged here, categories first. */
+	/** JSON Feed has only tags, so the post's tags and categories are merged here, tags first, as in /feed.json. */
 	tags: string[];
 	image?: string;
 }
@@ -89,7 +89,7 @@ export function postToEventData(post: Post): PostEventData {
 		date_published: post.published,
 		date_modified: post.updated,
 		authors: post.authors.map(toJsonFeedAuthor),
-		tags: [...new Set([...post.categories, ...post.tags])],
+		tags: [...new Set([...post.tags, ...post.categories])],
 	};
 	if (post.image !== undefined) item.image = post.image;
 	return { item, tags: [...post.tags], categories: [...post.categories] };

@@ -1,11 +1,14 @@
 import { createMessageBatch, createExecutionContext, getQueueResult } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { consumeWebhookBatch, deliverMessage } from "../../src/jobs/deliver-messages";
 import { DEFAULT_RETRY_SCHEDULE } from "../../src/webhooks/retry-schedule";
 import { generateSecret } from "../../src/webhooks/secret";
+import { eventually } from "../support/eventually";
+import { admin } from "../support/http";
 import { fencedPost } from "../support/posts";
-import { received, resetWebhookState, uniquePath, verifiedByReceiver, webhookHarness } from "./harness";
+import { received, uniquePath, verifiedByReceiver } from "../support/receiver";
+import { resetWebhookState, webhookHarness } from "./harness";
 
 beforeEach(() => resetWebhookState());
 
@@ -62,9 +65,9 @@ describe("delivery attempts", () => {
 		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "ack" });
 		expect(await h.subscriptions.get(subscription.id)).toMatchObject({ enabled: false, disabledReason: "gone" });
 		expect(await message(messageId)).toMatchObject({ status: "failed" });
-		const status = (await (
-			await exports.default.fetch(new Request("http://127.0.0.1/api/status", { headers: { Authorization: "Bearer test-admin-token" } }))
-		).json()) as { webhooks: { subscriptions: { attention: { id: string; disabledReason: string }[] }; messages: Record<string, number> } };
+		const status = (await (await admin("/api/status")).json()) as {
+			webhooks: { subscriptions: { attention: { id: string; disabledReason: string }[] }; messages: Record<string, number> };
+		};
 		expect(status.webhooks.subscriptions.attention).toEqual([expect.objectContaining({ id: subscription.id, disabledReason: "gone" })]);
 		expect(status.webhooks.messages).toMatchObject({ failed: 1 });
 	});
@@ -123,11 +126,9 @@ describe("delivery attempts", () => {
 		const okPath = uniquePath();
 		await h.subscriptions.update(subscription.id, { url: `${new URL(subscription.url).origin}${okPath}`, enabled: true }, h.clock.now);
 
-		const response = await exports.default.fetch(
-			new Request(`http://127.0.0.1/api/deliveries/${messageId}/redeliver`, { method: "POST", headers: { Authorization: "Bearer test-admin-token" } }),
-		);
+		const response = await admin(`/api/deliveries/${messageId}/redeliver`, { method: "POST" });
 		expect(response.status).toBe(202);
-		await waitFor(async () => (await message(messageId))?.status === "succeeded");
+		await eventually(() => message(messageId), (row) => row?.status === "succeeded", 10_000);
 
 		const [request] = await received(okPath);
 		expect(request!.headers["webhook-id"]).toBe(messageId);
@@ -168,14 +169,6 @@ describe("the queue consumer", () => {
 		expect(await message(crashing)).toMatchObject({ status: "succeeded" });
 	});
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error("condition not met in time");
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
 
 describe("a subscription that keeps failing", () => {
 	it("is disabled once its deliveries have failed for the configured time", async () => {

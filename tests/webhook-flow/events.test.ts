@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fencedPost } from "../support/posts";
-import { received, resetWebhookState, uniquePath, verifiedByReceiver, webhookHarness } from "./harness";
+import { received, uniquePath, verifiedByReceiver } from "../support/receiver";
+import { resetWebhookState, webhookHarness } from "./harness";
 
 beforeEach(() => resetWebhookState());
 

@@ -1,36 +1,21 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
+import { eventually } from "../support/eventually";
+import { admin } from "../support/http";
 import { fencedPost } from "../support/posts";
-import { received, resetWebhookState, uniquePath, verifiedByReceiver } from "./harness";
+import { received, uniquePath, verifiedByReceiver } from "../support/receiver";
+import { resetWebhookState } from "./harness";
 
 beforeEach(() => resetWebhookState());
-
-const api = (path: string, init: RequestInit = {}) =>
-	exports.default.fetch(
-		new Request(`http://127.0.0.1:8787${path}`, {
-			...init,
-			headers: { Authorization: "Bearer test-admin-token", "content-type": "application/json", ...(init.headers as Record<string, string>) },
-		}),
-	);
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await read();
-		if (done(value)) return value;
-		if (Date.now() > deadline) throw new Error(`gave up waiting; last value: ${JSON.stringify(value)}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 describe("webhooks end to end, through the Queue simulator", () => {
 	it("new post → scheduled sync → queue → signed POST that the reference receiver verifies", async () => {
 		await env.POSTS.put("old.md", fencedPost({ title: "Old", date: "2026-01-01" }));
-		expect((await api("/api/sync", { method: "POST" })).status).toBe(200);
+		expect((await admin("/api/sync", { method: "POST" })).status).toBe(200);
 		const path = uniquePath();
-		const created = await api("/api/subscriptions", { method: "POST", body: JSON.stringify({ url: `${inject("webhookReceiverUrl")}${path}` }) });
+		const created = await admin("/api/subscriptions", { method: "POST", body: JSON.stringify({ url: `${inject("webhookReceiverUrl")}${path}` }) });
 		expect(created.status).toBe(201);
 		const { secret } = (await created.json()) as { secret: string };
 
@@ -42,7 +27,7 @@ describe("webhooks end to end, through the Queue simulator", () => {
 		expect(check.error ?? "verified").toBe("verified");
 		expect(check.payload).toMatchObject({ type: "post.published", data: { item: { title: "Fresh off the press" }, tags: ["news"] } });
 		const deliveries = await eventually(
-			async () => (await (await api(`/api/subscriptions/${(await firstSubscriptionId())}/deliveries`)).json()) as { deliveries: { status: string; attemptLog: unknown[] }[] },
+			async () => (await (await admin(`/api/subscriptions/${(await firstSubscriptionId())}/deliveries`)).json()) as { deliveries: { status: string; attemptLog: unknown[] }[] },
 			(page) => page.deliveries[0]?.status === "succeeded",
 		);
 		expect(deliveries.deliveries[0]!.attemptLog).toEqual([expect.objectContaining({ attemptNumber: 1, statusCode: 200, outcome: "succeeded" })]);
@@ -50,21 +35,21 @@ describe("webhooks end to end, through the Queue simulator", () => {
 
 	it("sends a ping on POST /api/subscriptions/{id}/test", async () => {
 		const path = uniquePath();
-		const created = (await (await api("/api/subscriptions", { method: "POST", body: JSON.stringify({ url: `${inject("webhookReceiverUrl")}${path}` }) })).json()) as {
+		const created = (await (await admin("/api/subscriptions", { method: "POST", body: JSON.stringify({ url: `${inject("webhookReceiverUrl")}${path}` }) })).json()) as {
 			subscription: { id: string };
 			secret: string;
 		};
-		expect((await api(`/api/subscriptions/${created.subscription.id}/test`, { method: "POST" })).status).toBe(202);
+		expect((await admin(`/api/subscriptions/${created.subscription.id}/test`, { method: "POST" })).status).toBe(202);
 
 		const [request] = await eventually(() => received(path), (requests) => requests.length > 0);
 		expect(await verifiedByReceiver(request!.headers["webhook-id"]!, created.secret)).toMatchObject({ verified: true, payload: { type: "ping" } });
 	});
 
 	it("records a dead-lettered message as failed", async () => {
-		const created = (await (await api("/api/subscriptions", { method: "POST", body: JSON.stringify({ url: `${inject("webhookReceiverUrl")}${uniquePath("/status/500")}` }) })).json()) as {
+		const created = (await (await admin("/api/subscriptions", { method: "POST", body: JSON.stringify({ url: `${inject("webhookReceiverUrl")}${uniquePath("/status/500")}` }) })).json()) as {
 			subscription: { id: string };
 		};
-		const { messageId } = (await (await api(`/api/subscriptions/${created.subscription.id}/test`, { method: "POST" })).json()) as { messageId: string };
+		const { messageId } = (await (await admin(`/api/subscriptions/${created.subscription.id}/test`, { method: "POST" })).json()) as { messageId: string };
 		const batch = createMessageBatch("pressroom-webhooks-dlq", [{ id: "d1", timestamp: new Date(), attempts: 21, body: { messageId } }]);
 		const ctx = createExecutionContext();
 

@@ -77,31 +77,3 @@ export function webhookHarness(options: { now?: Date } = {}) {
 		},
 	};
 }
-
-export interface ReceivedRequest {
-	method: string;
-	path: string;
-	headers: Record<string, string>;
-	body: string;
-}
-
-/** What the receiver got on paths starting with `path`. */
-export async function received(path: string): Promise<ReceivedRequest[]> {
-	const url = new URL(`${inject("webhookReceiverUrl")}/_control/requests`);
-	url.searchParams.set("path", path);
-	return (await (await fetch(url)).json()) as ReceivedRequest[];
-}
-
-/** Verifies a received request with the reference library (`standardwebhooks`), in the receiver's Node process. */
-export async function verifiedByReceiver(webhookId: string, secret: string): Promise<{ verified: boolean; payload?: { type: string; data: unknown }; error?: string }> {
-	const response = await fetch(`${inject("webhookReceiverUrl")}/_control/verify`, {
-		method: "POST",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ webhookId, secret }),
-	});
-	return (await response.json()) as { verified: boolean; payload?: { type: string; data: unknown }; error?: string };
-}
-
-export function uniquePath(base = "/ok"): string {
-	return `${base}${base.includes("?") ? "&" : "?"}t=${crypto.randomUUID()}`;
-}

@@ -4,26 +4,11 @@ import { decideAfterAttempt } from "../../src/webhooks/decision";
 import { attemptDelivery, buildSignedRequest, USER_AGENT } from "../../src/webhooks/deliver";
 import { buildPayload, buildPostEvent, messageId } from "../../src/webhooks/event";
 import { generateSecret } from "../../src/webhooks/secret";
+import { received, receivedWithId, verifiedByReceiver } from "../support/receiver";
 import { buildPost } from "./builders";
 
 /** The Node-side receiver from tests/support/webhook-receiver.global.ts. */
 const receiver = inject("webhookReceiverUrl");
-
-interface Received {
-	method: string;
-	path: string;
-	headers: Record<string, string>;
-	body: string;
-}
-
-async function receivedWith(query: string): Promise<Received[]> {
-	return (await fetch(`${receiver}/_control/requests?${query}`)).json<Received[]>();
-}
-
-async function verifyInNode(webhookId: string, secret: string): Promise<{ verified: boolean; payload?: unknown; error?: string }> {
-	const response = await fetch(`${receiver}/_control/verify`, { method: "POST", body: JSON.stringify({ webhookId, secret }) });
-	return response.json();
-}
 
 /** A signed request for a fresh event; the message id is unique per call so parallel files never collide. */
 async function signedEvent(secrets: string[], now = new Date()) {
@@ -67,7 +52,7 @@ describe("attemptDelivery against a real HTTP receiver", () => {
 		expect(result.error).toBeUndefined();
 		expect(result.durationMs).toBeGreaterThanOrEqual(0);
 
-		const [arrived, ...more] = await receivedWith(`webhook-id=${msgId}`);
+		const [arrived, ...more] = await receivedWithId(msgId);
 		expect(more).toHaveLength(0);
 		expect(arrived).toMatchObject({ method: "POST", path: "/ok", body: request.body });
 		expect(arrived!.headers).toMatchObject({
@@ -77,7 +62,7 @@ describe("attemptDelivery against a real HTTP receiver", () => {
 			"webhook-timestamp": request.headers["webhook-timestamp"],
 			"webhook-signature": request.headers["webhook-signature"],
 		});
-		expect(await verifyInNode(msgId, secret)).toEqual({ verified: true, payload: JSON.parse(buildPayload(event)) });
+		expect(await verifiedByReceiver(msgId, secret)).toEqual({ verified: true, payload: JSON.parse(buildPayload(event)) });
 		expect(new Webhook(secret).verify(arrived!.body, arrived!.headers)).toEqual(JSON.parse(buildPayload(event)));
 		expect(decideAfterAttempt(result.outcome, 1)).toEqual({ action: "succeeded" });
 	});
@@ -88,9 +73,9 @@ describe("attemptDelivery against a real HTTP receiver", () => {
 		const { msgId, request } = await signedEvent([oldSecret, newSecret]);
 		await attemptDelivery({ url: `${receiver}/ok`, ...request, timeoutMs: 5000 });
 
-		expect(await verifyInNode(msgId, oldSecret)).toMatchObject({ verified: true });
-		expect(await verifyInNode(msgId, newSecret)).toMatchObject({ verified: true });
-		expect(await verifyInNode(msgId, generateSecret())).toEqual({ verified: false, error: "No matching signature found" });
+		expect(await verifiedByReceiver(msgId, oldSecret)).toMatchObject({ verified: true });
+		expect(await verifiedByReceiver(msgId, newSecret)).toMatchObject({ verified: true });
+		expect(await verifiedByReceiver(msgId, generateSecret())).toEqual({ verified: false, error: "No matching signature found" });
 	});
 
 	it("does not follow a redirect, and the redirect counts as a failure to retry", async () => {
@@ -99,7 +84,7 @@ describe("attemptDelivery against a real HTTP receiver", () => {
 		const result = await attemptDelivery({ url: `${receiver}/redirect?to=${encodeURIComponent(target)}`, ...request, timeoutMs: 5000 });
 
 		expect(result.outcome).toEqual({ kind: "response", status: 302 });
-		expect(await receivedWith(`path=${encodeURIComponent(target)}`)).toEqual([]);
+		expect(await received(target)).toEqual([]);
 		expect(decideAfterAttempt(result.outcome, 1, undefined, new Date(), () => 0.5)).toMatchObject({ action: "retry", delaySeconds: 5 });
 	});
 

@@ -84,7 +84,7 @@ describe("postToEventData", () => {
 				date_published: "2026-03-01T09:00:00.000Z",
 				date_modified: "2026-03-02T10:30:00.000Z",
 				authors: [{ name: "Ada Example", url: "https://ada.example" }],
-				tags: ["Databases", "postgres", "replication"],
+				tags: ["postgres", "replication", "Databases"],
 				image: "https://blog.example/media/lag.png",
 			},
 			tags: ["postgres", "replication"],
