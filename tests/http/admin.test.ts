@@ -1,4 +1,6 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import worker from "../../src/index";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fencedPost } from "../support/posts";
 import { admin, request, syncNow } from "../support/http";
@@ -49,5 +51,41 @@ describe("admin API", () => {
 		const response = await request("/nope");
 		expect(response.status).toBe(404);
 		expect(await response.json()).toMatchObject({ error: "not_found" });
+	});
+});
+
+describe("misconfiguration", () => {
+	const call = (path: string, overrides: Partial<Cloudflare.Env>, headers: Record<string, string> = {}) =>
+		worker.fetch(new Request(`http://127.0.0.1:8787${path}`, { method: path === "/api/sync" ? "POST" : "GET", headers }), { ...env, ...overrides } as Cloudflare.Env, createExecutionContext());
+	const asAdmin = { Authorization: "Bearer test-admin-token" };
+	const BAD_STORAGE: [string, Partial<Cloudflare.Env>, RegExp][] = [
+		["a bad endpoint URL", { S3_ENDPOINT: "not a url", S3_BUCKET: "b", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" }, /S3_ENDPOINT must be an absolute http\(s\) URL/],
+		["a missing bucket", { S3_ENDPOINT: "https://s3.example", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" }, /S3_BUCKET is required/],
+		["missing credentials", { S3_ENDPOINT: "https://s3.example", S3_BUCKET: "b" }, /S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required/],
+	];
+
+	it.each(BAD_STORAGE)("reports %s in the sync and /api/status, and keeps serving feeds", async (_case, overrides, problem) => {
+		await env.POSTS.put("good.md", fencedPost({ title: "Good", date: "2026-01-01" }));
+		await syncNow();
+
+		const sync = await call("/api/sync", overrides, asAdmin);
+		const status = (await (await call("/api/status", overrides, asAdmin)).json()) as { storage: { backend: string; problems: string[] }; lastSync: { status: string; error: string } };
+		const feed = await call("/rss.xml", overrides);
+
+		expect(sync.status).toBe(502);
+		expect(status.storage.backend).toBe("invalid");
+		expect(status.storage.problems.join("; ")).toMatch(problem);
+		expect(status.lastSync).toMatchObject({ status: "failed", error: expect.stringMatching(problem) });
+		expect(feed.status).toBe(200);
+		expect(await feed.text()).toContain("Good");
+	});
+
+	it("answers a site misconfiguration with a clear JSON 500 that names the setting, never a stack", async () => {
+		const response = await call("/rss.xml", { SITE_URL: "blog.example", SITE_TIME_ZONE: "Mars/Olympus" });
+		const body = (await response.json()) as { error: string; problems: string[] };
+		expect(response.status).toBe(500);
+		expect(body.error).toBe("misconfigured");
+		expect(body.problems).toEqual([expect.stringContaining("SITE_URL"), expect.stringContaining("SITE_TIME_ZONE")]);
+		expect(JSON.stringify(body)).not.toMatch(/\n\s+at |\.ts:\d+/);
 	});
 });

@@ -214,3 +214,30 @@ it("reports a 5 MB object as broken by its listed size without reading it, and s
 	expect(await h.catalog.brokenObjects()).toEqual([expect.objectContaining({ key: "huge.md", reason: expect.stringMatching(/^post is 5\.0 MiB/) })]);
 	expect((await h.visible()).map((post) => post.title)).toEqual(["Small"]);
 });
+
+describe("one broken post never breaks a feed", () => {
+	const good = (title: string, date: string) => fencedPost({ title, date });
+	const BROKEN: [string, string | Uint8Array, RegExp][] = [
+		["bad-yaml.md", "---\ntitle: [unclosed\ndate: 2026-01-01\n---\nBody", /YAML/i],
+		["unterminated.md", "---\ntitle: Never closed\ndate: 2026-01-01\n\nBody without a closing fence", /never closes|closing/i],
+		["bad-date.md", fencedPost({ title: "Bad date", date: "2026-13-45" }), /date/i],
+		["empty.md", "", /empty/i],
+		["binary.bin.md", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe, 0x00]), /UTF-8/],
+		["nul-bytes.md", `---\ntitle: "Nul"\ndate: 2026-01-01\n---\n${"\u0000".repeat(200)}`, /NUL|UTF-8/],
+		["no-title.txt", "date: 2026-01-01\n\nBody", /title/i],
+	];
+
+	it("records each broken object with its reason and serves every good post", async () => {
+		const h = syncHarness();
+		await h.put("good-1.md", good("Good one", "2026-01-01"));
+		await h.put("good-2.txt", headerBlockPost({ title: "Good two \u0007 with a bell", date: "2026-01-02 08:00" }));
+		for (const [key, body] of BROKEN) await env.POSTS.put(key, body);
+
+		const run = await h.sync();
+
+		expect(run).toMatchObject({ status: "succeeded", posts: 2, broken: BROKEN.length });
+		expect((await h.visible()).map((post) => post.title)).toEqual(["Good two with a bell", "Good one"]);
+		const broken = new Map((await h.catalog.brokenObjects()).map((object) => [object.key, object.reason]));
+		for (const [key, , reason] of BROKEN) expect(broken.get(key), key).toMatch(reason);
+	});
+});
