@@ -3,6 +3,11 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// Offline and private by default, also when `npm test` is run outside .ci/run: no usage metrics, and no
+// fetch of Request.cf data from Cloudflare when Miniflare starts.
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /**

@@ -4,6 +4,7 @@
  * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure
  */
 import type { Author, Post } from "../content/post";
+import { postTerms } from "../feeds/post-terms";
 import { hashedId, randomId } from "./ids";
 
 export const EVENT_TYPES = ["post.published", "post.updated", "post.deleted", "ping"] as const;
@@ -89,7 +90,7 @@ export function postToEventData(post: Post): PostEventData {
 		date_published: post.published,
 		date_modified: post.updated,
 		authors: post.authors.map(toJsonFeedAuthor),
-		tags: [...new Set([...post.tags, ...post.categories])],
+		tags: postTerms(post),
 	};
 	if (post.image !== undefined) item.image = post.image;
 	return { item, tags: [...post.tags], categories: [...post.categories] };

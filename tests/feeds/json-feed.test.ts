@@ -147,3 +147,10 @@ describe("renderJsonFeed", () => {
 		expect(onlyItem(json)).toMatchObject({ title: FORBIDDEN_SAMPLE_CLEANED, content_html: FORBIDDEN_SAMPLE_CLEANED, summary: FORBIDDEN_SAMPLE_CLEANED, tags: [FORBIDDEN_SAMPLE_CLEANED] });
 	});
 });
+
+describe("item tags", () => {
+	it("lists a label once when a tag and a category differ only in case", () => {
+		const feed = JSON.parse(renderJsonFeed(buildChannel(), [buildPost({ tags: ["tooling", "xml"], categories: ["Tooling", "Ops"] })])) as { items: { tags: string[] }[] };
+		expect(feed.items[0]!.tags).toEqual(["tooling", "xml", "Ops"]);
+	});
+});
