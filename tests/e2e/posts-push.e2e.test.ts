@@ -25,7 +25,7 @@ function push(args: string[], env: Record<string, string> = {}) {
 	const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("S3_")));
 	const result = spawnSync(process.execPath, [path.join(root, "scripts/posts-push.mjs"), ...args], {
 		cwd: root,
-		env: { ...clean, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", ...env } as NodeJS.ProcessEnv,
+		env: { ...clean, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", ...env } as unknown as NodeJS.ProcessEnv,
 		encoding: "utf8",
 		timeout: 60_000,
 	});
