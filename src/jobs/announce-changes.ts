@@ -19,6 +19,9 @@ export interface AnnounceReport {
 	baseline: number;
 }
 
+/** How long the delivery log keeps finished messages (Svix keeps 90 days on paid plans; 30 is plenty to debug). */
+export const DELIVERY_LOG_DAYS = 30;
+
 /** Messages written per D1 batch; each batch is idempotent, so a crash between batches loses nothing. */
 const WRITE_BATCH = 200;
 
@@ -60,6 +63,7 @@ export async function announceChanges(deps: AnnounceDependencies, context: { now
 		}
 	}
 	report.enqueued = await enqueueOutbox(deps, now);
+	await deps.deliveries.prune(new Date(now.getTime() - DELIVERY_LOG_DAYS * 24 * 3600 * 1000));
 	return report;
 }
 

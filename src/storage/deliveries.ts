@@ -148,6 +148,20 @@ export class Deliveries {
 		]);
 	}
 
+	/**
+	 * Drops the delivery log of finished messages older than `before` (events, messages, attempts), so the
+	 * log does not grow without bound; pending messages are always kept.
+	 */
+	async prune(before: Date): Promise<void> {
+		const cutoff = before.toISOString();
+		const finishedBefore = "SELECT id FROM messages WHERE status IN ('succeeded', 'failed') AND updated_at < ?1";
+		await this.db.batch([
+			this.db.prepare(`DELETE FROM attempts WHERE message_id IN (${finishedBefore})`).bind(cutoff),
+			this.db.prepare(`DELETE FROM messages WHERE id IN (${finishedBefore})`).bind(cutoff),
+			this.db.prepare("DELETE FROM events WHERE created_at < ?1 AND id NOT IN (SELECT event_id FROM messages)").bind(cutoff),
+		]);
+	}
+
 	/** How many messages are in each status, for /api/status. */
 	async countsByStatus(): Promise<Record<string, number>> {
 		const rows = await this.db.prepare("SELECT status, count(*) AS n FROM messages GROUP BY status").all<{ status: string; n: number }>();

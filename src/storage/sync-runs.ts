@@ -33,6 +33,8 @@ interface SyncRunRow {
 	error: string | null;
 }
 
+const KEPT_RUNS = 1_000;
+
 /** The history of sync attempts in D1. */
 export class SyncRuns {
 	constructor(private readonly db: D1Database) {}
@@ -61,8 +63,14 @@ export class SyncRuns {
 			);
 	}
 
+	/** Records a run and keeps only the newest {@link KEPT_RUNS}: a five-minute cron adds 288 rows a day. */
 	async save(run: SyncRun): Promise<void> {
-		await this.record(run).run();
+		await this.db.batch([
+			this.record(run),
+			this.db.prepare(
+				`DELETE FROM sync_runs WHERE started_at < (SELECT started_at FROM sync_runs ORDER BY started_at DESC LIMIT 1 OFFSET ${KEPT_RUNS - 1})`,
+			),
+		]);
 	}
 
 	async latest(limit = 1): Promise<SyncRun[]> {

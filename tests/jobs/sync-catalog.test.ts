@@ -241,3 +241,27 @@ describe("one broken post never breaks a feed", () => {
 		for (const [key, , reason] of BROKEN) expect(broken.get(key), key).toMatch(reason);
 	});
 });
+
+it("keeps the newest 1,000 sync runs and drops older ones", async () => {
+	const h = syncHarness();
+	const run = (i: number) => ({
+		id: `run-${i}`,
+		trigger: "test",
+		status: "skipped" as const,
+		startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+		objectsListed: 0,
+		objectsRead: 0,
+		posts: 0,
+		broken: 0,
+		changes: 0,
+		remaining: 0,
+	});
+	for (let start = 0; start < 1_005; start += 100) {
+		await env.DB.batch(Array.from({ length: Math.min(100, 1_005 - start) }, (_, i) => h.runs.record(run(start + i))));
+	}
+
+	await h.runs.save(run(1_005));
+
+	const rows = await env.DB.prepare("SELECT count(*) AS n, min(started_at) AS oldest FROM sync_runs").first<{ n: number; oldest: string }>();
+	expect(rows).toEqual({ n: 1_000, oldest: run(6).startedAt });
+});

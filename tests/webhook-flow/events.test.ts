@@ -171,3 +171,24 @@ describe("no loss, no duplicates", () => {
 		expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(2);
 	});
 });
+
+describe("the delivery log", () => {
+	it("forgets finished messages after 30 days and keeps pending ones", async () => {
+		const h = webhookHarness({ now: new Date("2026-01-01T00:00:00Z") });
+		await h.sync();
+		await h.subscribe(uniquePath());
+		await h.subscribe(uniquePath("/status/500"));
+		await h.put("a.md", fencedPost({ title: "A", date: "2025-12-01" }));
+		await h.sync();
+		await h.deliverQueued();
+		expect(await count("attempts")).toBe(2);
+
+		h.clock.now = new Date("2026-02-15T00:00:00Z");
+		await h.sync();
+
+		const left = await env.DB.prepare("SELECT status FROM messages").all<{ status: string }>();
+		expect(left.results).toEqual([{ status: "pending" }]);
+		expect(await count("attempts")).toBe(1);
+		expect(await count("events")).toBe(1);
+	});
+});
