@@ -42,7 +42,7 @@ CREATE TABLE messages (
 	id TEXT PRIMARY KEY,
 	event_id TEXT NOT NULL REFERENCES events (id),
 	subscription_id TEXT NOT NULL,
-	status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'succeeded', 'failed')),
+	status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
 	attempts INTEGER NOT NULL DEFAULT 0,
 	-- Null until handed to the queue; a crash before this is set means the next sync enqueues it again.
 	enqueued_at TEXT,

@@ -16,20 +16,27 @@ import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "./stora
 
 const now = () => new Date();
 
+/** The webhook side of the storage layer, shared by the sync, the admin API and the queue consumers. */
+function webhookStorage(env: Cloudflare.Env) {
+	return {
+		subscriptions: new Subscriptions(env.DB),
+		deliveries: new Deliveries(env.DB),
+		announcements: new Announcements(env.DB),
+		queue: new WebhookQueue(env.WEBHOOK_QUEUE, env.WEBHOOK_DLQ),
+	};
+}
+
 /** Everything a request or job needs, built from the bindings and the configuration checked once here. */
 function services(env: Cloudflare.Env, config: Config = readConfig(env)): Services {
 	const catalog = new Catalog(env.DB);
 	const runs = new SyncRuns(env.DB);
-	const subscriptions = new Subscriptions(env.DB);
-	const deliveries = new Deliveries(env.DB);
-	const queue = new WebhookQueue(env.WEBHOOK_QUEUE, env.WEBHOOK_DLQ);
-	const announcements = new Announcements(env.DB);
+	const webhooks = webhookStorage(env);
 	return {
 		config,
 		catalog,
 		runs,
-		subscriptions,
-		webhooks: webhookCommands({ deliveries, subscriptions, queue, now }),
+		subscriptions: webhooks.subscriptions,
+		webhooks: webhookCommands({ ...webhooks, now }),
 		now,
 		sync: (trigger) =>
 			syncCatalog(
@@ -41,8 +48,7 @@ function services(env: Cloudflare.Env, config: Config = readConfig(env)): Servic
 					content: config.content,
 					maxReads: config.syncMaxReads,
 					now,
-					afterCommit: ({ now: at, firstSync }) =>
-						announceChanges({ announcements, deliveries, subscriptions, queue }, { now: at, baseline: firstSync }),
+					afterCommit: ({ now: at, firstSync }) => announceChanges(webhooks, { now: at, baseline: firstSync }),
 				},
 				trigger,
 			),
@@ -63,8 +69,8 @@ export default {
 	},
 
 	async queue(batch, env) {
-		const { config, subscriptions } = services(env);
-		const deliveries = new Deliveries(env.DB);
+		const config = readConfig(env);
+		const { deliveries, subscriptions, queue } = webhookStorage(env);
 		if (batch.queue.endsWith("-dlq")) {
 			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, now });
 			return;
@@ -72,7 +78,7 @@ export default {
 		await consumeWebhookBatch(batch as MessageBatch<WebhookQueueMessage>, {
 			deliveries,
 			subscriptions,
-			queue: new WebhookQueue(env.WEBHOOK_QUEUE, env.WEBHOOK_DLQ),
+			queue,
 			webhooks: config.webhooks,
 			devMode: config.devMode,
 			now,

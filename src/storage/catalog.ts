@@ -129,7 +129,7 @@ export class Catalog {
 		return this.setFact("catalog_changed_at", now.toISOString());
 	}
 
-	setFact(name: string, value: string): D1PreparedStatement {
+	private setFact(name: string, value: string): D1PreparedStatement {
 		return this.db
 			.prepare("INSERT INTO catalog_facts (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
 			.bind(name, value);

@@ -1,16 +1,12 @@
 /**
- * Status vocabularies for the delivery log, named as in Svix (MessageStatus, MessageAttemptTriggerType) so
+ * Status vocabularies for the delivery log, named as in Svix (MessageStatus) so
  * that the API reads familiar: https://api.svix.com/docs#tag/Message-Attempt
  */
 import type { Decision } from "./decision";
 
 /** A message (one event for one subscription) over its whole life. */
-export const MESSAGE_STATUSES = ["pending", "sending", "succeeded", "failed"] as const;
+export const MESSAGE_STATUSES = ["pending", "succeeded", "failed"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-
-/** Why an attempt was made: by the retry schedule, or by an operator asking for a resend. */
-export const ATTEMPT_TRIGGERS = ["scheduled", "manual"] as const;
-export type AttemptTrigger = (typeof ATTEMPT_TRIGGERS)[number];
 
 /** Why a subscription stopped receiving: its owner turned it off, or we did after failures or a 410. */
 export const DISABLED_REASONS = ["manual", "gone", "failing"] as const;
