@@ -37,6 +37,10 @@ export interface Config {
 	site: SiteConfig;
 	/** Most objects one sync reads; a bigger backlog is committed by consecutive syncs. */
 	syncMaxReads: number;
+	/** Most logical documents one publish renders; the rest stay stale for the next one. */
+	publishMaxRenders: number;
+	/** How long an isolate serves its cached documents before checking for a publish made elsewhere. */
+	documentStalenessMs: number;
 	content: ContentSettings;
 	storage: StorageConfig;
 	webhooks: WebhookConfig;
@@ -98,11 +102,16 @@ export function readConfig(env: Cloudflare.Env): Config {
 	};
 	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.
 	const syncMaxReads = integer("SYNC_MAX_READS", env.SYNC_MAX_READS, 5_000, 1, 9_000);
+	// Each rendered document costs about three D1 queries (load, compare, write): the Paid plan allows 1,000 per invocation.
+	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, 250, 1, 100_000);
+	const documentStalenessMs = integer("DOCUMENT_STALENESS_MS", env.DOCUMENT_STALENESS_MS, 5_000, 0, 60_000);
 	if (problems.length > 0) throw new ConfigError(problems);
 
 	return {
 		site,
 		syncMaxReads,
+		publishMaxRenders,
+		documentStalenessMs,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),
 		webhooks,

@@ -3,11 +3,15 @@ import { createApp } from "./http/app";
 import type { Services } from "./http/context";
 import { announceChanges } from "./jobs/announce-changes";
 import { consumeDeadLetters, consumeWebhookBatch } from "./jobs/deliver-messages";
-import { syncCatalog } from "./jobs/sync-catalog";
+import { createPublication } from "./jobs/publication";
+import { type PublishDependencies, publishDocuments } from "./jobs/publish-documents";
+import { syncAndPublish } from "./jobs/sync-and-publish";
 import { webhookCommands } from "./jobs/webhook-commands";
 import { Announcements } from "./storage/announcements";
 import { Catalog } from "./storage/catalog";
 import { Deliveries } from "./storage/deliveries";
+import { DocumentCache } from "./storage/document-cache";
+import { Documents } from "./storage/documents";
 import { Lease } from "./storage/lease";
 import { openObjectStore } from "./storage/open-object-store";
 import { Subscriptions } from "./storage/subscriptions";
@@ -15,6 +19,23 @@ import { SyncRuns } from "./storage/sync-runs";
 import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "./storage/webhook-queue";
 
 const now = () => new Date();
+
+/**
+ * The one module-level state: published documents kept in this isolate's memory, bounded in bytes
+ * (32 MiB of the isolate's 128 MB) and in staleness (one version check per DOCUMENT_STALENESS_MS; docs/serving.md).
+ */
+const documentCache = new DocumentCache({ maxBytes: 32 * 1024 * 1024 });
+
+/** Settings are read and checked once per isolate and bindings object, not on every request. */
+const configs = new WeakMap<object, Config>();
+function configFor(env: Cloudflare.Env): Config {
+	let config = configs.get(env);
+	if (config === undefined) {
+		config = readConfig(env);
+		configs.set(env, config);
+	}
+	return config;
+}
 
 /** The webhook side of the storage layer, shared by the sync, the admin API and the queue consumers. */
 function webhookStorage(env: Cloudflare.Env) {
@@ -27,10 +48,21 @@ function webhookStorage(env: Cloudflare.Env) {
 }
 
 /** Everything a request or job needs, built from the bindings and the configuration checked once here. */
-function services(env: Cloudflare.Env, config: Config = readConfig(env)): Services {
+function services(env: Cloudflare.Env, config: Config = configFor(env)): Services {
 	const catalog = new Catalog(env.DB);
 	const runs = new SyncRuns(env.DB);
+	const documents = new Documents(env.DB);
 	const webhooks = webhookStorage(env);
+	const publishing: PublishDependencies = {
+		catalog,
+		documents,
+		lease: new Lease(env.DB, "publish"),
+		site: { ...config.site, idAuthority: config.content.idAuthority },
+		now,
+		maxRenders: config.publishMaxRenders,
+		// Readers of this isolate see a publish made here at once; other isolates within the staleness bound.
+		onPublished: async () => documentCache.expire(),
+	};
 	return {
 		config,
 		catalog,
@@ -39,7 +71,7 @@ function services(env: Cloudflare.Env, config: Config = readConfig(env)): Servic
 		webhooks: webhookCommands({ ...webhooks, now }),
 		now,
 		sync: (trigger) =>
-			syncCatalog(
+			syncAndPublish(
 				{
 					openStore: () => openObjectStore(config.storage, env),
 					catalog,
@@ -50,8 +82,17 @@ function services(env: Cloudflare.Env, config: Config = readConfig(env)): Servic
 					now,
 					afterCommit: ({ now: at, firstSync }) => announceChanges(webhooks, { now: at, baseline: firstSync }),
 				},
+				publishing,
 				trigger,
 			),
+		publication: createPublication({
+			documents,
+			cache: documentCache,
+			stalenessMs: config.documentStalenessMs,
+			publish: () => publishDocuments(publishing),
+			now,
+			exposeCost: config.devMode,
+		}),
 		storageStatus: () =>
 			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
 	};

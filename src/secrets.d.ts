@@ -12,6 +12,8 @@ declare namespace Cloudflare {
 		S3_SECRET_ACCESS_KEY?: string;
 		POSTS_PREFIX?: string;
 		SYNC_MAX_READS?: string;
+		PUBLISH_MAX_RENDERS?: string;
+		DOCUMENT_STALENESS_MS?: string;
 		WEBHOOK_TIMEOUT_MS?: string;
 		WEBHOOK_DISABLE_AFTER_HOURS?: string;
 	}

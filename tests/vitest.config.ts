@@ -22,7 +22,8 @@ export default defineConfig(async () => {
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: path.join(root, "wrangler.toml") },
-				miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ...vars } },
+				// Staleness 0: a request sees what the test just published in another code path (the bound itself is tested on its own).
+				miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", DOCUMENT_STALENESS_MS: "0", ...vars } },
 			}),
 		],
 		test: { name, include, exclude: ["tests/e2e/**", "node_modules/**", ...exclude] },

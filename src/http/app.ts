@@ -3,8 +3,7 @@ import { requireAdmin } from "./admin/auth";
 import { adminRoutes } from "./admin/routes";
 import type { AppEnv, Services } from "./context";
 import { errorResponse, notFoundResponse } from "./errors";
-import { feedRoutes } from "./feeds/routes";
-import { pageRoutes } from "./pages/routes";
+import { serveDocuments } from "./documents/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
 import { subscriptionRoutes } from "./subscriptions/routes";
 
@@ -15,8 +14,7 @@ export function createApp(services: (env: Cloudflare.Env) => Services): Hono<App
 		c.set("services", services(c.env));
 		await next();
 	});
-	app.route("/", feedRoutes());
-	app.route("/", pageRoutes());
+	app.use("*", serveDocuments());
 	app.use("/api/*", requireAdmin());
 	app.route("/api", adminRoutes());
 	app.route("/api/subscriptions", subscriptionRoutes());

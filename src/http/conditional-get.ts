@@ -1,47 +1,25 @@
-import type { Context } from "hono";
-
-export interface Representation {
-	body: string;
-	contentType: string;
-	lastModified: Date;
-	cacheControl: string;
+/** What conditional GET needs of a stored document: validators computed when it was published. */
+export interface Validated {
+	etag: string;
+	lastModifiedMs: number;
 }
 
 /**
- * Answers with a strong ETag (hash of the exact bytes) and a Last-Modified that moves with every catalog
- * change, or 304 when the client already has these bytes (RFC 9110 §13.1; If-None-Match wins over
- * If-Modified-Since). Readers poll every few minutes: a 304 saves them and us the whole document.
+ * Whether the client already has these bytes (RFC 9110 §13.1.2, §13.1.3): If-None-Match, compared
+ * weakly as the RFC prescribes, wins over If-Modified-Since. Readers poll every few minutes; a 304
+ * saves them and us the whole document.
  */
-export async function respondConditionally(c: Context, representation: Representation): Promise<Response> {
-	const etag = await strongEtag(representation.body);
-	const lastModified = new Date(Math.floor(representation.lastModified.getTime() / 1000) * 1000);
-	const headers = {
-		"Content-Type": representation.contentType,
-		ETag: etag,
-		"Last-Modified": lastModified.toUTCString(),
-		"Cache-Control": representation.cacheControl,
-	};
-	if (isNotModified(c.req.header("If-None-Match"), c.req.header("If-Modified-Since"), etag, lastModified)) {
-		return new Response(null, { status: 304, headers });
-	}
-	return new Response(representation.body, { status: 200, headers });
-}
-
-function isNotModified(ifNoneMatch: string | undefined, ifModifiedSince: string | undefined, etag: string, lastModified: Date): boolean {
-	if (ifNoneMatch !== undefined) {
-		// Weak comparison, as RFC 9110 §13.1.2 prescribes for If-None-Match.
+export function isNotModified(headers: Headers, document: Validated): boolean {
+	const ifNoneMatch = headers.get("If-None-Match");
+	if (ifNoneMatch !== null) {
 		const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
-		return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === opaque(etag));
+		const own = opaque(document.etag);
+		return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === own);
 	}
-	if (ifModifiedSince !== undefined) {
+	const ifModifiedSince = headers.get("If-Modified-Since");
+	if (ifModifiedSince !== null) {
 		const since = Date.parse(ifModifiedSince);
-		return !Number.isNaN(since) && lastModified.getTime() <= since;
+		return !Number.isNaN(since) && document.lastModifiedMs <= since;
 	}
 	return false;
-}
-
-async function strongEtag(body: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-	const base64 = btoa(String.fromCharCode(...digest.subarray(0, 18)));
-	return `"${base64.replaceAll("+", "-").replaceAll("/", "_")}"`;
 }

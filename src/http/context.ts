@@ -1,4 +1,6 @@
 import type { Config } from "../config";
+import type { Publication } from "../jobs/publication";
+import type { PublishReport } from "../jobs/publish-documents";
 import type { Catalog } from "../storage/catalog";
 import type { DeliveryPage } from "../storage/deliveries";
 import type { Subscription, Subscriptions } from "../storage/subscriptions";
@@ -29,8 +31,10 @@ export interface Services {
 	subscriptions: Subscriptions;
 	webhooks: WebhookCommands;
 	now: () => Date;
-	/** Runs a sync now (under the same lease as the cron). */
-	sync: (trigger: string) => Promise<SyncRun>;
+	/** Runs a sync now (under the same lease as the cron), then publishes what it changed. */
+	sync: (trigger: string) => Promise<SyncRun & { publish?: PublishReport }>;
+	/** The published documents and the publish step, for the serving route. */
+	publication: Publication;
 	/** Describes the configured object store, or why it is misconfigured. */
 	storageStatus: () => { backend: string; problems: string[] };
 }

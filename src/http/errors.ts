@@ -31,8 +31,10 @@ export function errorResponse(error: Error, c: Context): Response {
 	return c.json({ error: "internal_error", message: "Something went wrong on our side; the error has been logged." }, 500);
 }
 
-export function notFoundResponse(c: Context): Response {
-	return c.json({ error: "not_found", message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
+export function notFoundResponse(c: Context, headers?: Headers): Response {
+	const response = c.json({ error: "not_found", message: `Nothing at ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
+	for (const [name, value] of headers ?? []) response.headers.set(name, value);
+	return response;
 }
 
 function codeFor(status: number): string {

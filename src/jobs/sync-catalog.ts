@@ -28,8 +28,8 @@ const PAGE_SIZE = 1000;
 /** Workers allow six simultaneous outgoing connections per invocation. */
 const READ_CONCURRENCY = 6;
 const STAGE_CHUNK = 100;
-/** Bump to make every object be parsed again after an upgrade changes what parsing produces. */
-const PARSER_REVISION = "1";
+/** Bump to make every object be parsed again after an upgrade changes what parsing produces (2: the term index). */
+const PARSER_REVISION = "2";
 
 /**
  * Brings the catalog up to date with the bucket: one paged listing, one read per new or changed object,
@@ -95,8 +95,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		run.changes = staged + deletedKeys.length;
 
 		const now = deps.now();
-		const extra = run.changes > 0 ? [deps.catalog.markChanged(now)] : [];
-		await deps.catalog.commitSync(run.id, deletedKeys, now, extra);
+		await deps.catalog.commitSync(run.id, deletedKeys, now);
 
 		const counts = await deps.catalog.counts();
 		const result = { ...finish(run.remaining > 0 ? "partial" : "succeeded"), posts: counts.posts, broken: counts.broken };
@@ -194,7 +193,8 @@ async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) 
 	return results;
 }
 
-function describeFailure(error: unknown): string {
+/** An error as one line for a run record or a log: its name when it says something, then its message. */
+export function describeFailure(error: unknown): string {
 	if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
 	return String(error);
 }

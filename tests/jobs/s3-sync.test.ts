@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { syncCatalog } from "../../src/jobs/sync-catalog";
+import { syncAndPublish } from "../../src/jobs/sync-and-publish";
 import { S3Store } from "../../src/storage/s3-store";
 import type { FaultMode } from "../support/fault-proxy";
 import { admin, request } from "../support/http";
@@ -23,7 +23,7 @@ function s3SyncHarness(proxy?: FaultProxyHandle, timeoutMs = 8_000) {
 		/** Writes straight to s3rver, so a test can change the bucket while the proxy is failing. */
 		upload: (key: string, text: string) => direct.put(key, encode(text)),
 		remove: (key: string) => direct.delete(key),
-		sync: () => syncCatalog(h.deps, "test"),
+		sync: () => syncAndPublish(h.deps, h.publishing, "test"),
 	};
 }
 

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { readConfig } from "../../src/config";
 import { Catalog } from "../../src/storage/catalog";
 import { Lease } from "../../src/storage/lease";
 import type { ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
@@ -6,8 +7,17 @@ import { R2Store } from "../../src/storage/r2-store";
 import { SyncRuns } from "../../src/storage/sync-runs";
 import type { ContentSettings } from "../../src/content/post";
 import { type SyncDependencies, syncCatalog } from "../../src/jobs/sync-catalog";
+import { type PublishDependencies, publishDocuments } from "../../src/jobs/publish-documents";
+import { syncAndPublish } from "../../src/jobs/sync-and-publish";
+import { Documents } from "../../src/storage/documents";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence"];
+
+/** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
+export function testSite() {
+	const config = readConfig(env);
+	return { ...config.site, idAuthority: config.content.idAuthority };
+}
 
 /** Empties the catalog and the bucket; storage is per test file, so each test starts from nothing. */
 export async function emptyCatalogAndBucket(extraTables: string[] = []): Promise<void> {
@@ -68,15 +78,27 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 		maxReads: options.maxReads ?? 5_000,
 		now: () => clock.now,
 	};
+	const publishing: PublishDependencies = {
+		catalog,
+		documents: new Documents(env.DB),
+		lease: new Lease(env.DB, "publish"),
+		site: testSite(),
+		now: () => clock.now,
+		maxRenders: 10_000,
+	};
 	return {
 		clock,
 		store,
 		catalog,
 		runs,
 		deps,
+		publishing,
+		/** Only the sync, without publishing documents. */
+		syncOnly: (trigger = "test") => syncCatalog(deps, trigger),
+		publish: () => publishDocuments(publishing),
 		put: (key: string, text: string) => env.POSTS.put(key, text),
 		remove: (key: string) => env.POSTS.delete(key),
-		sync: (trigger = "test") => syncCatalog(deps, trigger),
-		visible: async () => (await catalog.visiblePosts({ now: clock.now, limit: 100 })).posts,
+		sync: (trigger = "test") => syncAndPublish(deps, publishing, trigger),
+		visible: () => catalog.visiblePosts({ now: clock.now, limit: 100 }),
 	};
 }

@@ -1,0 +1,66 @@
+import { raw } from "hono/html";
+import type { Post } from "../../content/post";
+import { normalizeTerm } from "../../content/terms";
+import type { SiteIdentity } from "../channels";
+import { archivePath, feedPaths, termPagePath } from "../document-paths";
+import { type Html, html, page } from "./layout";
+
+/** A term with the number of visible posts carrying it, for /tags. */
+export interface TermCount {
+	normalized: string;
+	display: string;
+	posts: number;
+}
+
+/** `/`: the newest posts, and a link into the archive for everything older. */
+export function homePage(site: SiteIdentity, posts: readonly Post[], newestArchivePage: number | undefined): string {
+	const older = newestArchivePage === undefined ? "" : html`<p><a href="${site.url}${archivePath(newestArchivePage)}">Older posts</a></p>`;
+	return page(site, { title: site.title, body: html`<h1>${site.title}</h1><p>${site.description}</p>${postList(posts)}${older}` });
+}
+
+/** `/archive/{n}`: posts in the order they were published on this site, a fixed number per page, oldest page 1. */
+export function archivePage(site: SiteIdentity, pageNumber: number, posts: readonly Post[], lastPage: number): string {
+	const nav = html`<nav aria-label="Archive pages">${pageNumber < lastPage ? html`<a href="${site.url}${archivePath(pageNumber + 1)}">Newer</a> ` : ""}${
+		pageNumber > 1 ? html`<a href="${site.url}${archivePath(pageNumber - 1)}">Older</a>` : ""
+	}</nav>`;
+	return page(site, { title: `Archive, page ${pageNumber} · ${site.title}`, body: html`<h1>Archive, page ${pageNumber}</h1>${postList(posts)}${nav}` });
+}
+
+/** `/tags/{term}`: the term's newest posts, with its own feeds advertised first. */
+export function termPage(site: SiteIdentity, term: { display: string; normalized: string }, posts: readonly Post[]): string {
+	return page(site, { title: `${term.display} · ${site.title}`, term, body: html`<h1>${term.display}</h1>${postList(posts)}` });
+}
+
+/** `/tags`: every term with its post count and links to its page and feeds. */
+export function termIndexPage(site: SiteIdentity, terms: readonly TermCount[]): string {
+	const rows = terms.map((term) => {
+		const feeds = feedPaths(term.normalized);
+		return html`<li><a href="${site.url}${termPagePath(term.normalized)}">${term.display}</a> (${term.posts}) <small><a href="${site.url}${feeds.rss}">RSS</a> <a href="${site.url}${feeds.atom}">Atom</a> <a href="${site.url}${feeds.json}">JSON Feed</a></small></li>`;
+	});
+	const body = terms.length === 0 ? html`<p>No tags yet.</p>` : html`<ul>${rows}</ul>`;
+	return page(site, { title: `Tags · ${site.title}`, body: html`<h1>Tags</h1>${body}` });
+}
+
+/** `/posts/{slug}`: one post in full. */
+export function postPage(site: SiteIdentity, post: Post): string {
+	const terms = [...post.tags, ...post.categories].flatMap((term) => {
+		const normalized = normalizeTerm(term);
+		return normalized === undefined ? [] : [html`<a href="${site.url}${termPagePath(normalized)}">#${term}</a> `];
+	});
+	return page(site, {
+		title: `${post.title} · ${site.title}`,
+		body: html`<article>
+<h1>${post.title}</h1>
+<p><time datetime="${post.published}">${post.published.slice(0, 10)}</time> · ${post.authors.map((a) => a.name).join(", ")}</p>
+${raw(post.contentHtml)}
+${terms.length ? html`<p>${terms}</p>` : ""}
+</article>`,
+	});
+}
+
+function postList(posts: readonly Post[]): Html {
+	if (posts.length === 0) return html`<p>No posts yet.</p>`;
+	return html`<ul>${posts.map(
+		(post) => html`<li><a href="${post.url}">${post.title}</a> <small><time datetime="${post.published}">${post.published.slice(0, 10)}</time></small></li>`,
+	)}</ul>`;
+}

@@ -1,0 +1,161 @@
+import type { Post } from "../content/post";
+import type { SiteIdentity } from "../feeds/channels";
+import type { DocumentRef } from "../feeds/document-paths";
+import { ARCHIVE_PAGE_SIZE, HTML_LIST_LENGTH, type RenderInput, type RenderedDocument, renderDocuments } from "../feeds/publication";
+import type { Catalog } from "../storage/catalog";
+import type { Documents, StaleRef, StoredDocument } from "../storage/documents";
+import type { Lease } from "../storage/lease";
+import { describeFailure } from "./sync-catalog";
+
+export interface PublishDependencies {
+	catalog: Catalog;
+	documents: Documents;
+	/** The "publish" lease: one publisher at a time, so an older render never overwrites a newer one. */
+	lease: Lease;
+	site: SiteIdentity;
+	now: () => Date;
+	/** Most logical documents rendered by one call; the rest stay stale for the next publish. */
+	maxRenders: number;
+	/** Told about every document whose bytes changed (WebSub distribution hooks in here). */
+	onPublished?: (documents: StoredDocument[], now: Date) => Promise<void>;
+	/** Replaces the renderer, for tests that make one document fail. */
+	render?: typeof renderDocuments;
+}
+
+export interface PublishReport {
+	status: "published" | "skipped" | "failed";
+	/** Logical documents rendered (a ref makes up to four documents). */
+	rendered: number;
+	/** Documents whose bytes changed and were stored. */
+	written: number;
+	/** Stale refs left for the next publish, by the budget or by a failure. */
+	remaining: number;
+	failures: { ref: DocumentRef; error: string }[];
+	error?: string;
+}
+
+const LEASE_TTL_MS = 5 * 60 * 1000;
+/** Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags. */
+const ROUND = 25;
+
+/**
+ * Renders the documents the catalog marked stale and stores the ones whose bytes changed, with a strong
+ * ETag computed once and Last-Modified set to when those bytes first appeared. Before that it notices
+ * scheduled posts whose time has come, so they appear in every document on time. A document that fails
+ * to render keeps its last good bytes and stays stale; the others are published.
+ */
+export async function publishDocuments(deps: PublishDependencies, options: { waitForLeaseMs?: number } = {}): Promise<PublishReport> {
+	const report: PublishReport = { status: "published", rendered: 0, written: 0, remaining: 0, failures: [] };
+	const holder = crypto.randomUUID();
+	if (!(await acquire(deps, holder, options.waitForLeaseMs ?? 0))) return { ...report, status: "skipped" };
+	try {
+		const now = deps.now();
+		await noticeVisibilityChanges(deps, now);
+		const version = `${now.toISOString()}/${holder}`;
+		const failed = new Set<DocumentRef>();
+		while (report.rendered < deps.maxRenders) {
+			const stale = (await deps.documents.staleRefs(ROUND + failed.size)).filter((entry) => !failed.has(entry.ref));
+			if (stale.length === 0) break;
+			const round = stale.slice(0, Math.min(ROUND, deps.maxRenders - report.rendered));
+			const results = await renderRound(deps, round, now, report, failed);
+			await deps.documents.publish(results, version);
+			const written = results.flatMap((result) => result.write);
+			report.written += written.length;
+			if (written.length > 0) await deps.onPublished?.(written, now);
+		}
+		report.remaining = (await deps.documents.staleRefs(10_000)).length;
+		return report;
+	} catch (error) {
+		return { ...report, status: "failed", error: describeFailure(error) };
+	} finally {
+		await deps.lease.release(holder).catch(() => undefined);
+	}
+}
+
+async function acquire(deps: PublishDependencies, holder: string, waitMs: number): Promise<boolean> {
+	const deadline = Date.now() + waitMs;
+	for (;;) {
+		if (await deps.lease.acquire(holder, LEASE_TTL_MS, deps.now())) return true;
+		if (Date.now() >= deadline) return false;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+/** Posts whose publication time passed since the last check change documents with no catalog write. */
+async function noticeVisibilityChanges(deps: PublishDependencies, now: Date): Promise<void> {
+	const statements: D1PreparedStatement[] = [];
+	if (!(await deps.documents.everPublished())) statements.push(...deps.catalog.markEverythingStale(now));
+	const through = await deps.documents.checkedThrough();
+	if (through !== undefined && through < now.toISOString()) statements.push(...deps.catalog.markBecameVisible(new Date(through), now, now));
+	statements.push(...deps.catalog.assignSequence(now));
+	statements.push(...deps.documents.recordVisibility(now, await deps.catalog.nextVisibilityChange(now)));
+	await deps.documents.write(statements);
+}
+
+async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Date, report: PublishReport, failed: Set<DocumentRef>) {
+	const render = deps.render ?? renderDocuments;
+	const slugs = round.flatMap(({ ref }) => (ref.startsWith("post:") ? [ref.slice("post:".length)] : []));
+	const [posts, etags, sequenceLength] = await Promise.all([
+		slugs.length > 0 ? deps.catalog.visiblePostsBySlug(slugs, now) : new Map<string, Post>(),
+		deps.documents.etagsOf(round.map(({ ref }) => ref)),
+		deps.catalog.sequenceLength(),
+	]);
+	const results: { stale: StaleRef; write: StoredDocument[]; keep: string[] }[] = [];
+	for (const stale of round) {
+		report.rendered += 1;
+		try {
+			const input = await loadInput(deps, stale.ref, now, posts, sequenceLength);
+			const documents = input === undefined ? [] : render(deps.site, input);
+			results.push(await compareWithStored(stale, documents, etags, now));
+		} catch (error) {
+			failed.add(stale.ref);
+			report.failures.push({ ref: stale.ref, error: describeFailure(error) });
+		}
+	}
+	return results;
+}
+
+async function loadInput(deps: PublishDependencies, ref: DocumentRef, now: Date, posts: Map<string, Post>, sequenceLength: number): Promise<RenderInput | undefined> {
+	const lastPage = Math.ceil(sequenceLength / ARCHIVE_PAGE_SIZE);
+	if (ref === "site") return { ref, kind: "site", posts: await deps.catalog.visiblePosts({ now, limit: deps.site.itemCount }) };
+	if (ref === "home") {
+		const newest = await deps.catalog.visiblePosts({ now, limit: HTML_LIST_LENGTH });
+		return { ref, kind: "home", posts: newest, newestArchivePage: sequenceLength > HTML_LIST_LENGTH ? lastPage : undefined };
+	}
+	if (ref === "tags") return { ref, kind: "tags", terms: await deps.catalog.termCounts(now) };
+	const [kind, subject] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
+	if (kind === "post") {
+		const post = posts.get(subject);
+		return post === undefined ? undefined : { ref, kind: "post", post };
+	}
+	if (kind === "term") {
+		const selection = await deps.catalog.termPosts(subject, { now, limit: Math.max(deps.site.itemCount, HTML_LIST_LENGTH) });
+		return { ref, kind: "term", normalized: subject, display: selection.display ?? subject, posts: selection.posts };
+	}
+	if (kind === "archive") {
+		const page = Number(subject);
+		const pagePosts = await deps.catalog.postsInSequence((page - 1) * ARCHIVE_PAGE_SIZE, page * ARCHIVE_PAGE_SIZE, now);
+		return { ref, kind: "archive", page, posts: pagePosts, lastPage };
+	}
+	throw new Error(`unknown document ref "${ref}"`);
+}
+
+/** Keeps a document's Last-Modified while its bytes are unchanged; a new ETag always comes with a new date. */
+async function compareWithStored(stale: StaleRef, rendered: RenderedDocument[], etags: Map<string, string>, now: Date) {
+	const lastModified = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+	const write: StoredDocument[] = [];
+	const keep: string[] = [];
+	for (const document of rendered) {
+		const etag = await strongEtag(document.body);
+		if (etags.get(document.path) === etag) keep.push(document.path);
+		else write.push({ ...document, etag, lastModified });
+	}
+	return { stale, write, keep };
+}
+
+/** A hash of the exact bytes (RFC 9110 §8.8.3): computed once here, never at request time. */
+export async function strongEtag(body: string): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+	const base64 = btoa(String.fromCharCode(...digest.subarray(0, 18)));
+	return `"${base64.replaceAll("+", "-").replaceAll("/", "_")}"`;
+}

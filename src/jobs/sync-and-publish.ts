@@ -1,0 +1,15 @@
+import { type PublishDependencies, type PublishReport, publishDocuments } from "./publish-documents";
+import { type SyncDependencies, syncCatalog } from "./sync-catalog";
+import type { SyncRun } from "../storage/sync-runs";
+
+/** How long a sync waits for a publish already running (a due post, found by a request) to finish. */
+const PUBLISH_LEASE_WAIT_MS = 10_000;
+
+/**
+ * A sync, then the publish of every document it made stale. The publish runs after a failed or skipped
+ * sync too: scheduled posts that came due and documents left stale by an earlier failure are published anyway.
+ */
+export async function syncAndPublish(sync: SyncDependencies, publish: PublishDependencies, trigger: string): Promise<SyncRun & { publish: PublishReport }> {
+	const run = await syncCatalog(sync, trigger);
+	return { ...run, publish: await publishDocuments(publish, { waitForLeaseMs: PUBLISH_LEASE_WAIT_MS }) };
+}
