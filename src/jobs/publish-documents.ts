@@ -26,6 +26,8 @@ export interface PublishReport {
 	status: "published" | "skipped" | "failed";
 	/** Logical documents rendered (a ref makes up to four documents). */
 	rendered: number;
+	/** Which ones, in the order rendered. */
+	refs: DocumentRef[];
 	/** Documents whose bytes changed and were stored. */
 	written: number;
 	/** Stale refs left for the next publish, by the budget or by a failure. */
@@ -45,7 +47,7 @@ const ROUND = 25;
  * to render keeps its last good bytes and stays stale; the others are published.
  */
 export async function publishDocuments(deps: PublishDependencies, options: { waitForLeaseMs?: number } = {}): Promise<PublishReport> {
-	const report: PublishReport = { status: "published", rendered: 0, written: 0, remaining: 0, failures: [] };
+	const report: PublishReport = { status: "published", rendered: 0, refs: [], written: 0, remaining: 0, failures: [] };
 	const holder = crypto.randomUUID();
 	if (!(await acquire(deps, holder, options.waitForLeaseMs ?? 0))) return { ...report, status: "skipped" };
 	try {
@@ -103,6 +105,7 @@ async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Da
 	const results: { stale: StaleRef; write: StoredDocument[]; keep: string[] }[] = [];
 	for (const stale of round) {
 		report.rendered += 1;
+		report.refs.push(stale.ref);
 		try {
 			const input = await loadInput(deps, stale.ref, now, posts, sequenceLength);
 			const documents = input === undefined ? [] : render(deps.site, input);
