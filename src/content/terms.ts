@@ -17,10 +17,10 @@ export interface PostTerm {
  * has no feed: empty, too long, or holding control characters.
  */
 export function normalizeTerm(term: string): string | undefined {
+	// C0 (tab and newline too), DEL and C1 controls: never part of a label, never allowed into a URL or a D1 lookup.
+	if (/[\u0000-\u001F\u007F-\u009F]/u.test(term)) return undefined;
 	const normalized = term.normalize("NFC").trim().replace(/\s+/gu, " ").toLowerCase();
 	if (normalized === "" || [...normalized].length > MAX_TERM_LENGTH) return undefined;
-	// C0, DEL and C1 controls: never part of a label, and never allowed into a URL or a D1 lookup.
-	if (/[\u0000-\u001F\u007F-\u009F]/u.test(normalized)) return undefined;
 	return normalized;
 }
 
