@@ -103,7 +103,10 @@ let failed = false;
 try {
 	const started = performance.now();
 	log(`mode ${options.mode}: ${options.posts.toLocaleString("en-US")} posts${options.fanout ? `, ${options.fanout} subscriptions` : ""}; temp dir ${tmpDir}`);
-	if (options.mode === "fanout") {
+	if (options.mode === "serve") {
+		const { runServeMode } = await import("./bench/serve-mode.mjs");
+		result = await runServeMode(options, { tmpDir, defer, killOnExit, log });
+	} else if (options.mode === "fanout") {
 		const { runFanoutMode } = await import("./bench/fanout-mode.mjs");
 		result = await runFanoutMode(options, { tmpDir, defer, killOnExit, log });
 	} else {
@@ -120,7 +123,7 @@ try {
 }
 
 if (result) {
-	const report = options.mode === "fanout" ? fanoutReport(result) : syncReport(result);
+	const report = options.mode === "serve" ? serveReport(result) : options.mode === "fanout" ? fanoutReport(result) : syncReport(result);
 	console.log(report.text);
 	failed ||= !report.ok;
 	const file = path.join(ROOT, ".bench", `results-${options.mode}.json`);
@@ -280,6 +283,42 @@ function fanoutReport(result) {
 	}
 	if (result.workerErrors?.length) parts.push(`\nWorker errors (first ${result.workerErrors.length}):\n  ${result.workerErrors.join("\n  ")}`);
 	return { ok, text: parts.join("\n") };
+}
+
+function serveReport(result) {
+	const parts = [`\nMachine: ${meta().cpus} × ${meta().cpuModel}, load average ${fmt(loadAtStart[0], 2)} at start, ${fmt(os.loadavg()[0], 2)} at end`];
+	parts.push(
+		table(
+			`Serving ${int(result.posts)} posts' documents: wrk -t2 -c32, Pressroom then the baseline (same bytes and headers from a prebuilt string), route by route`,
+			["route", "status", "bytes", "Pressroom req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "ratio", "target", "met"],
+			result.rows.map((row) => [
+				row.route,
+				row.variant,
+				int(row.variant === "304" ? 0 : row.bytes),
+				int(row.pressroom.perSecond),
+				fmt(row.pressroom.p50Ms, 2),
+				fmt(row.pressroom.p99Ms, 2),
+				int(row.baseline.perSecond),
+				fmt(row.baseline.p50Ms, 2),
+				fmt(row.baseline.p99Ms, 2),
+				fmt(row.ratio, 2),
+				"≥ 0.90",
+				row.ratio >= 0.9 ? "yes" : "NO",
+			]),
+		),
+	);
+	const r = result.rowsRead;
+	parts.push(
+		table("D1 rows read per feed request (meta.rows_read, X-Pressroom-D1-Rows-Read)", ["request", "rows read", "target"], [
+			["cache miss (first request of a document in this isolate)", r.miss.join(", "), "≤ 1"],
+			[`cache hit (mean of ${r.hit.length})`, fmt(r.hitMean, 3), "0"],
+			["unknown term", String(r.unknownTerm), "≤ 1"],
+		]),
+	);
+	parts.push(
+		table("Documents rendered by each sync", ["sync", "status", "wall s", "objects read", "refs rendered", "documents written", "left stale"], result.syncs.map((row) => [row.label, row.status, fmt(row.wallMs / 1000, 1), int(row.read), int(row.rendered), int(row.written), int(row.remaining)])),
+	);
+	return { ok: result.rows.length > 0, text: parts.join("\n") };
 }
 
 function meta() {

@@ -18,7 +18,7 @@ const HELPER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "h
 const SEED_BATCH = 250;
 
 /** Miniflare is wrangler's own dependency: load the copy wrangler uses, so the two always agree. */
-async function loadMiniflare() {
+export async function loadMiniflare() {
 	const fromWrangler = createRequire(path.join(ROOT, "node_modules", "wrangler", "package.json"));
 	return import(pathToFileURL(fromWrangler.resolve("miniflare")).href);
 }

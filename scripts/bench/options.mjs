@@ -12,10 +12,15 @@ Modes
                         incremental sync, then time GET /rss.xml, /atom.xml, /feed.json (200 and 304) and the pure
                         renderers in-process.
   --backend s3          Same syncs against a local s3rver behind a counting proxy: S3 requests by kind per sync.
+  --serve               serving: N posts published, then wrk (concurrency 32) on /atom.xml, /rss.xml, /feed.json
+                        and the busiest tag feed, each as 200 and 304, against a baseline Worker answering
+                        the same bytes from a prebuilt string, route by route in the same run (needs wrk);
+                        also D1 rows read per request and documents rendered per sync
   --fanout N            N webhook subscriptions to a local receiver; baseline sync, one new post, sync, and wait
                         until every subscription got its delivery. Also measures the receiver's own capacity.
 
 Options
+  --serve-seconds S     wrk duration per route and variant (default 4)
   --posts N             posts in the bucket (default 10000; 100 with --fanout)
   --backend r2|s3       object store for the sync modes (default r2)
   --fanout N            run the fan-out mode with N subscriptions (e.g. 1000)
@@ -37,6 +42,7 @@ Examples
   npm run bench -- --posts 10000         full R2 run
   npm run bench -- --backend s3          10,000 posts through s3rver
   npm run bench -- --fanout 1000         webhook fan-out to 1,000 subscriptions
+  npm run bench -- --serve               serving 10,000 posts' documents against the static baseline
 `;
 
 export class UsageError extends Error {
@@ -54,6 +60,8 @@ export function readOptions(argv) {
 				posts: { type: "string" },
 				backend: { type: "string", default: "r2" },
 				fanout: { type: "string" },
+				serve: { type: "boolean", default: false },
+				"serve-seconds": { type: "string", default: "4" },
 				"feed-requests": { type: "string", default: "200" },
 				"render-iterations": { type: "string", default: "1000" },
 				"seed-concurrency": { type: "string", default: "32" },
@@ -80,13 +88,15 @@ export function readOptions(argv) {
 	if (!["r2", "s3"].includes(backend)) throw new UsageError(`--backend must be r2 or s3, got "${values.backend}"`);
 	const fanout = values.fanout === undefined ? undefined : whole("fanout", values.fanout, 1, 100_000);
 	if (fanout !== undefined && values.backend !== "r2") throw new UsageError("--fanout runs on the R2 backend; leave out --backend");
-	const mode = fanout !== undefined ? "fanout" : backend;
+	if (values.serve && (fanout !== undefined || backend !== "r2")) throw new UsageError("--serve runs alone on the R2 backend");
+	const mode = values.serve ? "serve" : fanout !== undefined ? "fanout" : backend;
 	return {
 		help: false,
 		mode,
 		backend,
 		fanout,
 		posts: values.posts === undefined ? (mode === "fanout" ? 100 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
+		serveSeconds: whole("serve-seconds", values["serve-seconds"], 1, 600),
 		feedRequests: whole("feed-requests", values["feed-requests"], 0, 1_000_000),
 		renderIterations: whole("render-iterations", values["render-iterations"], 0, 1_000_000),
 		seedConcurrency: whole("seed-concurrency", values["seed-concurrency"], 1, 1024),
