@@ -37,6 +37,8 @@ export interface PublishReport {
 }
 
 const LEASE_TTL_MS = 5 * 60 * 1000;
+/** D1 stores at most 2,000,000 bytes in one row (developers.cloudflare.com/d1/platform/limits); the rest of the row needs a little. */
+export const MAX_DOCUMENT_BYTES = 1_990_000;
 /** Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags. */
 const ROUND = 25;
 
@@ -149,7 +151,11 @@ async function compareWithStored(stale: StaleRef, rendered: RenderedDocument[], 
 	const write: StoredDocument[] = [];
 	const keep: string[] = [];
 	for (const document of rendered) {
-		const etag = await strongEtag(document.body);
+		const bytes = new TextEncoder().encode(document.body);
+		if (bytes.length > MAX_DOCUMENT_BYTES) {
+			throw new Error(`${document.path} is ${bytes.length} bytes, over D1's ${MAX_DOCUMENT_BYTES}-byte row limit: lower FEED_ITEM_COUNT`);
+		}
+		const etag = await strongEtag(bytes);
 		if (etags.get(document.path) === etag) keep.push(document.path);
 		else write.push({ ...document, etag, lastModified });
 	}
@@ -157,8 +163,8 @@ async function compareWithStored(stale: StaleRef, rendered: RenderedDocument[], 
 }
 
 /** A hash of the exact bytes (RFC 9110 §8.8.3): computed once here, never at request time. */
-export async function strongEtag(body: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+export async function strongEtag(bytes: Uint8Array): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 	const base64 = btoa(String.fromCharCode(...digest.subarray(0, 18)));
 	return `"${base64.replaceAll("+", "-").replaceAll("/", "_")}"`;
 }
