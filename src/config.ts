@@ -1,4 +1,7 @@
 import type { Author, ContentSettings } from "./content/post";
+import type { SiteIdentity } from "./feeds/channels";
+import type { HubLimits } from "./hub/request";
+import { checkCallbackUrl } from "./webhooks/url-policy";
 
 /** Where posts are read from: the R2 binding, or an S3-compatible store named by S3_* settings. */
 export type StorageConfig =
@@ -33,8 +36,17 @@ export interface WebhookConfig {
 	disableAfterHours: number;
 }
 
+/** Pressroom's own WebSub hub at {SITE_URL}/websub, and the external hubs pinged on publish. */
+export interface HubConfig {
+	url: string;
+	limits: HubLimits;
+	/** WEBSUB_PUBLISH_TO: hubs told `hub.mode=publish` for every changed feed, and advertised after ours. */
+	publishTo: string[];
+}
+
 export interface Config {
 	site: SiteConfig;
+	hub: HubConfig;
 	/** Most objects one sync reads; a bigger backlog is committed by consecutive syncs. */
 	syncMaxReads: number;
 	/** Most logical documents one publish renders; the rest stay stale for the next one. */
@@ -104,11 +116,29 @@ export function readConfig(env: Cloudflare.Env): Config {
 	const syncMaxReads = integer("SYNC_MAX_READS", env.SYNC_MAX_READS, 5_000, 1, 9_000);
 	// Each rendered document costs about three D1 queries (load, compare, write): the Paid plan allows 1,000 per invocation.
 	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, 250, 1, 100_000);
+	const day = 24 * 3600;
+	const limits: HubLimits = {
+		defaultLeaseSeconds: integer("WEBSUB_LEASE_DEFAULT_SECONDS", env.WEBSUB_LEASE_DEFAULT_SECONDS, 10 * day, 1, 365 * day),
+		minLeaseSeconds: integer("WEBSUB_LEASE_MIN_SECONDS", env.WEBSUB_LEASE_MIN_SECONDS, 3600, 1, 365 * day),
+		maxLeaseSeconds: integer("WEBSUB_LEASE_MAX_SECONDS", env.WEBSUB_LEASE_MAX_SECONDS, 30 * day, 1, 365 * day),
+		requestsPerHostPerMinute: integer("WEBSUB_REQUESTS_PER_HOST_PER_MINUTE", env.WEBSUB_REQUESTS_PER_HOST_PER_MINUTE, 30, 1, 100_000),
+		maxSubscriptionsPerTopic: integer("WEBSUB_MAX_SUBSCRIPTIONS_PER_TOPIC", env.WEBSUB_MAX_SUBSCRIPTIONS_PER_TOPIC, 1_000, 1, 1_000_000),
+		maxSubscriptions: integer("WEBSUB_MAX_SUBSCRIPTIONS", env.WEBSUB_MAX_SUBSCRIPTIONS, 10_000, 1, 10_000_000),
+	};
+	if (limits.minLeaseSeconds > limits.maxLeaseSeconds) problems.push("WEBSUB_LEASE_MIN_SECONDS must not be above WEBSUB_LEASE_MAX_SECONDS");
+	limits.defaultLeaseSeconds = Math.min(limits.maxLeaseSeconds, Math.max(limits.minLeaseSeconds, limits.defaultLeaseSeconds));
+	const devMode = env.DEV_MODE?.trim().toLowerCase() === "true";
+	const publishTo = (env.WEBSUB_PUBLISH_TO ?? "").split(/[\s,]+/).filter(Boolean);
+	for (const hub of publishTo) {
+		const check = checkCallbackUrl(hub, { devMode });
+		if (!check.ok) problems.push(`WEBSUB_PUBLISH_TO: "${hub}" ${check.reason}`);
+	}
 	const documentStalenessMs = integer("DOCUMENT_STALENESS_MS", env.DOCUMENT_STALENESS_MS, 5_000, 0, 60_000);
 	if (problems.length > 0) throw new ConfigError(problems);
 
 	return {
 		site,
+		hub: { url: `${siteUrl}/websub`, limits, publishTo },
 		syncMaxReads,
 		publishMaxRenders,
 		documentStalenessMs,
@@ -116,8 +146,13 @@ export function readConfig(env: Cloudflare.Env): Config {
 		storage: readStorageConfig(env),
 		webhooks,
 		adminToken: env.ADMIN_TOKEN?.trim() || undefined,
-		devMode: env.DEV_MODE?.trim().toLowerCase() === "true",
+		devMode,
 	};
+}
+
+/** What every rendered document says about the site. */
+export function siteIdentity(config: Config): SiteIdentity {
+	return { ...config.site, idAuthority: config.content.idAuthority, hubs: [config.hub.url, ...config.hub.publishTo] };
 }
 
 function readStorageConfig(env: Cloudflare.Env): StorageConfig {

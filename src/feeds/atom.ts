@@ -27,6 +27,8 @@ export function renderAtom(channel: FeedChannel, posts: readonly Post[]): string
 			textElement("updated", toRfc3339(feedUpdated(posts) ?? EMPTY_FEED_UPDATED)),
 			element("link", { rel: "alternate", type: "text/html", href: channel.links.html }),
 			element("link", { rel: "self", type: "application/atom+xml", href: channel.links.atom }),
+			// WebSub discovery (https://www.w3.org/TR/websub/#discovery): the hubs that push this topic.
+			...channel.hubs.map((hub) => element("link", { rel: "hub", href: hub })),
 			// A feed-level author covers every entry that names none (RFC 4287 §4.1.1).
 			atomAuthor(channel.author),
 			textElement("generator", "Pressroom"),

@@ -40,6 +40,8 @@ export function renderRss(channel: FeedChannel, posts: readonly Post[]): string 
 				textElement("docs", "https://www.rssboard.org/rss-specification"),
 				textElement("generator", "Pressroom"),
 				element("atom:link", { href: channel.links.rss, rel: "self", type: "application/rss+xml" }),
+				// WebSub discovery (https://www.w3.org/TR/websub/#discovery), in the Atom namespace as for self.
+				...channel.hubs.map((hub) => element("atom:link", { href: hub, rel: "hub" })),
 				...newestFirst(posts).map((post) => rssItem(post, channel)),
 			]),
 		]),

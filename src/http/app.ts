@@ -6,6 +6,8 @@ import { errorResponse, notFoundResponse } from "./errors";
 import { serveDocuments } from "./documents/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
 import { subscriptionRoutes } from "./subscriptions/routes";
+import { hubAdminRoutes } from "./websub/admin-routes";
+import { websubRoutes } from "./websub/routes";
 
 /** The Hono app; `services` is built per request by the caller so routes never read bindings or env. */
 export function createApp(services: (env: Cloudflare.Env) => Services): Hono<AppEnv> {
@@ -15,10 +17,12 @@ export function createApp(services: (env: Cloudflare.Env) => Services): Hono<App
 		await next();
 	});
 	app.use("*", serveDocuments());
+	app.route("/", websubRoutes());
 	app.use("/api/*", requireAdmin());
 	app.route("/api", adminRoutes());
 	app.route("/api/subscriptions", subscriptionRoutes());
 	app.route("/api/deliveries", deliveryRoutes());
+	app.route("/api/hub", hubAdminRoutes());
 	app.notFound(notFoundResponse);
 	app.onError(errorResponse);
 	return app;

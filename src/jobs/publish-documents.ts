@@ -16,7 +16,12 @@ export interface PublishDependencies {
 	now: () => Date;
 	/** Most logical documents rendered by one call; the rest stay stale for the next publish. */
 	maxRenders: number;
-	/** Told about every document whose bytes changed (WebSub distribution hooks in here). */
+	/**
+	 * Statements to commit with new document versions, by path: the WebSub outbox rows of topics someone
+	 * subscribes to. Written in the same batch as the documents, so no new version can miss its distribution.
+	 */
+	distribute?: (documents: StoredDocument[], now: Date) => Promise<Map<string, D1PreparedStatement[]>>;
+	/** Told about every document whose bytes changed, after they are stored (cache expiry, outbox enqueue, hub pings). */
 	onPublished?: (documents: StoredDocument[], now: Date) => Promise<void>;
 	/** Replaces the renderer, for tests that make one document fail. */
 	render?: typeof renderDocuments;
@@ -62,8 +67,10 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 			if (stale.length === 0) break;
 			const round = stale.slice(0, Math.min(ROUND, deps.maxRenders - report.rendered));
 			const results = await renderRound(deps, round, now, report, failed);
-			await deps.documents.publish(results, version);
 			const written = results.flatMap((result) => result.write);
+			const distribution = written.length > 0 && deps.distribute ? await deps.distribute(written, now) : new Map<string, D1PreparedStatement[]>();
+			const withOutbox = results.map((result) => ({ ...result, extra: result.write.flatMap((document) => distribution.get(document.path) ?? []) }));
+			await deps.documents.publish(withOutbox, version);
 			report.written += written.length;
 			if (written.length > 0) await deps.onPublished?.(written, now);
 		}
@@ -88,7 +95,11 @@ async function acquire(deps: PublishDependencies, holder: string, waitMs: number
 /** Posts whose publication time passed since the last check change documents with no catalog write. */
 async function noticeVisibilityChanges(deps: PublishDependencies, now: Date): Promise<void> {
 	const statements: D1PreparedStatement[] = [];
-	if (!(await deps.documents.everPublished())) statements.push(...deps.catalog.markEverythingStale(now));
+	// The first publish, and one after a change of title, URL, hubs or item count, renders every document.
+	const settings = JSON.stringify(deps.site);
+	if ((await deps.documents.renderedWith()) !== settings) {
+		statements.push(...deps.catalog.markEverythingStale(now), deps.documents.recordRenderSettings(settings));
+	}
 	const through = await deps.documents.checkedThrough();
 	if (through !== undefined && through < now.toISOString()) statements.push(...deps.catalog.markBecameVisible(new Date(through), now, now));
 	statements.push(...deps.catalog.assignSequence(now));

@@ -36,6 +36,7 @@ export function buildChannel(overrides: Partial<FeedChannel> = {}): FeedChannel 
 		siteUrl: "https://blog.example",
 		language: "en",
 		author: { name: "Pressroom Editors", email: "editors@blog.example" },
+		hubs: [],
 		links: {
 			rss: "https://blog.example/feed.rss",
 			atom: "https://blog.example/feed.atom",

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { readConfig } from "../../src/config";
+import { readConfig, siteIdentity } from "../../src/config";
 import { Catalog } from "../../src/storage/catalog";
 import { Lease } from "../../src/storage/lease";
 import type { ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
@@ -15,8 +15,7 @@ const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "lease
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
-	const config = readConfig(env);
-	return { ...config.site, idAuthority: config.content.idAuthority };
+	return siteIdentity(readConfig(env));
 }
 
 /** Empties the catalog and the bucket; storage is per test file, so each test starts from nothing. */

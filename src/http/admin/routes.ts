@@ -13,13 +13,15 @@ export function adminRoutes(): Hono<AppEnv> {
 	});
 
 	routes.get("/status", async (c) => {
-		const { catalog, runs, storageStatus, webhooks } = c.get("services");
-		const [recent, lastSucceeded, counts, broken, webhookHealth] = await Promise.all([
+		const { catalog, runs, storageStatus, webhooks, hub, documents, now } = c.get("services");
+		const [recent, lastSucceeded, counts, broken, webhookHealth, hubHealth, publication] = await Promise.all([
 			runs.latest(10),
 			runs.lastSucceeded(),
 			catalog.counts(),
 			catalog.brokenObjects(),
 			webhooks.health(),
+			hub.health(now()),
+			documents.health(),
 		]);
 		return c.json({
 			storage: storageStatus(),
@@ -29,6 +31,8 @@ export function adminRoutes(): Hono<AppEnv> {
 			catalog: counts,
 			brokenPosts: broken,
 			webhooks: webhookHealth,
+			hub: hubHealth,
+			documents: publication,
 		});
 	});
 	return routes;
