@@ -20,11 +20,18 @@ export function configCopy(edit: (toml: string) => string = (toml) => toml): { p
 
 /** The production block's vars and D1 id set to values a real deployment would have. */
 export function realProduction(toml: string, id = "3f2a9c1e-7b4d-4e8a-9f0c-2d6b5a8e1c47"): string {
-	const at = toml.indexOf("[env.production]");
+	const at = productionStart(toml);
 	const production = toml
 		.slice(at)
 		.replace('SITE_URL = "https://pressroom.example"', 'SITE_URL = "https://feeds.ada-journal.net"')
 		.replace('ID_AUTHORITY = "pressroom.example,2026"', 'ID_AUTHORITY = "ada-journal.net,2026"')
 		.replace('database_id = "00000000-0000-0000-0000-000000000000"', `database_id = "${id}"`);
 	return toml.slice(0, at) + production;
+}
+
+/** Where the [env.production] table starts (the header line, not a comment that names it). */
+export function productionStart(toml: string): number {
+	const match = /^\[env\.production\]$/m.exec(toml);
+	if (!match) throw new Error("no [env.production] table in wrangler.toml");
+	return match.index;
 }
