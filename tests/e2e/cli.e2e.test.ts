@@ -31,7 +31,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> 
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [path.join(root, "scripts/pressroom.mjs"), ...args], {
 			cwd: root,
-			env: { ...clean, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", PRESSROOM_TOKEN: token, ...env },
+			env: { ...clean, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", PRESSROOM_TOKEN: token, ...env } as unknown as NodeJS.ProcessEnv,
 			stdio: ["ignore", "pipe", "pipe"],
 		});
 		let stdout = "";

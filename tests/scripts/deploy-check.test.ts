@@ -10,10 +10,10 @@ import { productionProblems } from "../../scripts/deploy/production-config.mjs";
 import { loadConfigReader } from "../../scripts/deploy/read-config.mjs";
 import { configCopy, productionStart, realProduction, repoConfig, root } from "./config-copy";
 
-let readConfig: (configPath: string) => { vars: Record<string, unknown> };
+let readConfig: Awaited<ReturnType<typeof loadConfigReader>>;
 const copies: { remove: () => void }[] = [];
 beforeAll(async () => {
-	readConfig = (await loadConfigReader()) as typeof readConfig;
+	readConfig = await loadConfigReader();
 });
 afterEach(() => {
 	for (const copy of copies.splice(0)) copy.remove();

@@ -3,6 +3,9 @@
  * boundary by a fake account (tests/scripts/fake-wrangler.ts); the config is a private copy of wrangler.toml,
  * read by wrangler's own config reader.
  */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigReader } from "../../scripts/deploy/read-config.mjs";
@@ -14,7 +17,7 @@ import { emptyAccount, fakeWrangler, migrationFiles, type FakeAccount } from "./
 
 const migrations = path.join(root, "migrations");
 const QUEUES = ["pressroom-webhooks", "pressroom-webhooks-dlq", "pressroom-r2-events"];
-let readConfig: (configPath: string) => unknown;
+let readConfig: Awaited<ReturnType<typeof loadConfigReader>>;
 const copies: { remove: () => void }[] = [];
 
 beforeAll(async () => {
@@ -87,7 +90,7 @@ describe("setup:cloudflare", () => {
 
 		expect(changes(fake.calls)).toEqual(["d1 migrations apply pressroom --remote --env production"]);
 		expect(config.text()).toBe(afterFirst);
-		expect(second.steps.filter((step: { action: string }) => step.action === "create")).toEqual([]);
+		expect(second.steps.filter((step) => step.action === "create")).toEqual([]);
 		expect(lines).toContain("  applied  D1 migrations pressroom: already up to date");
 		expect(lines).toContain("Nothing was missing.");
 		expect(second.token).toBeUndefined();
@@ -167,9 +170,9 @@ describe("setup:cloudflare decisions", () => {
 			secrets: [],
 			notifications: [{ queue: "another-queue", eventTypes: ["object-create", "object-delete"] }],
 		});
-		const notification = steps.find((step: { resource: string }) => step.resource === "R2 event notification");
+		const notification = steps.find((step) => step.resource === "R2 event notification");
 		expect(notification?.args).toEqual(["r2", "bucket", "notification", "create", "posts", "--event-type", "object-create", "object-delete", "--queue", "pressroom-r2-events", "--description", "Pressroom: sync changed posts at once"]);
-		expect(steps.filter((step: { resource: string }) => step.resource === "queue").map((step: { name: string }) => step.name)).toEqual(["hooks", "hooks-dlq", "pressroom-r2-events"]);
+		expect(steps.filter((step) => step.resource === "queue").map((step) => step.name)).toEqual(["hooks", "hooks-dlq", "pressroom-r2-events"]);
 	});
 
 	it("reads wrangler's queue table and notification blocks", () => {
@@ -194,4 +197,65 @@ describe("setup:cloudflare decisions", () => {
 		expect(withDatabaseId(toml, "production", "db", "new")).toBe(toml.replace('# keep me\ndatabase_name = "db"\ndatabase_id = "old"', '# keep me\ndatabase_name = "db"\ndatabase_id = "new"'));
 		expect(() => withDatabaseId(toml, "staging", "db", "new")).toThrow(/no \[\[env\.staging\.d1_databases\]\] block/);
 	});
+});
+
+describe("npm run setup:cloudflare (the entry point)", () => {
+	/** A wrangler executable for an empty account that only answers look-ups, logging each argv. */
+	function fakeExecutable(dir: string, { loggedIn }: { loggedIn: boolean }): string {
+		const file = path.join(dir, "wrangler");
+		writeFileSync(
+			file,
+			`#!/bin/sh
+echo "$*" >> "${dir}/calls.log"
+case "$1 $2 $3" in
+	"whoami "*) ${loggedIn ? 'echo "You are logged in with an API Token."' : 'echo "You are not authenticated. Please run wrangler login."'} ;;
+	"r2 bucket list"*) echo "Listing buckets..." ;;
+	"d1 list --json"*) echo "[]" ;;
+	"queues list"*) echo "┌┐"; echo "└┘" ;;
+	"secret list"*) echo 'Worker "pressroom" (env: production) not found.'; exit 1 ;;
+	*) echo "unexpected: $*"; exit 1 ;;
+esac
+`,
+		);
+		chmodSync(file, 0o755);
+		return file;
+	}
+
+	function runEntry(args: string[], wrangler: string) {
+		const result = spawnSync(process.execPath, [path.join(root, "scripts/setup-cloudflare.mjs"), ...args], {
+			cwd: root,
+			env: { ...process.env, PRESSROOM_WRANGLER: wrangler, WRANGLER_SEND_METRICS: "false" },
+			encoding: "utf8",
+			timeout: 60_000,
+		});
+		return { code: result.status, output: `${result.stdout}${result.stderr}` };
+	}
+
+	it("runs the real wrangler argv through an executable and, with --dry-run, only looks", () => {
+		const dir = mkdtempSync(path.join(tmpdir(), "pressroom-fake-wrangler-"));
+		const config = configCopy();
+		copies.push(config, { remove: () => rmSync(dir, { recursive: true, force: true }) });
+
+		const result = runEntry(["--dry-run", "--config", config.path], fakeExecutable(dir, { loggedIn: true }));
+
+		expect(result.code, result.output).toBe(0);
+		expect(result.output).toContain("Dry run: 7 to create, nothing changed.");
+		expect(readFileSync(path.join(dir, "calls.log"), "utf8").trim().split("\n")).toEqual([
+			`whoami --config ${config.path}`,
+			`r2 bucket list --config ${config.path}`,
+			`d1 list --json --config ${config.path}`,
+			`queues list --config ${config.path}`,
+			`secret list --env production --config ${config.path}`,
+		]);
+	}, 60_000);
+
+	it("exits 1 with one line, no stack, when wrangler is not logged in", () => {
+		const dir = mkdtempSync(path.join(tmpdir(), "pressroom-fake-wrangler-"));
+		copies.push({ remove: () => rmSync(dir, { recursive: true, force: true }) });
+
+		const result = runEntry([], fakeExecutable(dir, { loggedIn: false }));
+
+		expect(result.code).toBe(1);
+		expect(result.output.trim()).toBe("setup:cloudflare: wrangler is not logged in: run `npx wrangler login`, or set CLOUDFLARE_API_TOKEN (and CLOUDFLARE_ACCOUNT_ID)");
+	}, 60_000);
 });
