@@ -7,7 +7,19 @@ import { fileURLToPath } from "node:url";
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const repoConfig = path.join(root, "wrangler.toml");
 
-export function configCopy(edit: (toml: string) => string = (toml) => toml): { path: string; text: () => string; remove: () => void } {
+const temporaries: (() => void)[] = [];
+
+/** Removes this test's config copies and whatever else was handed to removeLater(); for afterEach. */
+export function removeTemporaries(): void {
+	for (const remove of temporaries.splice(0)) remove();
+}
+
+export function removeLater(remove: () => void): void {
+	temporaries.push(remove);
+}
+
+/** Removed by removeTemporaries(). */
+export function configCopy(edit: (toml: string) => string = (toml) => toml): { path: string; text: () => string } {
 	const dir = mkdtempSync(path.join(tmpdir(), "pressroom-config-"));
 	const file = path.join(dir, "wrangler.toml");
 	const absolute = readFileSync(repoConfig, "utf8")
@@ -15,7 +27,8 @@ export function configCopy(edit: (toml: string) => string = (toml) => toml): { p
 		.replace(/"\.\/node_modules\//g, `"${root}/node_modules/`)
 		.replace(/^migrations_dir = "(.*)"$/gm, (_, dir: string) => `migrations_dir = "${path.join(root, dir)}"`);
 	writeFileSync(file, edit(absolute));
-	return { path: file, text: () => readFileSync(file, "utf8"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+	removeLater(() => rmSync(dir, { recursive: true, force: true }));
+	return { path: file, text: () => readFileSync(file, "utf8") };
 }
 
 /** The production block's vars and D1 id set to values a real deployment would have. */

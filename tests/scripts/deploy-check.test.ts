@@ -8,22 +8,13 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { productionProblems } from "../../scripts/deploy/production-config.mjs";
 import { loadConfigReader } from "../../scripts/deploy/read-config.mjs";
-import { configCopy, productionStart, realProduction, repoConfig, root } from "./config-copy";
+import { configCopy, productionStart, realProduction, removeTemporaries, repoConfig, root } from "./config-copy";
 
 let readConfig: Awaited<ReturnType<typeof loadConfigReader>>;
-const copies: { remove: () => void }[] = [];
-beforeAll(async () => {
-	readConfig = await loadConfigReader();
-});
-afterEach(() => {
-	for (const copy of copies.splice(0)) copy.remove();
-});
+beforeAll(async () => (readConfig = await loadConfigReader()));
+afterEach(removeTemporaries);
 
-function copy(edit: (toml: string) => string) {
-	const made = configCopy(edit);
-	copies.push(made);
-	return made.path;
-}
+const copy = (edit: (toml: string) => string) => configCopy(edit).path;
 
 function deploy(args: string[]) {
 	const result = spawnSync(process.execPath, [path.join(root, "scripts/deploy.mjs"), ...args], {

@@ -12,24 +12,17 @@ import { loadConfigReader } from "../../scripts/deploy/read-config.mjs";
 import { setupCloudflare } from "../../scripts/deploy/setup-cloudflare.mjs";
 import { parseNotificationList, parseQueueList, planSetup, withDatabaseId } from "../../scripts/deploy/setup-plan.mjs";
 import { productionResources } from "../../scripts/deploy/production-config.mjs";
-import { configCopy, root } from "./config-copy";
+import { configCopy, removeLater, removeTemporaries, root } from "./config-copy";
 import { emptyAccount, fakeWrangler, migrationFiles, type FakeAccount } from "./fake-wrangler";
 
 const migrations = path.join(root, "migrations");
 const QUEUES = ["pressroom-webhooks", "pressroom-webhooks-dlq", "pressroom-r2-events"];
 let readConfig: Awaited<ReturnType<typeof loadConfigReader>>;
-const copies: { remove: () => void }[] = [];
-
-beforeAll(async () => {
-	readConfig = await loadConfigReader();
-});
-afterEach(() => {
-	for (const copy of copies.splice(0)) copy.remove();
-});
+beforeAll(async () => (readConfig = await loadConfigReader()));
+afterEach(removeTemporaries);
 
 async function setup(account: FakeAccount, { dryRun = false } = {}) {
 	const config = configCopy();
-	copies.push(config);
 	const fake = fakeWrangler(account, migrations);
 	const lines: string[] = [];
 	let tokens = 0;
@@ -233,8 +226,8 @@ esac
 
 	it("runs the real wrangler argv through an executable and, with --dry-run, only looks", () => {
 		const dir = mkdtempSync(path.join(tmpdir(), "pressroom-fake-wrangler-"));
+		removeLater(() => rmSync(dir, { recursive: true, force: true }));
 		const config = configCopy();
-		copies.push(config, { remove: () => rmSync(dir, { recursive: true, force: true }) });
 
 		const result = runEntry(["--dry-run", "--config", config.path], fakeExecutable(dir, { loggedIn: true }));
 
@@ -251,7 +244,7 @@ esac
 
 	it("exits 1 with one line, no stack, when wrangler is not logged in", () => {
 		const dir = mkdtempSync(path.join(tmpdir(), "pressroom-fake-wrangler-"));
-		copies.push({ remove: () => rmSync(dir, { recursive: true, force: true }) });
+		removeLater(() => rmSync(dir, { recursive: true, force: true }));
 
 		const result = runEntry([], fakeExecutable(dir, { loggedIn: false }));
 
