@@ -207,6 +207,8 @@ export async function postsPush({ positionals, options, out }) {
 	const dir = path.resolve(positionals[0]);
 	const persistTo = options["persist-to"] ? path.resolve(options["persist-to"]) : undefined;
 	let counts;
+	// wrangler's local-R2 proxy logs to stdout ("Using secrets defined in .dev.vars"); --json output must stay JSON.
+	const restoreStdout = out.json ? divertConsoleLogToStderr() : () => {};
 	try {
 		counts = await pushFolder({
 			dir,
@@ -217,10 +219,20 @@ export async function postsPush({ positionals, options, out }) {
 		});
 	} catch (error) {
 		throw new CliError(`posts push: ${error instanceof PushError ? error.message : describeUnexpected(error)}`, EXIT.failure);
+	} finally {
+		restoreStdout();
 	}
 	if (out.json) out.result(counts, () => "");
 	if (counts.failed > 0) throw new CliError(`${plural(counts.failed, "file")} not stored; see the FAILED lines above`, EXIT.failure);
 	return EXIT.ok;
+}
+
+function divertConsoleLogToStderr() {
+	const log = console.log;
+	console.log = (...args) => console.error(...args);
+	return () => {
+		console.log = log;
+	};
 }
 
 function splitList(value) {

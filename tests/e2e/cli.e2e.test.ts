@@ -223,6 +223,23 @@ describe("pressroom CLI: subscriptions, deliveries, redeliver", () => {
 		expect(refused.stderr).toMatch(/^pressroom: POST \/api\/subscriptions failed with 400: .*url uses the scheme "ftp"/m);
 	});
 
+	it("redeliver exits 5 while the message is still pending (its receiver never answers, so it waits for a retry)", async () => {
+		const deadUrl = `http://127.0.0.1:${await freePort()}/hook`;
+		const added = parsed<{ subscription: { id: string } }>(await onServer("subscriptions", "add", deadUrl, "--json"));
+		const id = added.subscription.id;
+		try {
+			const ping = parsed<{ messageId: string }>(await onServer("subscriptions", "ping", id, "--json"));
+			const redeliver = await onServer("redeliver", ping.messageId);
+			const redeliverJson = await onServer("redeliver", ping.messageId, "--json");
+
+			expect(redeliver.code).toBe(5);
+			expect(redeliver.stderr).toBe(`pressroom: message ${ping.messageId} is still pending: wait for it to succeed or fail before redelivering\n`);
+			expect(jsonError(redeliverJson)).toMatchObject({ error: "conflict", status: 409, exitCode: 5 });
+		} finally {
+			expect((await onServer("subscriptions", "rm", id)).code).toBe(0);
+		}
+	});
+
 	it("deliveries and redeliver exit 6 for an id that does not exist", async () => {
 		const deliveries = await onServer("deliveries", "sub_doesnotexist");
 		const redeliver = await onServer("redeliver", "msg_doesnotexist");
