@@ -26,7 +26,7 @@ export default defineConfig(async () => {
 				miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", DOCUMENT_STALENESS_MS: "0", ...vars } },
 			}),
 		],
-		test: { name, include, exclude: ["tests/e2e/**", "node_modules/**", ...exclude] },
+		test: { name, include, exclude: ["tests/e2e/**", "tests/scripts/**", "node_modules/**", ...exclude], setupFiles: ["tests/support/apply-migrations.ts"] },
 	});
 	return {
 		root,
@@ -36,7 +36,6 @@ export default defineConfig(async () => {
 		},
 		test: {
 			exclude: ["tests/e2e/**", "node_modules/**"],
-			setupFiles: ["tests/support/apply-migrations.ts"],
 			// Pre-bundle sanitize-html: postcss maps source-map-js to `false` for browsers, which workerd's module loader cannot resolve.
 			deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
 			// Node side: s3rver and its fault proxies, and a webhook receiver, all on 127.0.0.1.
@@ -44,6 +43,8 @@ export default defineConfig(async () => {
 			projects: [
 				project("production", ["tests/**/*.test.ts"], ["tests/webhook-flow/**"]),
 				project("dev-mode", ["tests/webhook-flow/**/*.test.ts"], [], { DEV_MODE: "true" }),
+				// The operator's Node scripts (setup:cloudflare, deploy): child processes and files, so Node, not workerd.
+				{ test: { name: "scripts", root, include: ["tests/scripts/**/*.test.ts"], environment: "node" } },
 			],
 		},
 	};

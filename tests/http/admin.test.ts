@@ -35,6 +35,17 @@ describe("admin API", () => {
 		expect(await response.json()).toMatchObject({ sync: { status: "succeeded", posts: 1 } });
 	});
 
+	it("answers POST /api/sync with 409 and the skipped run while another sync holds the lease", async () => {
+		await env.DB.prepare("INSERT INTO leases (name, holder, expires_at) VALUES ('sync', 'another-sync', ?1)").bind(Date.now() + 60_000).run();
+		const response = await admin("/api/sync", { method: "POST" });
+		await env.DB.prepare("DELETE FROM leases WHERE holder = 'another-sync'").run();
+		const after = await admin("/api/sync", { method: "POST" });
+
+		expect(response.status).toBe(409);
+		expect(await response.json()).toMatchObject({ sync: { status: "skipped", error: "another sync is running" } });
+		expect(after.status).toBe(200);
+	});
+
 	// RFC 6750 §3.1: a missing or wrong token is 401, a malformed Authorization header is 400 (invalid_request).
 	it.each([
 		["no token", {}, 401],
