@@ -39,10 +39,11 @@ export default defineConfig(async () => {
 			// Pre-bundle sanitize-html: postcss maps source-map-js to `false` for browsers, which workerd's module loader cannot resolve.
 			deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
 			// Node side: s3rver and its fault proxies, and a webhook receiver, all on 127.0.0.1.
-			globalSetup: ["tests/support/s3-server.global.ts", "tests/support/webhook-receiver.global.ts"],
+			globalSetup: ["tests/support/s3-server.global.ts", "tests/support/webhook-receiver.global.ts", "tests/support/websub-subscriber.global.ts"],
 			projects: [
-				project("production", ["tests/**/*.test.ts"], ["tests/webhook-flow/**"]),
-				project("dev-mode", ["tests/webhook-flow/**/*.test.ts"], [], { DEV_MODE: "true" }),
+				project("production", ["tests/**/*.test.ts"], ["tests/webhook-flow/**", "tests/websub/**"]),
+				// Loopback callbacks need dev mode; a lease minimum of 1 s lets a test watch one expire.
+				project("dev-mode", ["tests/webhook-flow/**/*.test.ts", "tests/websub/**/*.test.ts"], [], { DEV_MODE: "true", WEBSUB_LEASE_MIN_SECONDS: "1" }),
 				// The operator's Node scripts (setup:cloudflare, deploy): child processes and files, so Node, not workerd.
 				{ test: { name: "scripts", root, include: ["tests/scripts/**/*.test.ts"], environment: "node" } },
 			],
