@@ -1,7 +1,7 @@
 import { type Config, readConfig } from "./config";
 import { createApp } from "./http/app";
 import type { Services } from "./http/context";
-import { announceChanges } from "./jobs/announce-changes";
+import { webhookSyncHooks } from "./jobs/announce-changes";
 import { consumeDeadLetters, consumeWebhookBatch } from "./jobs/deliver-messages";
 import { syncCatalog } from "./jobs/sync-catalog";
 import { webhookCommands } from "./jobs/webhook-commands";
@@ -48,7 +48,7 @@ function services(env: Cloudflare.Env, config: Config = readConfig(env)): Servic
 					content: config.content,
 					maxReads: config.syncMaxReads,
 					now,
-					afterCommit: ({ now: at, firstSync }) => announceChanges(webhooks, { now: at, baseline: firstSync }),
+					...webhookSyncHooks(webhooks),
 				},
 				trigger,
 			),

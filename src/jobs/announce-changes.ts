@@ -1,4 +1,5 @@
 import type { Post } from "../content/post";
+import type { SyncDependencies } from "./sync-catalog";
 import type { Announcements } from "../storage/announcements";
 import type { Deliveries } from "../storage/deliveries";
 import type { Subscriptions } from "../storage/subscriptions";
@@ -16,7 +17,6 @@ export interface AnnounceReport {
 	events: number;
 	messages: number;
 	enqueued: number;
-	baseline: number;
 }
 
 /** How long the delivery log keeps finished messages (Svix keeps 90 days on paid plans; 30 is plenty to debug). */
@@ -29,18 +29,15 @@ const WRITE_BATCH = 200;
  * Turns catalog changes into events and one message per interested subscription (an outbox in D1), then
  * hands every message not yet enqueued to the queue. Ids are derived from post, kind and version, and
  * writes are INSERT OR IGNORE, so running it again after a crash re-sends the same `webhook-id`s and
- * never invents new ones. The first sync of a bucket is a baseline: its posts are recorded, not announced.
+ * never invents new ones. Until the catalog has been complete once, syncs are a baseline: their posts are
+ * recorded as announced in the catalog's own commit ({@link webhookSyncHooks}), and no event is sent.
  */
 export async function announceChanges(deps: AnnounceDependencies, context: { now: Date; baseline: boolean }): Promise<AnnounceReport> {
 	const { now } = context;
-	const pending = await deps.announcements.pending(now);
-	const report: AnnounceReport = { events: 0, messages: 0, enqueued: 0, baseline: 0 };
+	const report: AnnounceReport = { events: 0, messages: 0, enqueued: 0 };
 
-	if (context.baseline) {
-		const statements = pending.published.map((post) => deps.announcements.announce(post.id, post.updated, now));
-		await writeInBatches(deps.deliveries, statements);
-		report.baseline = statements.length;
-	} else {
+	if (!context.baseline) {
+		const pending = await deps.announcements.pending(now);
 		const changes: { type: Exclude<EventType, "ping">; post?: Post; postId: string; version: string }[] = [
 			...pending.published.map((post) => ({ type: "post.published" as const, post, postId: post.id, version: post.published })),
 			...pending.updated.map((post) => ({ type: "post.updated" as const, post, postId: post.id, version: post.updated })),
@@ -65,6 +62,14 @@ export async function announceChanges(deps: AnnounceDependencies, context: { now
 	report.enqueued = await enqueueOutbox(deps, now);
 	await deps.deliveries.prune(new Date(now.getTime() - DELIVERY_LOG_DAYS * 24 * 3600 * 1000));
 	return report;
+}
+
+/** How the sync hands its changes to webhooks: the baseline inside the catalog commit, events after it. */
+export function webhookSyncHooks(deps: AnnounceDependencies): Pick<SyncDependencies, "baseline" | "afterCommit"> {
+	return {
+		baseline: (now) => deps.announcements.baseline(now),
+		afterCommit: (context) => announceChanges(deps, context),
+	};
 }
 
 /** Enqueues every message the outbox holds that the queue has not been given yet. */

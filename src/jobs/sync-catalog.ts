@@ -18,8 +18,13 @@ export interface SyncDependencies {
 	 */
 	maxReads: number;
 	now: () => Date;
+	/**
+	 * Statements committed with the catalog while it has never been fully up to date (webhooks record a
+	 * baseline here). The sync that completes it for the first time commits them together with that fact.
+	 */
+	baseline?: (now: Date) => D1PreparedStatement[];
 	/** Runs after the catalog commit, still under the lease (webhook events hook in here). */
-	afterCommit?: (context: { now: Date; firstSync: boolean }) => Promise<unknown>;
+	afterCommit?: (context: { now: Date; baseline: boolean }) => Promise<unknown>;
 }
 
 /** A sync holds the lease at most this long; a crashed holder blocks the next sync no longer than this. */
@@ -67,7 +72,8 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		// Posts parsed with other settings (site URL, time zone, id authority…) must all be read again.
 		if ((await deps.catalog.fact("content_settings")) !== settingsFingerprint) await deps.catalog.markAllOutdated(settingsFingerprint);
 		const known = await deps.catalog.knownObjects(startedAt);
-		const firstSync = (await deps.runs.lastSucceeded()) === undefined;
+		// A stored fact, not "no succeeded run": the run history is pruned, and a long outage would empty it.
+		const baseline = !(await deps.catalog.hasCaughtUpOnce());
 
 		const listed = await listEverything(store);
 		run.objectsListed = listed.length;
@@ -96,13 +102,18 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 
 		const now = deps.now();
 		const extra = run.changes > 0 ? [deps.catalog.markChanged(now)] : [];
+		if (baseline) {
+			extra.push(...(deps.baseline?.(now) ?? []));
+			// A partial sync leaves the catalog incomplete: the baseline goes on until one sync catches up.
+			if (run.remaining === 0) extra.push(deps.catalog.markFirstCaughtUp(now));
+		}
 		await deps.catalog.commitSync(run.id, deletedKeys, now, extra);
 
 		const counts = await deps.catalog.counts();
 		const result = { ...finish(run.remaining > 0 ? "partial" : "succeeded"), posts: counts.posts, broken: counts.broken };
 		await deps.runs.save(result);
 		try {
-			await deps.afterCommit?.({ now, firstSync });
+			await deps.afterCommit?.({ now, baseline });
 		} catch (error) {
 			// The catalog is committed; what failed is telling subscribers, which the next sync retries.
 			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeFailure(error)}` };

@@ -36,6 +36,23 @@ export class Announcements {
 		return { published: posts(published!.results), updated: posts(updated!.results), deleted: deleted!.results.map((row) => row.post_id!) };
 	}
 
+	/**
+	 * While the catalog has never been complete, every visible post counts as announced at its current version
+	 * and nothing gone is pending: committed with the catalog, so a crash cannot leave posts to announce later.
+	 */
+	baseline(now: Date): D1PreparedStatement[] {
+		return [
+			this.db.prepare("DELETE FROM announcements WHERE post_id NOT IN (SELECT id FROM posts)"),
+			this.db
+				.prepare(
+					`INSERT INTO announcements (post_id, version, announced_at)
+					 SELECT id, updated_at, ?1 FROM posts WHERE draft = 0 AND published_at <= ?1
+					 ON CONFLICT (post_id) DO UPDATE SET version = excluded.version`,
+				)
+				.bind(now.toISOString()),
+		];
+	}
+
 	/** Records a post as announced at `version` (its `updated`); a later change of version is a post.updated. */
 	announce(postId: string, version: string, now: Date): D1PreparedStatement {
 		return this.db

@@ -21,6 +21,8 @@ export interface PostSelection {
 	changedAt: string;
 }
 
+/** Also written by migrations/0003_append_only.sql for databases that had a succeeded sync before the fact existed. */
+const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
 const STAGE_BATCH = 50;
 /** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */
 const KEYS_PER_STATEMENT = 400;
@@ -122,6 +124,18 @@ export class Catalog {
 			this.db.prepare("UPDATE broken_objects SET etag = 'outdated:' || etag WHERE etag NOT LIKE 'outdated:%'"),
 			this.setFact("content_settings", settingsFingerprint),
 		]);
+	}
+
+	/**
+	 * Records, once, that a sync brought the catalog fully up to date for the first time. Until then webhook
+	 * events are a baseline (recorded, not sent). A stored fact, so pruning the sync history never undoes it.
+	 */
+	markFirstCaughtUp(now: Date): D1PreparedStatement {
+		return this.db.prepare("INSERT OR IGNORE INTO catalog_facts (name, value) VALUES (?1, ?2)").bind(FIRST_CAUGHT_UP_FACT, now.toISOString());
+	}
+
+	async hasCaughtUpOnce(): Promise<boolean> {
+		return (await this.fact(FIRST_CAUGHT_UP_FACT)) !== undefined;
 	}
 
 	/** Records that the catalog changed, so Last-Modified moves with every change a feed could show. */
