@@ -4,6 +4,7 @@ import type { Announcements } from "../storage/announcements";
 import type { Deliveries } from "../storage/deliveries";
 import type { Subscriptions } from "../storage/subscriptions";
 import type { WebhookQueue } from "../storage/webhook-queue";
+import { enqueueOutbox } from "./outbox";
 import { type EventType, buildDeletedEvent, buildPostEvent, messageId } from "../webhooks/event";
 
 export interface AnnounceDependencies {
@@ -44,17 +45,23 @@ export async function announceChanges(deps: AnnounceDependencies, context: { now
 			...pending.deleted.map((postId) => ({ type: "post.deleted" as const, postId, version: "deleted" })),
 		];
 		for (const change of changes) {
-			const event = change.post ? await buildPostEvent(change.post, change.type, change.version, now) : await buildDeletedEvent(change.postId, now);
+			// Each change is the post's next event: its count is in the id, so a repeat of a past state is a new event.
+			const occurrence = (pending.eventCounts.get(change.postId) ?? 0) + 1;
+			const event = change.post
+				? await buildPostEvent(change.post, change.type, change.version, occurrence, now)
+				: await buildDeletedEvent(change.postId, occurrence, now);
 			const recipients = await deps.subscriptions.recipientsFor(event.type, change.post ?? null, now);
 			const statements = [deps.deliveries.insertEvent(event, change.postId)];
 			for (const subscription of recipients) {
 				statements.push(deps.deliveries.insertMessage(await messageId(event.id, subscription.id), event.id, subscription.id, now));
 			}
-			// Recorded last: until this lands, the next sync sees the change again and rewrites the same rows.
-			statements.push(
-				change.type === "post.deleted" ? deps.announcements.forget(change.postId) : deps.announcements.announce(change.postId, change.post!.updated, now),
-			);
 			await writeInBatches(deps.deliveries, statements);
+			// Recorded last, in one transaction: until it lands, the next sync sees the change again, with the same
+			// count, and rewrites the same rows.
+			await deps.deliveries.write([
+				change.type === "post.deleted" ? deps.announcements.forget(change.postId) : deps.announcements.announce(change.postId, change.post!.updated, now),
+				deps.announcements.countEvents(change.postId, occurrence),
+			]);
 			report.events += 1;
 			report.messages += recipients.length;
 		}
@@ -70,18 +77,6 @@ export function webhookSyncHooks(deps: AnnounceDependencies): Pick<SyncDependenc
 		baseline: (now) => deps.announcements.baseline(now),
 		afterCommit: (context) => announceChanges(deps, context),
 	};
-}
-
-/** Enqueues every message the outbox holds that the queue has not been given yet. */
-export async function enqueueOutbox(deps: Pick<AnnounceDependencies, "deliveries" | "queue">, now: Date): Promise<number> {
-	let enqueued = 0;
-	for (;;) {
-		const ids = await deps.deliveries.notEnqueued(500);
-		if (ids.length === 0) return enqueued;
-		await deps.queue.enqueue(ids);
-		await deps.deliveries.markEnqueued(ids, now);
-		enqueued += ids.length;
-	}
 }
 
 async function writeInBatches(deliveries: Deliveries, statements: D1PreparedStatement[]): Promise<void> {

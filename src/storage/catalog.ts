@@ -21,7 +21,7 @@ export interface PostSelection {
 	changedAt: string;
 }
 
-/** Also written by migrations/0003_append_only.sql for databases that had a succeeded sync before the fact existed. */
+/** Also written by migrations/0003_hardening.sql for databases that had a succeeded sync before the fact existed. */
 const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
 const STAGE_BATCH = 50;
 /** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */

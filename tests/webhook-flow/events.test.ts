@@ -189,6 +189,48 @@ describe("the baseline", () => {
 	});
 });
 
+describe("one event per occurrence", () => {
+	const sent = async (path: string) =>
+		(await received(path)).map((r) => ({ type: (JSON.parse(r.body) as { type: string }).type, id: r.headers["webhook-id"]! }));
+
+	it("sends post.deleted, post.published and post.deleted again, each with its own id, when a post is deleted, restored and deleted", async () => {
+		const h = webhookHarness();
+		await h.sync();
+		const path = uniquePath();
+		await h.subscribe(path);
+		const post = fencedPost({ title: "A", date: "2026-01-01" });
+
+		for (const step of [() => h.put("a.md", post), () => h.remove("a.md"), () => h.put("a.md", post), () => h.remove("a.md")]) {
+			await step();
+			await h.sync();
+			await h.deliverQueued();
+		}
+
+		const events = await sent(path);
+		expect(events.map((event) => event.type)).toEqual(["post.published", "post.deleted", "post.published", "post.deleted"]);
+		expect(new Set(events.map((event) => event.id)).size).toBe(4);
+	});
+
+	it("sends a post.updated for each edit, even when an edit brings back an earlier updated date", async () => {
+		const h = webhookHarness();
+		const edited = (lastmod: string) => fencedPost({ title: `A ${lastmod}`, date: "2026-01-01", lastmod });
+		await h.put("a.md", edited("2026-01-02"));
+		await h.sync();
+		const path = uniquePath();
+		await h.subscribe(path);
+
+		for (const lastmod of ["2026-01-03", "2026-01-02", "2026-01-03"]) {
+			await h.put("a.md", edited(lastmod));
+			await h.sync();
+			await h.deliverQueued();
+		}
+
+		const events = await sent(path);
+		expect(events.map((event) => event.type)).toEqual(["post.updated", "post.updated", "post.updated"]);
+		expect(new Set(events.map((event) => event.id)).size).toBe(3);
+	});
+});
+
 describe("no loss, no duplicates", () => {
 	it("re-sends the same webhook-ids when a sync fails after enqueueing and runs again", async () => {
 		const h = webhookHarness();
