@@ -1,8 +1,9 @@
-import { type Config, readConfig } from "./config";
+import { type Config, readConfig, readDeliveryConfig } from "./config";
 import { createApp } from "./http/app";
 import type { Services } from "./http/context";
 import { webhookSyncHooks } from "./jobs/announce-changes";
 import { consumeDeadLetters, consumeWebhookBatch } from "./jobs/deliver-messages";
+import { requeueStranded } from "./jobs/outbox";
 import { syncCatalog } from "./jobs/sync-catalog";
 import { webhookCommands } from "./jobs/webhook-commands";
 import { Announcements } from "./storage/announcements";
@@ -63,25 +64,27 @@ export default {
 	fetch: app.fetch,
 
 	async scheduled(controller, env) {
+		// First, and needing no site settings: nothing D1 holds as pending may be left behind by the queue.
+		try {
+			const requeued = await requeueStranded(webhookStorage(env), now());
+			if (requeued > 0) console.warn(`re-enqueued ${requeued} webhook messages the queue had not delivered`);
+		} catch (error) {
+			console.error(`webhook sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+		}
 		const run = await services(env).sync(`cron ${controller.cron}`);
 		if (run.status === "failed") console.error(`sync failed: ${run.error}`);
 		else console.log(`sync ${run.status}: listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes`);
 	},
 
+	// Only the delivery settings: a typo in a site setting must not make the consumers throw and strand messages.
 	async queue(batch, env) {
-		const config = readConfig(env);
 		const { deliveries, subscriptions, queue } = webhookStorage(env);
 		if (batch.queue.endsWith("-dlq")) {
 			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, now });
 			return;
 		}
-		await consumeWebhookBatch(batch as MessageBatch<WebhookQueueMessage>, {
-			deliveries,
-			subscriptions,
-			queue,
-			webhooks: config.webhooks,
-			devMode: config.devMode,
-			now,
-		});
+		const { config, problems } = readDeliveryConfig(env);
+		for (const problem of problems) console.error(`webhook delivery: ${problem}; using the default`);
+		await consumeWebhookBatch(batch as MessageBatch<WebhookQueueMessage>, { deliveries, subscriptions, queue, ...config, now });
 	},
 } satisfies ExportedHandler<Cloudflare.Env>;
