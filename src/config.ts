@@ -1,4 +1,5 @@
 import type { Author, ContentSettings } from "./content/post";
+import { redactCredentials } from "./redaction";
 
 /** Where posts are read from: the R2 binding, or an S3-compatible store named by S3_* settings. */
 export type StorageConfig =
@@ -74,7 +75,7 @@ export function readConfig(env: Cloudflare.Env): Config {
 		readInteger(problems, name, value, fallback, min, max);
 
 	const siteUrl = text("SITE_URL", env.SITE_URL).replace(/\/+$/, "");
-	if (siteUrl && !isHttpUrl(siteUrl)) problems.push(`SITE_URL must be an absolute http(s) URL, got "${siteUrl}"`);
+	if (siteUrl && !isHttpUrl(siteUrl)) problems.push(`SITE_URL must be an absolute http(s) URL, got "${redactCredentials(siteUrl)}"`);
 	const timeZone = text("SITE_TIME_ZONE", env.SITE_TIME_ZONE, "UTC");
 	if (!isTimeZone(timeZone)) problems.push(`SITE_TIME_ZONE must be an IANA time zone such as "Europe/Paris", got "${timeZone}"`);
 	const idAuthority = text("ID_AUTHORITY", env.ID_AUTHORITY);
@@ -140,7 +141,7 @@ function readStorageConfig(env: Cloudflare.Env): StorageConfig {
 	const problems: string[] = [];
 	const endpoint = env.S3_ENDPOINT?.trim() ?? "";
 	if (!endpoint) problems.push("S3_ENDPOINT is required when any S3_* setting is given");
-	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${endpoint}"`);
+	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${redactCredentials(endpoint)}"`);
 	const bucket = env.S3_BUCKET?.trim() ?? "";
 	if (!bucket) problems.push("S3_BUCKET is required");
 	const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() ?? "";

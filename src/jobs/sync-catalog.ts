@@ -1,5 +1,6 @@
 import { MAX_POST_BYTES, parsePost, tooLargeReason } from "../content";
 import type { ContentSettings } from "../content/post";
+import { redactCredentials } from "../redaction";
 import type { Catalog, KnownObject, StagedOutcome } from "../storage/catalog";
 import type { Lease } from "../storage/lease";
 import type { ObjectStore, ObjectSummary } from "../storage/object-store";
@@ -205,7 +206,8 @@ async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) 
 	return results;
 }
 
+/** The run's error as /api/status and the logs show it: a store's message may quote a URL, never its credentials. */
 function describeFailure(error: unknown): string {
-	if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
-	return String(error);
+	if (error instanceof Error) return redactCredentials(`${error.name === "Error" ? "" : `${error.name}: `}${error.message}`);
+	return redactCredentials(String(error));
 }
