@@ -86,6 +86,21 @@ describe("upgrading a database migrated by an earlier release", () => {
 		await expect(env.UPGRADE_DB.prepare("UPDATE messages SET status = 'sending'").run()).rejects.toThrow(/CHECK constraint failed/);
 	});
 
+	it("takes a past post event as the completed baseline when the outage already pruned every succeeded run", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a48030a-first-release"]!);
+		await env.UPGRADE_DB.batch([
+			env.UPGRADE_DB.prepare("INSERT INTO sync_runs (id, trigger, started_at, status) VALUES ('r1', 'cron', '2026-11-05T00:00:00Z', 'failed')"),
+			env.UPGRADE_DB.prepare("INSERT INTO events (id, type, post_id, payload, created_at) VALUES ('evt_0', 'ping', NULL, '{}', '2026-10-30T00:00:00Z')"),
+			env.UPGRADE_DB.prepare("INSERT INTO events (id, type, post_id, payload, created_at) VALUES ('evt_1', 'post.updated', 'p1', '{}', '2026-11-01T00:00:00Z')"),
+		]);
+
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+
+		expect(await env.UPGRADE_DB.prepare("SELECT value FROM catalog_facts WHERE name = 'first_caught_up_at'").first()).toEqual({
+			value: "2026-11-01T00:00:00Z",
+		});
+	});
+
 	it("keeps a partial run's remaining count from a release that had it", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a1a0696-read-budget"]!);
 		await env.UPGRADE_DB.prepare(

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fencedPost } from "../support/posts";
 import { received, uniquePath, verifiedByReceiver } from "../support/receiver";
+import { finishedRun } from "../support/state";
 import { resetWebhookState, webhookHarness } from "./harness";
 
 beforeEach(() => resetWebhookState());
@@ -141,19 +142,14 @@ describe("the baseline", () => {
 		// 3.5 days of a five-minute cron, every run failing: written in bulk (as those runs record themselves),
 		// then one more real failing sync, whose save prunes the history down to the newest 1,000 runs.
 		const outageStart = Date.parse("2026-06-01T00:05:00Z");
-		const failedRun = (i: number) => ({
-			id: `failed-${i}`,
-			trigger: "cron",
-			status: "failed" as const,
-			startedAt: new Date(outageStart + i * 5 * 60_000).toISOString(),
-			objectsListed: 0,
-			objectsRead: 0,
-			posts: 0,
-			broken: 0,
-			changes: 0,
-			remaining: 0,
-			error: "InvalidAccessKeyId: the S3 keys were revoked",
-		});
+		const failedRun = (i: number) =>
+			finishedRun({
+				id: `failed-${i}`,
+				trigger: "cron",
+				status: "failed",
+				startedAt: new Date(outageStart + i * 5 * 60_000).toISOString(),
+				error: "InvalidAccessKeyId: the S3 keys were revoked",
+			});
 		for (let start = 0; start < 1_000; start += 100) {
 			await env.DB.batch(Array.from({ length: 100 }, (_, i) => h.runs.record(failedRun(start + i))));
 		}
