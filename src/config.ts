@@ -2,6 +2,7 @@ import type { Author, ContentSettings } from "./content/post";
 import type { SiteIdentity } from "./feeds/channels";
 import type { HubLimits } from "./hub/request";
 import { checkCallbackUrl } from "./webhooks/url-policy";
+import { redactCredentials } from "./redaction";
 
 /** Where posts are read from: the R2 binding, or an S3-compatible store named by S3_* settings. */
 export type StorageConfig =
@@ -62,6 +63,12 @@ export interface Config {
 	devMode: boolean;
 }
 
+/** What the webhook queue consumers need, and nothing else: a typo in a site setting must not stop delivery. */
+export interface DeliveryConfig {
+	webhooks: WebhookConfig;
+	devMode: boolean;
+}
+
 /** The site's own settings are wrong; nothing can be served until they are fixed. */
 export class ConfigError extends Error {
 	override readonly name = "ConfigError";
@@ -80,18 +87,11 @@ export function readConfig(env: Cloudflare.Env): Config {
 		problems.push(`${name} is required`);
 		return "";
 	};
-	const integer = (name: string, value: string | undefined, fallback: number, min: number, max: number): number => {
-		if (value === undefined || value.trim() === "") return fallback;
-		const parsed = Number(value);
-		if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-			problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-			return fallback;
-		}
-		return parsed;
-	};
+	const integer = (name: string, value: string | undefined, fallback: number, min: number, max: number) =>
+		readInteger(problems, name, value, fallback, min, max);
 
 	const siteUrl = text("SITE_URL", env.SITE_URL).replace(/\/+$/, "");
-	if (siteUrl && !isHttpUrl(siteUrl)) problems.push(`SITE_URL must be an absolute http(s) URL, got "${siteUrl}"`);
+	if (siteUrl && !isHttpUrl(siteUrl)) problems.push(`SITE_URL must be an absolute http(s) URL, got "${redactCredentials(siteUrl)}"`);
 	const timeZone = text("SITE_TIME_ZONE", env.SITE_TIME_ZONE, "UTC");
 	if (!isTimeZone(timeZone)) problems.push(`SITE_TIME_ZONE must be an IANA time zone such as "Europe/Paris", got "${timeZone}"`);
 	const idAuthority = text("ID_AUTHORITY", env.ID_AUTHORITY);
@@ -108,10 +108,8 @@ export function readConfig(env: Cloudflare.Env): Config {
 		author,
 		itemCount: integer("FEED_ITEM_COUNT", env.FEED_ITEM_COUNT, 20, 1, 500),
 	};
-	const webhooks: WebhookConfig = {
-		timeoutMs: integer("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 15_000, 100, 60_000),
-		disableAfterHours: integer("WEBHOOK_DISABLE_AFTER_HOURS", env.WEBHOOK_DISABLE_AFTER_HOURS, 120, 1, 24 * 60),
-	};
+	const delivery = readDeliveryConfig(env);
+	problems.push(...delivery.problems);
 	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.
 	const syncMaxReads = integer("SYNC_MAX_READS", env.SYNC_MAX_READS, 5_000, 1, 9_000);
 	// Each rendered document costs about three D1 queries (load, compare, write): the Paid plan allows 1,000 per invocation.
@@ -144,15 +142,39 @@ export function readConfig(env: Cloudflare.Env): Config {
 		documentStalenessMs,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),
-		webhooks,
+		webhooks: delivery.config.webhooks,
 		adminToken: env.ADMIN_TOKEN?.trim() || undefined,
-		devMode,
+		devMode: delivery.config.devMode,
 	};
 }
 
 /** What every rendered document says about the site. */
 export function siteIdentity(config: Config): SiteIdentity {
 	return { ...config.site, idAuthority: config.content.idAuthority, hubs: [config.hub.url, ...config.hub.publishTo] };
+}
+
+/**
+ * Reads only the delivery settings, for the queue consumers. A bad value is reported and replaced by its default
+ * instead of thrown: a consumer that throws leaves messages to die in the queue while D1 still holds them pending.
+ * readConfig() reports the same problems as errors.
+ */
+export function readDeliveryConfig(env: Cloudflare.Env): { config: DeliveryConfig; problems: string[] } {
+	const problems: string[] = [];
+	const webhooks: WebhookConfig = {
+		timeoutMs: readInteger(problems, "WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 15_000, 100, 60_000),
+		disableAfterHours: readInteger(problems, "WEBHOOK_DISABLE_AFTER_HOURS", env.WEBHOOK_DISABLE_AFTER_HOURS, 120, 1, 24 * 60),
+	};
+	return { config: { webhooks, devMode: env.DEV_MODE?.trim().toLowerCase() === "true" }, problems };
+}
+
+function readInteger(problems: string[], name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+	if (value === undefined || value.trim() === "") return fallback;
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+		problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+		return fallback;
+	}
+	return parsed;
 }
 
 function readStorageConfig(env: Cloudflare.Env): StorageConfig {
@@ -163,7 +185,7 @@ function readStorageConfig(env: Cloudflare.Env): StorageConfig {
 	const problems: string[] = [];
 	const endpoint = env.S3_ENDPOINT?.trim() ?? "";
 	if (!endpoint) problems.push("S3_ENDPOINT is required when any S3_* setting is given");
-	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${endpoint}"`);
+	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${redactCredentials(endpoint)}"`);
 	const bucket = env.S3_BUCKET?.trim() ?? "";
 	if (!bucket) problems.push("S3_BUCKET is required");
 	const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() ?? "";

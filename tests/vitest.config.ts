@@ -1,3 +1,4 @@
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -17,13 +18,22 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  */
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations(path.join(root, "migrations"));
+	// The migration files as earlier releases shipped them, to test upgrades (tests/storage/migrations.test.ts).
+	const historicRoot = path.join(root, "tests/storage/fixtures/historic-migrations");
+	const historicMigrations = Object.fromEntries(
+		await Promise.all((await readdir(historicRoot)).sort().map(async (release) => [release, await readD1Migrations(path.join(historicRoot, release))])),
+	);
 	const project = (name: string, include: string[], exclude: string[], vars: Record<string, string> = {}) => ({
 		extends: true as const,
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: path.join(root, "wrangler.toml") },
-				// Staleness 0: a request sees what the test just published in another code path (the bound itself is tested on its own).
-				miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", DOCUMENT_STALENESS_MS: "0", ...vars } },
+				miniflare: {
+					// Staleness 0: a request sees what the test just published in another code path (the bound itself is tested on its own).
+					bindings: { TEST_MIGRATIONS: migrations, HISTORIC_MIGRATIONS: historicMigrations, ADMIN_TOKEN: "test-admin-token", DOCUMENT_STALENESS_MS: "0", ...vars },
+					// A second database for upgrade tests, next to wrangler.toml's DB.
+					d1Databases: { UPGRADE_DB: "upgrade-test" },
+				},
 			}),
 		],
 		test: { name, include, exclude: ["tests/e2e/**", "tests/scripts/**", "node_modules/**", ...exclude], setupFiles: ["tests/support/apply-migrations.ts"] },

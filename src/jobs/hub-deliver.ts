@@ -14,8 +14,6 @@ export interface HubDeliveryDependencies {
 	hub: HubSubscriptions;
 	deliveries: Deliveries;
 	queue: WebhookQueue;
-	/** Every hub the feeds advertise, for the Link header of each delivery. */
-	hubs: readonly string[];
 	devMode: boolean;
 	timeoutMs: number;
 	now: () => Date;
@@ -48,7 +46,7 @@ export async function deliverHubMessage(messageId: string, deps: HubDeliveryDepe
 	const { content } = delivery;
 	const headers: Record<string, string> = {
 		"content-type": content.contentType,
-		link: discoveryLinks(deps.hubs, content.topic),
+		link: discoveryLinks(content.hubs, content.topic),
 		"user-agent": USER_AGENT,
 	};
 	if (subscription.secret !== undefined) headers["x-hub-signature"] = await hubSignature(subscription.secret, new TextEncoder().encode(content.body));

@@ -8,7 +8,7 @@ const FEED_TYPES = new Set(Object.values(FEED_CONTENT_TYPES));
  * The WebSub outbox rows for new versions of feeds: one query finds which of the changed topics have active
  * subscribers, and only those get rows. Topics nobody subscribes to cost nothing beyond that one lookup.
  */
-export function hubDistribution(hub: HubSubscriptions, siteUrl: string) {
+export function hubDistribution(hub: HubSubscriptions, siteUrl: string, hubs: readonly string[]) {
 	return async (documents: StoredDocument[], now: Date): Promise<Map<string, D1PreparedStatement[]>> => {
 		const feeds = documents.filter((document) => FEED_TYPES.has(document.contentType));
 		const statements = new Map<string, D1PreparedStatement[]>();
@@ -20,7 +20,7 @@ export function hubDistribution(hub: HubSubscriptions, siteUrl: string) {
 		for (const document of feeds) {
 			const topic = `${siteUrl}${document.path}`;
 			if (!subscribed.has(topic)) continue;
-			const content = { topic, contentType: document.contentType, body: document.body };
+			const content = { topic, contentType: document.contentType, body: document.body, hubs: [...hubs] };
 			statements.set(document.path, hub.distribution(content, await versionKey(topic, document.etag), now));
 		}
 		return statements;

@@ -35,8 +35,17 @@ export interface HubDelivery {
 	eventId: string;
 	status: string;
 	attempts: number;
-	content: { topic: string; contentType: string; body: string };
+	content: HubContent;
 	subscription: { id: string; callback: string; secret?: string; state: string; expiresAt: string } | undefined;
+}
+
+/** One version of a topic, as stored in its event: the bytes and the headers of every delivery of it. */
+export interface HubContent {
+	topic: string;
+	contentType: string;
+	body: string;
+	/** The hubs advertised when it was published, for the Link header; deliveries need no site settings. */
+	hubs: string[];
 }
 
 /** Content messages are named after the hub so the queue consumer can tell them from webhook messages. */
@@ -206,7 +215,7 @@ export class HubSubscriptions {
 	 * exact bytes, one message per active subscriber. Ids come from the topic version and the subscriber, and
 	 * rows are INSERT OR IGNORE, so a publish run twice delivers once. A topic nobody subscribes to writes nothing.
 	 */
-	distribution(content: { topic: string; contentType: string; body: string }, versionKey: string, now: Date): D1PreparedStatement[] {
+	distribution(content: HubContent, versionKey: string, now: Date): D1PreparedStatement[] {
 		const nowIso = now.toISOString();
 		const eventId = `hubevt_${versionKey}`;
 		const active = "topic = ?1 AND state = 'active' AND expires_at > ?2";
