@@ -25,10 +25,31 @@ export function escapeXmlText(text: string): string {
 }
 
 /**
+ * Character data of an element holding plain text (RSS titles and categories, Atom type="text"): `&`, `<`
+ * and `>` as hexadecimal character references, which the RSS Best Practices Profile recommends for the
+ * widest interop ("Character data", https://www.rssboard.org/rss-profile#data-types-characterdata). The W3C
+ * feed validator asks for exactly this (its CharacterData and ContainsHTML advice): it stops warning about
+ * entity-like text such as a literal "&amp;" or markup-like text such as "C<T>" when the line holds `&#x`
+ * (feedvalidator validators.py, nonhtml.validate and rssCharData). Every XML parser decodes them alike.
+ */
+export function escapePlainText(text: string): string {
+	return stripXmlForbidden(text)
+		.replace(/&/g, "&#x26;")
+		.replace(/</g, "&#x3C;")
+		.replace(/>/g, "&#x3E;")
+		.replace(/\r/g, "&#13;");
+}
+
+/**
  * A double-quoted attribute value: `<`, `&` and `"` must be escaped; tab, LF and CR are written as
  * references because attribute-value normalisation would turn them into spaces
  * (https://www.w3.org/TR/xml/#AVNormalize).
  */
 export function escapeXmlAttribute(value: string): string {
 	return escapeXmlText(value).replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
+}
+
+/** Plain text as HTML that displays it as written (the XML writer then escapes the result once more). */
+export function plainTextAsHtml(text: string): string {
+	return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
