@@ -64,7 +64,7 @@ function normalizeRun(text: string, safe: string): string | undefined {
 	const flush = (): boolean => {
 		let decoded: string;
 		try {
-			decoded = new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(octets));
+			decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(new Uint8Array(octets));
 		} catch {
 			return false;
 		}
