@@ -130,6 +130,11 @@ export function isZeroDate(value: unknown): boolean {
 	return typeof value === "string" && ZERO_DATE.test(value);
 }
 
+/** Starts like a date (YYYY-MM-DD): tells Hugo's `published: 2026-05-01` from Jekyll's `published: false`. */
+export function isDateLike(value: unknown): boolean {
+	return typeof value === "string" && /^\s*\d{4}-\d{1,2}-\d{1,2}/.test(value);
+}
+
 /** How a refused zero date is explained. */
 export function zeroDateReason(field: string, value: string): string {
 	return `${field} is missing: ${quote(value.trim())} is the "no date" placeholder other tools write (Hugo/Go, .NET, MySQL); give the post its real date`;

@@ -1,3 +1,4 @@
+import { isDateLike } from "./dates";
 import { PostProblem, quote } from "./problem";
 import { cleanLine } from "./text";
 
@@ -60,11 +61,14 @@ const PELICAN_STATUSES = new Map([
 export function readDraft(data: ReadonlyMap<string, unknown>): boolean {
 	const draft = readBoolean(data.get("draft"), "draft") ?? false;
 	const published = data.get("published");
-	let unpublished: boolean;
-	try {
-		unpublished = readBoolean(published, "published") === false;
-	} catch {
-		throw new PostProblem(`published ${quote(published)} must be true or false (Jekyll's "published: false" keeps a post out of the feeds); write the publication date as date`);
+	let unpublished = false;
+	// A date in `published` is Hugo's publication date (post-dates.ts), not a visibility.
+	if (!isDateLike(published)) {
+		try {
+			unpublished = readBoolean(published, "published") === false;
+		} catch {
+			throw new PostProblem(`published ${quote(published)} must be true or false (Jekyll) or a date (Hugo)`);
+		}
 	}
 	const statusText = readText(data.get("status"), "status");
 	const status = statusText === undefined ? false : PELICAN_STATUSES.get(statusText.toLowerCase());

@@ -24,7 +24,7 @@ export function splitToml(text: string): FormatBlock {
 	const source = text.slice(firstLineEnd + 1, close.index);
 	let data: unknown;
 	try {
-		data = parseToml(source, { integersAsBigInt: "asNeeded", unsafeKeyBehaviour: "throw", maxDepth: MAX_TOML_DEPTH });
+		data = plainTomlValue(parseToml(source, { integersAsBigInt: "asNeeded", unsafeKeyBehaviour: "throw", maxDepth: MAX_TOML_DEPTH }));
 	} catch (error) {
 		if (error instanceof TomlError) {
 			const reason = error.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "invalid";
@@ -34,19 +34,21 @@ export function splitToml(text: string): FormatBlock {
 		if (error instanceof RangeError) throw new PostProblem("front matter is not valid TOML: it is nested too deeply");
 		throw error;
 	}
-	return { data: plainTomlValue(data), body: text.slice(close.index + close[0].length) };
+	return { data, body: text.slice(close.index + close[0].length) };
 }
 
 /**
  * TOML dates as the text they were written as, ISO 8601 (a local date-time has no offset, so the site's zone
  * applies, as for YAML); integers past 2^53 as their digits, so ids are not rounded.
  */
-function plainTomlValue(value: unknown): unknown {
+function plainTomlValue(value: unknown, depth = 0): unknown {
+	// Dotted keys (a.b.c = 1) nest tables without smol-toml's inline-depth limit; stop before the stack does.
+	if (depth > MAX_TOML_DEPTH) throw new PostProblem("front matter is not valid TOML: it is nested too deeply");
 	if (value instanceof TomlDate) return value.toISOString();
 	if (typeof value === "bigint") return value.toString();
-	if (Array.isArray(value)) return value.map(plainTomlValue);
+	if (Array.isArray(value)) return value.map((item) => plainTomlValue(item, depth + 1));
 	if (typeof value === "object" && value !== null) {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plainTomlValue(item)]));
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plainTomlValue(item, depth + 1)]));
 	}
 	return value;
 }
@@ -69,7 +71,7 @@ export function splitJson(text: string): FormatBlock {
 	} catch (error) {
 		throw new PostProblem(`front matter is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
 	}
-	return { data, body: text.slice(end).replace(/^[ \t]*\n/, "") };
+	return { data, body: text.slice(end).replace(/^[ \t]*\n?/, "") };
 }
 
 function jsonObjectEnd(text: string): number | undefined {

@@ -1,4 +1,4 @@
-import { isZeroDate, parseDate, zeroDateReason, type Zone } from "./dates";
+import { isDateLike, isZeroDate, parseDate, zeroDateReason, type Zone } from "./dates";
 import { PostProblem, quote } from "./problem";
 
 /** A post's dates, ISO 8601 in UTC. */
@@ -10,10 +10,11 @@ export interface PostDates {
 }
 
 /**
- * The publication date: Hugo's `publishDate` (or its alias `pubdate`) when given, as Hugo itself shows a post
- * from then on, else `date`. https://gohugo.io/content-management/front-matter/#dates
+ * The publication date: Hugo's `publishDate` (or its aliases `pubdate` and, when it holds a date rather than
+ * Jekyll's true/false, `published`), as Hugo itself shows a post from then on, else `date`.
+ * https://gohugo.io/content-management/front-matter/#dates
  */
-const PUBLISHED_FIELDS = ["publishdate", "pubdate", "date"];
+const PUBLISHED_FIELDS = ["publishdate", "pubdate", "published", "date"];
 /** Edit dates: Hugo/Jekyll `lastmod`, Pelican `modified`, and `updated`. */
 const EDIT_FIELDS = ["lastmod", "modified", "updated"];
 /** Hugo's `expiryDate` (keys are compared without case) and its older alias `unpublishdate`. */
@@ -27,9 +28,10 @@ const named = (field: string) => SPELLING[field] ?? field;
  * publication date, ignored for the others. `missing` builds the error for a post without any date.
  */
 export function readPostDates(data: ReadonlyMap<string, unknown>, zone: Zone, missing: (field: string) => PostProblem): PostDates {
-	const publishedField = PUBLISHED_FIELDS.find((field) => given(data.get(field)));
+	const candidates = PUBLISHED_FIELDS.filter((field) => field !== "published" || isDateLike(data.get(field)));
+	const publishedField = candidates.find((field) => given(data.get(field)));
 	if (publishedField === undefined) {
-		const zero = PUBLISHED_FIELDS.map((field) => data.get(field)).find(isZeroDate);
+		const zero = candidates.map((field) => data.get(field)).find(isZeroDate);
 		if (typeof zero === "string") throw new PostProblem(zeroDateReason("date", zero));
 		throw missing("date");
 	}
