@@ -12,16 +12,21 @@ export function stripXmlForbidden(text: string): string {
 	return text.replace(XML_FORBIDDEN, "");
 }
 
+const NAMED_REFERENCES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+const HEXADECIMAL_REFERENCES: Record<string, string> = { "&": "&#x26;", "<": "&#x3C;", ">": "&#x3E;" };
+
+function escapeCharacterData(text: string, references: Record<string, string>): string {
+	return stripXmlForbidden(text)
+		.replace(/[&<>]/g, (char) => references[char] ?? char)
+		.replace(/\r/g, "&#13;");
+}
+
 /**
  * Character data (https://www.w3.org/TR/xml/#syntax): `&` and `<` must be escaped, and `>` is, so
  * `]]>` can never appear. CR is written as a reference because parsers turn a literal CR into LF.
  */
 export function escapeXmlText(text: string): string {
-	return stripXmlForbidden(text)
-		.replace(/&/g, "&amp;")
-		.replace(/</g, "&lt;")
-		.replace(/>/g, "&gt;")
-		.replace(/\r/g, "&#13;");
+	return escapeCharacterData(text, NAMED_REFERENCES);
 }
 
 /**
@@ -33,11 +38,7 @@ export function escapeXmlText(text: string): string {
  * (feedvalidator validators.py, nonhtml.validate and rssCharData). Every XML parser decodes them alike.
  */
 export function escapePlainText(text: string): string {
-	return stripXmlForbidden(text)
-		.replace(/&/g, "&#x26;")
-		.replace(/</g, "&#x3C;")
-		.replace(/>/g, "&#x3E;")
-		.replace(/\r/g, "&#13;");
+	return escapeCharacterData(text, HEXADECIMAL_REFERENCES);
 }
 
 /**
