@@ -41,7 +41,7 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 
 	const id = entryId(object.key, data.get("id"), settings.idAuthority);
 
-	const { published, updated, expires } = readPostDates(data, zoneFor(settings.timeZone), missing);
+	const { published, updated, expires } = readPostDates(data, object.key, zoneFor(settings.timeZone), missing);
 
 	const contentHtml = renderMarkdown(body, links, bodyLine);
 	const summarySource = readText(data.get("summary"), "summary") ?? readText(data.get("description"), "description");

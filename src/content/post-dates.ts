@@ -23,19 +23,26 @@ const EXPIRY_FIELDS = ["expirydate", "unpublishdate"];
 const SPELLING: Record<string, string> = { publishdate: "publishDate", pubdate: "pubDate", expirydate: "expiryDate", unpublishdate: "unpublishDate" };
 const named = (field: string) => SPELLING[field] ?? field;
 
+/** Jekyll's post file names, `_posts/2026-05-01-title.md`: the date a post without a `date` key is published on. */
+const JEKYLL_FILE_NAME = /^(\d{4}-\d{2}-\d{2})-/;
+
 /**
  * Reads every date of a post. A zero date ("no date" in other tools) counts as absent: refused for the
- * publication date, ignored for the others. `missing` builds the error for a post without any date.
+ * publication date, ignored for the others. Without a publication date in the front matter, a Jekyll file
+ * name's date is used (https://jekyllrb.com/docs/posts/#creating-posts). `missing` builds the error for a
+ * post without any date.
  */
-export function readPostDates(data: ReadonlyMap<string, unknown>, zone: Zone, missing: (field: string) => PostProblem): PostDates {
+export function readPostDates(data: ReadonlyMap<string, unknown>, key: string, zone: Zone, missing: (field: string) => PostProblem): PostDates {
 	const candidates = PUBLISHED_FIELDS.filter((field) => field !== "published" || isDateLike(data.get(field)));
 	const publishedField = candidates.find((field) => given(data.get(field)));
-	if (publishedField === undefined) {
+	const fileDate = JEKYLL_FILE_NAME.exec(key.slice(key.lastIndexOf("/") + 1))?.[1];
+	if (publishedField === undefined && fileDate === undefined) {
 		const zero = candidates.map((field) => data.get(field)).find(isZeroDate);
 		if (typeof zero === "string") throw new PostProblem(zeroDateReason("date", zero));
 		throw missing("date");
 	}
-	const published = parseDate(data.get(publishedField), named(publishedField), zone);
+	const published =
+		publishedField === undefined ? parseDate(fileDate, "the date in the file name", zone) : parseDate(data.get(publishedField), named(publishedField), zone);
 
 	// An edit date before the publication date (a date-only lastmod on the day of publication) means "not edited since".
 	let updated = published;

@@ -101,6 +101,13 @@ describe("front matter conventions of other tools (docs/front-matter.md)", () =>
 		expect(parseOk(fenced(minimal(line)))).not.toHaveProperty("expires");
 	});
 
+	it("takes a Jekyll post's date from its file name when the front matter has none", () => {
+		const post = parseOk(fenced(["title: A post"]), { key: "_posts/2026-05-07-a-post.md", settings: { timeZone: "Europe/Paris" } });
+		expect(post.published).toBe("2026-05-06T22:00:00.000Z");
+		expect(parseOk(fenced(minimal()), { key: "_posts/2026-05-07-a-post.md" }).published).toBe("2026-05-01T12:00:00.000Z");
+		expect(parseError(fenced(["title: A post"]), { key: "_posts/2026-13-07-a-post.md" })).toMatch(/^the date in the file name "2026-13-07" is not a valid date/);
+	});
+
 	it("reads the same post the same way in YAML, TOML and JSON", () => {
 		const yamlPost = parseOk(fenced(["title: Same", "date: 2026-05-01T12:00:00Z", "draft: true", "tags: [a, b]", "aliases: [/x]"], "Body."));
 		const tomlPost = parseOk(toml(["title = 'Same'", "date = 2026-05-01T12:00:00Z", "draft = true", "tags = ['a', 'b']", "aliases = ['/x']"], "Body."));
