@@ -19,6 +19,7 @@ export function buildPost(overrides: Partial<Post> = {}): Post {
 		summary: "Why replicas fall behind.",
 		contentHtml: '<p>Replicas fall behind. <a href="https://blog.example/posts/wal">Read about the WAL</a>.</p>',
 		draft: false,
+		aliases: [],
 		...overrides,
 	};
 }
