@@ -60,6 +60,17 @@ describe("delivery attempts", () => {
 		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "retry", delaySeconds: 3600 });
 	});
 
+	it.each([
+		["a year in seconds", "31536000", 12 * 3600],
+		["garbage that Date.parse would read as a date in 2030", "later 2030", 5],
+		["a date in the past", "Sun, 06 Nov 1994 08:49:37 GMT", 5],
+	])("keeps a message pending within the schedule's bounds when a 429 asks for %s", async (_name, value, delaySeconds) => {
+		const { h, messageId } = await oneMessageTo(uniquePath(`/status/429?retry-after=${encodeURIComponent(value)}`));
+		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "retry", delaySeconds });
+		const row = await env.DB.prepare("SELECT status, next_attempt_at FROM messages WHERE id = ?1").bind(messageId).first<{ status: string; next_attempt_at: string }>();
+		expect(row).toEqual({ status: "pending", next_attempt_at: new Date(h.clock.now.getTime() + delaySeconds * 1000).toISOString() });
+	});
+
 	it("disables the subscription on 410 Gone, stops, and says so in /api/status", async () => {
 		const { h, subscription, messageId } = await oneMessageTo(uniquePath("/status/410"));
 		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "ack" });
