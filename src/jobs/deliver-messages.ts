@@ -69,6 +69,8 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 	}
 
 	const attemptNumber = message.attempts + 1;
+	// A redelivery restarts the schedule without renumbering: the log keeps counting, the schedule starts over.
+	const schedulePosition = message.scheduleAttempts + 1;
 	const request = await buildSignedRequest({
 		msgId: messageId,
 		body: buildPayload(message.event),
@@ -76,16 +78,17 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 		now,
 	});
 	const result = await attemptDelivery({ url: subscription.url, ...request, timeoutMs: deps.webhooks.timeoutMs, fetcher: deps.fetcher });
-	const decision = decideAfterAttempt(result.outcome, attemptNumber, deps.schedule ?? DEFAULT_RETRY_SCHEDULE, now, deps.random);
+	const decision = decideAfterAttempt(result.outcome, schedulePosition, deps.schedule ?? DEFAULT_RETRY_SCHEDULE, now, deps.random);
 	const after = deps.now();
 	const error = decision.action === "succeeded" ? result.error : "reason" in decision ? decision.reason : result.error;
 	await deps.deliveries.recordAttempt(
 		messageId,
 		subscription.id,
 		message.event.id,
-		{ attemptNumber, outcome: decision.action, statusCode: result.status, durationMs: result.durationMs, error, responseSnippet: result.responseSnippet },
+		{ attemptNumber, trigger: message.nextTrigger, outcome: decision.action, statusCode: result.status, durationMs: result.durationMs, error, responseSnippet: result.responseSnippet },
 		{
 			status: messageStatusAfter(decision),
+			scheduleAttempts: schedulePosition,
 			nextAttemptAt: decision.action === "retry" ? new Date(after.getTime() + decision.delaySeconds * 1000).toISOString() : undefined,
 		},
 		after,

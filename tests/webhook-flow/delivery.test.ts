@@ -2,6 +2,7 @@ import { createMessageBatch, createExecutionContext, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { consumeWebhookBatch, deliverMessage } from "../../src/jobs/deliver-messages";
+import { webhookCommands } from "../../src/jobs/webhook-commands";
 import { DEFAULT_RETRY_SCHEDULE } from "../../src/webhooks/retry-schedule";
 import { generateSecret } from "../../src/webhooks/secret";
 import { eventually } from "../support/eventually";
@@ -49,7 +50,7 @@ describe("delivery attempts", () => {
 		const { h, messageId } = await oneMessageTo(uniquePath("/status/503"));
 		for (const [random, factor] of [[0, 0.8], [0.999999, 1.2]] as const) {
 			h.deliveryDeps.random = () => random;
-			await env.DB.prepare("UPDATE messages SET attempts = 2, status = 'pending' WHERE id = ?1").bind(messageId).run();
+			await env.DB.prepare("UPDATE messages SET attempts = 2, schedule_attempts = 2, status = 'pending' WHERE id = ?1").bind(messageId).run();
 			const verdict = await deliverMessage(messageId, h.deliveryDeps);
 			expect(verdict).toEqual({ action: "retry", delaySeconds: Math.round(30 * 60 * factor) });
 		}
@@ -143,6 +144,44 @@ describe("delivery attempts", () => {
 
 		const [request] = await received(okPath);
 		expect(request!.headers["webhook-id"]).toBe(messageId);
+	});
+
+	it("numbers attempts on across a redelivery, marks the redelivered attempt manual and restarts the schedule", async () => {
+		const { h, subscription, messageId } = await oneMessageTo(uniquePath("/status/410"));
+		await deliverMessage(messageId, h.deliveryDeps);
+		await h.subscriptions.update(subscription.id, { url: `${new URL(subscription.url).origin}${uniquePath("/status/500")}`, enabled: true }, h.clock.now);
+		const commands = webhookCommands({ deliveries: h.deliveries, subscriptions: h.subscriptions, queue: h.deliveryDeps.queue, now: () => h.clock.now });
+		expect(await commands.redeliver(messageId)).toEqual({ messageId, status: "pending" });
+
+		// The redelivery starts the schedule again: 5 s after its first attempt, then 5 min.
+		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "retry", delaySeconds: 5 });
+		expect(await deliverMessage(messageId, h.deliveryDeps)).toEqual({ action: "retry", delaySeconds: 300 });
+
+		const page = (await (await admin(`/api/subscriptions/${subscription.id}/deliveries`)).json()) as {
+			deliveries: { messageId: string; attempts: number; attemptLog: { attemptNumber: number; trigger: string; statusCode: number }[] }[];
+		};
+		expect(page.deliveries).toHaveLength(1);
+		expect(page.deliveries[0]).toMatchObject({ messageId, attempts: 3 });
+		expect(page.deliveries[0]!.attemptLog.map((a) => [a.attemptNumber, a.trigger, a.statusCode])).toEqual([
+			[1, "scheduled", 410],
+			[2, "manual", 500],
+			[3, "scheduled", 500],
+		]);
+	});
+
+	it("gives a redelivered message the whole schedule again before it fails", async () => {
+		const { h, messageId } = await oneMessageTo(uniquePath("/status/500"));
+		const deliverUntilSettled = async () => {
+			while ((await deliverMessage(messageId, h.deliveryDeps)).action === "retry");
+		};
+		await deliverUntilSettled();
+		const commands = webhookCommands({ deliveries: h.deliveries, subscriptions: h.subscriptions, queue: h.deliveryDeps.queue, now: () => h.clock.now });
+		await commands.redeliver(messageId);
+		await deliverUntilSettled();
+
+		expect(await message(messageId)).toMatchObject({ status: "failed", attempts: 16 });
+		const numbers = (await attempts(messageId)).results.map((a) => a.attempt_number);
+		expect(numbers).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
 	});
 });
 
