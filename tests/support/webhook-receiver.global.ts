@@ -8,12 +8,14 @@
  *   /status/<code>            that status; `?retry-after=<value>` adds a Retry-After header
  *   /retry-after?value=<v>    429 with `Retry-After: <v>` (delta-seconds or an HTTP-date)
  *   /redirect?to=<path>       302 to <path> on this server (a sender must not follow it)
- *   /slow?ms=<n>              waits n ms, then 200 (for timeouts)
- *   /stall-body               200 with headers and a few bytes, then never finishes the body
+ *   /slow?ms=<n>&tag=<t>      waits n ms, then 200 (for timeouts); records for <t> whether the client hung up first
+ *   /stall-body?tag=<t>       200 with headers and a few bytes, then never finishes the body; records a hang-up
  *   /big?tag=<t>              200 streaming 10 MiB in paced bursts; records the bytes written for <t>
  * Control (not recorded):
  *   GET  /_control/requests?webhook-id=<id> | ?path=<prefix>   what arrived: method, path, headers, body
  *   GET  /_control/big?tag=<t>          { bytesWritten, finished, closed }
+ *   GET  /_control/connection?tag=<t>   { answered, closed }: whether /slow or /stall-body finished its answer,
+ *        and whether the connection is closed (closed without answered: the client hung up on it)
  *   POST /_control/verify { webhookId, secret }   verifies that request with the `standardwebhooks`
  *        reference library, here in Node: { verified: true, payload } | { verified: false, error }
  */
@@ -37,6 +39,12 @@ interface ReceivedRequest {
 	receivedAt: number;
 }
 
+/** What became of a /slow or /stall-body request: lets a test see that the sender gave up, without timing it. */
+interface WatchedConnection {
+	answered: boolean;
+	closed: boolean;
+}
+
 interface BigTransfer {
 	bytesWritten: number;
 	finished: boolean;
@@ -54,6 +62,16 @@ const MAX_RECORDED = 2_000;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
 	const received: ReceivedRequest[] = [];
 	const bigTransfers = new Map<string, BigTransfer>();
+	const connections = new Map<string, WatchedConnection>();
+	const watch = (url: URL, res: ServerResponse): WatchedConnection => {
+		const connection: WatchedConnection = { answered: false, closed: false };
+		const tag = url.searchParams.get("tag");
+		if (tag !== null) connections.set(tag, connection);
+		res.on("close", () => {
+			connection.closed = true;
+		});
+		return connection;
+	};
 	const pendingTimers = new Set<NodeJS.Timeout>();
 
 	const later = (ms: number, run: () => void): void => {
@@ -95,10 +113,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		} else if (url.pathname === "/redirect") {
 			res.writeHead(302, { location: url.searchParams.get("to") ?? "/ok" }).end();
 		} else if (url.pathname === "/slow") {
+			const connection = watch(url, res);
 			later(Number(url.searchParams.get("ms") ?? "1000"), () => {
-				if (!res.destroyed) res.writeHead(200, { "content-type": "text/plain" }).end("late");
+				if (connection.closed) return;
+				connection.answered = true;
+				res.writeHead(200, { "content-type": "text/plain" }).end("late");
 			});
 		} else if (url.pathname === "/stall-body") {
+			watch(url, res);
 			res.writeHead(200, { "content-type": "text/plain" });
 			res.write("partial ");
 		} else if (url.pathname === "/big") {
@@ -157,6 +179,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			);
 		} else if (url.pathname === "/_control/big") {
 			json(200, bigTransfers.get(url.searchParams.get("tag") ?? "") ?? null);
+		} else if (url.pathname === "/_control/connection") {
+			json(200, connections.get(url.searchParams.get("tag") ?? "") ?? null);
 		} else if (url.pathname === "/_control/verify" && req.method === "POST") {
 			const { webhookId, secret } = JSON.parse(await readBody(req)) as { webhookId: string; secret: string };
 			const request = received.find((r) => r.headers["webhook-id"] === webhookId);
