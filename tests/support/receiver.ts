@@ -38,13 +38,19 @@ export async function verifiedByReceiver(webhookId: string, secret: string): Pro
  * What became of a tagged /slow or /stall-body request, once the connection has closed (or null if it never
  * does within a few seconds). `closed` without `answered` means the sender hung up before the receiver answered.
  */
-export async function connectionOutcome(tag: string): Promise<{ answered: boolean; closed: boolean } | null> {
-	let outcome: { answered: boolean; closed: boolean } | null = null;
+export async function connectionOutcome(tag: string): Promise<ConnectionOutcome | null> {
+	const url = `${inject("webhookReceiverUrl")}/_control/connection?tag=${encodeURIComponent(tag)}`;
+	let outcome = (await (await fetch(url)).json()) as ConnectionOutcome | null;
 	for (let i = 0; i < 200 && !outcome?.closed; i++) {
-		if (i > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-		outcome = (await (await fetch(`${inject("webhookReceiverUrl")}/_control/connection?tag=${encodeURIComponent(tag)}`)).json()) as typeof outcome;
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		outcome = (await (await fetch(url)).json()) as ConnectionOutcome | null;
 	}
 	return outcome;
+}
+
+interface ConnectionOutcome {
+	answered: boolean;
+	closed: boolean;
 }
 
 /** A receiver path no other test uses, so parallel files never read each other's requests. */
