@@ -3,7 +3,7 @@ import { toRfc3339 } from "./dates";
 import type { FeedChannel } from "./feed-input";
 import { newestFirst } from "./post-order";
 import { postTerms } from "./post-terms";
-import { stripXmlForbidden } from "./xml-text";
+import { stripXmlForbidden } from "../content/xml-chars";
 
 /*
  * JSON Feed 1.1: https://www.jsonfeed.org/version/1.1/.
