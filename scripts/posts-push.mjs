@@ -19,13 +19,15 @@ import process from "node:process";
 // wrangler 4 (loaded for local R2) refuses older Node: fail with advice instead of a stack trace.
 {
 	const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-	if (major < 22 || (major === 22 && minor < 12)) {
-		console.error(`posts:push needs Node >= 22.12 (this is ${process.versions.node}); run it through npm run so the bundled Node 22 is used.`);
+	if (major < 22 || (major === 22 && minor < 18)) {
+		console.error(`posts:push needs Node >= 22.18 (this is ${process.versions.node}); run it through npm run so the bundled Node 22 is used.`);
 		process.exit(2);
 	}
 }
 
-const { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readS3Settings } = await import("./lib/post-targets.mjs");
+const { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readPostTarget } = await import("./lib/post-targets.mjs");
+const { describeError } = await import("../src/shared/describe-error.ts");
+const { mapConcurrently } = await import("../src/shared/map-concurrently.ts");
 
 const CONCURRENCY = 8;
 const options = parseArgs(process.argv.slice(2));
@@ -34,14 +36,13 @@ const interactive = process.stdout.isTTY === true;
 try {
 	process.exitCode = await push(options);
 } catch (error) {
-	console.error(`posts:push: ${error instanceof PushError ? error.message : describeUnexpected(error)}`);
+	console.error(`posts:push: ${error instanceof PushError ? error.message : describeError(error, { firstLine: true, cause: true })}`);
 	process.exitCode = 1;
 }
 
 async function push({ dir, persistTo, dryRun }) {
 	const files = await listPostFiles(dir);
-	const s3 = readS3Settings(process.env);
-	const prefix = s3 ? s3.prefix : (process.env.POSTS_PREFIX ?? "").trim();
+	const { s3, prefix } = readPostTarget(process.env);
 	const target = s3 ? await openS3(s3) : await openLocalR2({ persistTo, prefix });
 	try {
 		console.log(`posts:push: ${files.length} file${files.length === 1 ? "" : "s"} in ${displayPath(dir)} -> ${target.description}${dryRun ? " (dry run)" : ""}`);
@@ -49,7 +50,7 @@ async function push({ dir, persistTo, dryRun }) {
 		try {
 			stored = await target.list();
 		} catch (error) {
-			throw error instanceof PushError ? error : new PushError(`could not list ${target.description}: ${describeUnexpected(error)}`);
+			throw error instanceof PushError ? error : new PushError(`could not list ${target.description}: ${describeError(error, { firstLine: true, cause: true })}`);
 		}
 
 		const counts = { uploaded: 0, unchanged: 0, failed: 0 };
@@ -59,7 +60,7 @@ async function push({ dir, persistTo, dryRun }) {
 			if (line) console.log(line);
 			if (interactive && done < files.length) process.stdout.write(`  ${done}/${files.length}…`);
 		};
-		await eachConcurrently(files, CONCURRENCY, async (file) => {
+		await mapConcurrently(files, CONCURRENCY, async (file) => {
 			const key = prefix + path.relative(dir, file).split(path.sep).join("/");
 			let line = "";
 			try {
@@ -75,7 +76,7 @@ async function push({ dir, persistTo, dryRun }) {
 				}
 			} catch (error) {
 				counts.failed += 1;
-				line = `  FAILED ${key}: ${error instanceof PushError ? error.message : describeUnexpected(error)}`;
+				line = `  FAILED ${key}: ${error instanceof PushError ? error.message : describeError(error, { firstLine: true, cause: true })}`;
 			}
 			done += 1;
 			report(line);
@@ -113,24 +114,10 @@ async function listPostFiles(dir) {
 	return found.sort();
 }
 
-async function eachConcurrently(items, limit, run) {
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) await run(items[next++]);
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 function formatSize(bytes) {
 	if (bytes < 1024) return `${bytes} B`;
 	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function describeUnexpected(error) {
-	if (!(error instanceof Error)) return String(error);
-	const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-	return `${error.message.split("\n")[0]}${cause}`;
 }
 
 function parseArgs(argv) {

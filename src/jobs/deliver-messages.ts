@@ -1,4 +1,5 @@
 import type { WebhookConfig } from "../config";
+import { describeError, mapConcurrently } from "../shared";
 import type { Deliveries } from "../storage/deliveries";
 import type { Subscriptions } from "../storage/subscriptions";
 import type { DeadLetter, WebhookQueue, WebhookQueueMessage } from "../storage/webhook-queue";
@@ -33,22 +34,17 @@ const CONCURRENCY = 6;
  * already-delivered one is recognised by its status and not sent again.
  */
 export async function consumeWebhookBatch(batch: MessageBatch<WebhookQueueMessage>, deps: DeliveryDependencies): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < batch.messages.length) {
-			const message = batch.messages[next++]!;
-			try {
-				const verdict = await deliverMessage(message.body.messageId, deps);
-				if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
-				else message.ack();
-			} catch (error) {
-				// A D1 or queue failure, not the receiver's: let the queue try again (its max_retries ends in the DLQ).
-				console.error(`webhook message ${message.body.messageId}: ${error instanceof Error ? error.message : String(error)}`);
-				message.retry();
-			}
+	await mapConcurrently(batch.messages, CONCURRENCY, async (message) => {
+		try {
+			const verdict = await deliverMessage(message.body.messageId, deps);
+			if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
+			else message.ack();
+		} catch (error) {
+			// A D1 or queue failure, not the receiver's: let the queue try again (its max_retries ends in the DLQ).
+			console.error(`webhook message ${message.body.messageId}: ${describeError(error)}`);
+			message.retry();
 		}
-	};
-	await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batch.messages.length) }, worker));
+	});
 }
 
 /** Makes one attempt for a message and records it; the verdict says whether the queue should bring it back. */

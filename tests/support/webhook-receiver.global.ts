@@ -23,6 +23,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import type { TestProject } from "vitest/node";
+import { describeError } from "../../src/shared/describe-error";
 
 declare module "vitest" {
 	interface ProvidedContext {
@@ -188,7 +189,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			try {
 				json(200, { verified: true, payload: new Webhook(secret).verify(request.body, request.headers) });
 			} catch (error) {
-				json(200, { verified: false, error: error instanceof Error ? error.message : String(error) });
+				json(200, { verified: false, error: describeError(error) });
 			}
 		} else {
 			json(404, { error: "unknown control endpoint" });
