@@ -1,9 +1,9 @@
 import type { Author, Post } from "../content/post";
+import { stripXmlForbidden } from "../content/xml-chars";
 import { toRfc3339 } from "./dates";
 import type { FeedChannel } from "./feed-input";
 import { newestFirst } from "./post-order";
 import { postTerms } from "./post-terms";
-import { stripXmlForbidden } from "../content/xml-chars";
 
 /*
  * JSON Feed 1.1: https://www.jsonfeed.org/version/1.1/.
