@@ -172,7 +172,9 @@ function readInteger(problems: string[], name: string, value: string | undefined
 /** The R2 binding when no S3_* setting names a store, else the S3 settings or their problems (storage/s3-settings.ts). */
 function readStorageConfig(env: Cloudflare.Env): StorageConfig {
 	const s3 = readS3Settings(env);
-	return s3.kind === "none" ? { kind: "r2", prefix: s3.prefix } : s3;
+	if (s3.kind === "none") return { kind: "r2", prefix: s3.prefix };
+	// The problems quote S3_ENDPOINT, which may carry user:pass@; they end up in /api/status and logs.
+	return s3.kind === "invalid" ? { kind: "invalid", problems: s3.problems.map(redactCredentials) } : s3;
 }
 
 function isTimeZone(zone: string): boolean {

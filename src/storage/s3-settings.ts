@@ -1,4 +1,3 @@
-import { redactCredentials } from "../redaction";
 /**
  * The S3_* settings, read and checked in one place for the Worker (readConfig), for S3Store (settings that
  * bypass readConfig) and for `npm run posts:push` (which imports this file directly as TypeScript: it must
@@ -63,7 +62,7 @@ export function readS3Settings(env: S3Variables): S3SettingsReading {
 export function s3SettingsProblems(settings: S3Settings): string[] {
 	const problems: string[] = [];
 	if (!settings.endpoint) problems.push("S3_ENDPOINT is required when any S3_* setting is given");
-	else if (!isHttpUrl(settings.endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${redactCredentials(settings.endpoint)}"`);
+	else if (!isHttpUrl(settings.endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${settings.endpoint}"`);
 	if (!settings.bucket) problems.push("S3_BUCKET is required");
 	if (!settings.accessKeyId || !settings.secretAccessKey) problems.push("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required (set them as secrets)");
 	if (!settings.region) problems.push('S3_REGION is empty (leave it unset for "auto")');
