@@ -103,7 +103,10 @@ let failed = false;
 try {
 	const started = performance.now();
 	log(`mode ${options.mode}: ${options.posts.toLocaleString("en-US")} posts${options.fanout ? `, ${options.fanout} subscriptions` : ""}; temp dir ${tmpDir}`);
-	if (options.mode === "fanout") {
+	if (options.mode === "stages") {
+		const { runStagesMode } = await import("./bench/stages-mode.mjs");
+		result = await runStagesMode(options, { log });
+	} else if (options.mode === "fanout") {
 		const { runFanoutMode } = await import("./bench/fanout-mode.mjs");
 		result = await runFanoutMode(options, { tmpDir, defer, killOnExit, log });
 	} else {
@@ -120,7 +123,7 @@ try {
 }
 
 if (result) {
-	const report = options.mode === "fanout" ? fanoutReport(result) : syncReport(result);
+	const report = options.mode === "stages" ? (await import("./bench/stages-mode.mjs")).stagesReport(result) : options.mode === "fanout" ? fanoutReport(result) : syncReport(result);
 	console.log(report.text);
 	failed ||= !report.ok;
 	const file = path.join(ROOT, ".bench", `results-${options.mode}.json`);

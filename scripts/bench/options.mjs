@@ -14,12 +14,15 @@ Modes
   --backend s3          Same syncs against a local s3rver behind a counting proxy: S3 requests by kind per sync.
   --fanout N            N webhook subscriptions to a local receiver; baseline sync, one new post, sync, and wait
                         until every subscription got its delivery. Also measures the receiver's own capacity.
+  --stages              parse cost per post, stage by stage (front matter, fields, ids, Markdown, sanitize, summary),
+                        in-process in Node; no Worker. With sanitize-html installed, the previous sanitizer too.
 
 Options
   --posts N             posts in the bucket (default 10000; 100 with --fanout)
   --backend r2|s3       object store for the sync modes (default r2)
   --fanout N            run the fan-out mode with N subscriptions (e.g. 1000)
   --feed-requests N     sequential requests per feed and variant (default 200; 0 skips the feed timing)
+  --rounds N            timed rounds over the posts in --stages (default 3; one more warms up)
   --render-iterations N in-process renders per format (default 1000; 0 skips the in-process timing)
   --seed-concurrency N  parallel puts while seeding the bucket (default 32)
   --receiver-requests N POSTs for the receiver capacity test (default 5000)
@@ -37,6 +40,7 @@ Examples
   npm run bench -- --posts 10000         full R2 run
   npm run bench -- --backend s3          10,000 posts through s3rver
   npm run bench -- --fanout 1000         webhook fan-out to 1,000 subscriptions
+  npm run bench -- --stages --posts 2000 what each stage of parsing a post costs
 `;
 
 export class UsageError extends Error {
@@ -54,6 +58,8 @@ export function readOptions(argv) {
 				posts: { type: "string" },
 				backend: { type: "string", default: "r2" },
 				fanout: { type: "string" },
+				stages: { type: "boolean", default: false },
+				rounds: { type: "string", default: "3" },
 				"feed-requests": { type: "string", default: "200" },
 				"render-iterations": { type: "string", default: "1000" },
 				"seed-concurrency": { type: "string", default: "32" },
@@ -80,13 +86,15 @@ export function readOptions(argv) {
 	if (!["r2", "s3"].includes(backend)) throw new UsageError(`--backend must be r2 or s3, got "${values.backend}"`);
 	const fanout = values.fanout === undefined ? undefined : whole("fanout", values.fanout, 1, 100_000);
 	if (fanout !== undefined && values.backend !== "r2") throw new UsageError("--fanout runs on the R2 backend; leave out --backend");
-	const mode = fanout !== undefined ? "fanout" : backend;
+	if (values.stages && (fanout !== undefined || backend !== "r2")) throw new UsageError("--stages runs on its own; leave out --fanout and --backend");
+	const mode = values.stages ? "stages" : fanout !== undefined ? "fanout" : backend;
 	return {
 		help: false,
 		mode,
 		backend,
 		fanout,
-		posts: values.posts === undefined ? (mode === "fanout" ? 100 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
+		rounds: whole("rounds", values.rounds, 1, 1000),
+		posts: values.posts === undefined ? (mode === "fanout" ? 100 : mode === "stages" ? 2_000 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
 		feedRequests: whole("feed-requests", values["feed-requests"], 0, 1_000_000),
 		renderIterations: whole("render-iterations", values["render-iterations"], 0, 1_000_000),
 		seedConcurrency: whole("seed-concurrency", values["seed-concurrency"], 1, 1024),

@@ -24,12 +24,17 @@ export const MAX_HTML_NESTING = 256;
 
 /** Markdown (GFM, https://github.github.com/gfm/) -> sanitized HTML whose links and images are absolute. */
 export function renderMarkdown(markdown: string, links: LinkBase, firstLine = 1): string {
+	return sanitizePostHtml(markdownToHtml(markdown, firstLine), links);
+}
+
+/** Markdown -> HTML as written, not yet sanitized; refuses Markdown or HTML that would make parsing explode. */
+export function markdownToHtml(markdown: string, firstLine = 1): string {
 	checkLazyContinuations(markdown, firstLine);
 	const html = parseMarkdown(markdown);
 	if (htmlNestingDepth(html) > MAX_HTML_NESTING) {
 		throw new PostProblem(`the post's HTML nests elements more than ${MAX_HTML_NESTING} levels deep`);
 	}
-	return sanitizePostHtml(html, links);
+	return html;
 }
 
 /** Inline Markdown (a front matter summary) -> HTML, before it is reduced to text. */
