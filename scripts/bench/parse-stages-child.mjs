@@ -6,8 +6,8 @@
  *   fields        title, slug, dates, authors, terms, draft, image (everything parsePost reads besides the body)
  *   ids           entryId
  *   markdown      markdownToHtml (limits + marked), not sanitized
- *   sanitize      sanitizePostHtml
- *   summary       summaryFromHtml, or htmlToText(renderInlineMarkdown(summary)) for a front matter summary
+ *   sanitize      sanitizePostHtml (which also reads the start of the text, for the summary, in the same pass)
+ *   summary       summaryFromText, or htmlToText(renderInlineMarkdown(summary)) for a front matter summary
  * parsePost itself is timed separately, as the check that the stages add up to it. When the previous sanitizer
  * (sanitize-html, a devDependency kept for this) is installed, its sanitize and summary are timed on the same
  * posts in the same rounds, so before/after is a ratio from one run.
@@ -28,8 +28,9 @@ const { parseDate, zoneFor } = await content("dates");
 const { entryId } = await content("entry-id");
 const { absoluteUrl, linkBaseFor } = await content("links");
 const { fileStem, normalizeSlug } = await content("slug");
-const { markdownToHtml, renderInlineMarkdown, sanitizePostHtml } = await content("markdown");
-const { htmlToText, summaryFromHtml, truncateAtWord, SUMMARY_LENGTH } = await content("summary");
+const { markdownToHtml, renderInlineMarkdown } = await content("markdown");
+const { htmlToText, sanitizePostHtml } = await content("sanitize");
+const { summaryFromText, truncateAtWord, SUMMARY_LENGTH } = await content("summary");
 const previous = await import("./previous-sanitizer.mjs").then(
 	(module) => module.previousSanitizer({ absoluteUrl, truncateAtWord, summaryLength: SUMMARY_LENGTH }),
 	(error) => ({ unavailable: error.message.split("\n")[0] }),
@@ -84,9 +85,9 @@ function stagesOf(object, add) {
 		lap("ids");
 		const rawHtml = markdownToHtml(body, bodyLine);
 		lap("markdown");
-		const contentHtml = sanitizePostHtml(rawHtml, links);
+		const sanitized = sanitizePostHtml(rawHtml, links, SUMMARY_LENGTH);
 		lap("sanitize");
-		if (summarySource === undefined) summaryFromHtml(contentHtml);
+		if (summarySource === undefined) summaryFromText(sanitized.text);
 		else htmlToText(renderInlineMarkdown(summarySource));
 		lap("summary");
 		if (previous.sanitizePostHtml) {

@@ -22,6 +22,12 @@ export function stagesReport(result) {
 		const previous = stages.stagesUs[`${stage} (previous: sanitize-html)`];
 		return [stage, fmt(us, 1), stage.includes("(previous") ? "" : `${fmt((us / sum) * 100, 1)} %`, previous ? `${fmt(us / previous, 2)}×` : ""];
 	});
+	const pair = (suffix = "") => (stages.stagesUs[`sanitize${suffix}`] ?? 0) + (stages.stagesUs[`summary${suffix}`] ?? 0);
+	if (stages.stagesUs["sanitize (previous: sanitize-html)"] !== undefined) {
+		const previousPair = pair(" (previous: sanitize-html)");
+		rows.push(["sanitize + summary", fmt(pair(), 1), `${fmt((pair() / sum) * 100, 1)} %`, `${fmt(pair() / previousPair, 2)}×`]);
+		rows.push(["sanitize + summary (previous: sanitize-html)", fmt(previousPair, 1), "", ""]);
+	}
 	rows.push(["sum of the stages", fmt(sum, 1), "100.0 %", ""]);
 	rows.push(["parsePost, whole (timed on its own)", fmt(stages.parsePostUs, 1), "", ""]);
 	const parts = [

@@ -8,7 +8,8 @@ import { renderInlineMarkdown, renderMarkdown } from "./markdown";
 import type { ContentSettings, ParseOutcome, Post, StoredObject } from "./post";
 import { PostProblem, quote } from "./problem";
 import { fileStem, normalizeSlug } from "./slug";
-import { htmlToText, summaryFromHtml } from "./summary";
+import { htmlToText } from "./sanitize";
+import { SUMMARY_LENGTH, summaryFromText } from "./summary";
 import { decodePostText } from "./text";
 
 /**
@@ -51,9 +52,10 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 		if (date > updated) updated = date;
 	}
 
-	const contentHtml = renderMarkdown(body, links, bodyLine);
+	const content = renderMarkdown(body, links, bodyLine, SUMMARY_LENGTH);
+	const contentHtml = content.html;
 	const summarySource = readText(data.get("summary"), "summary") ?? readText(data.get("description"), "description");
-	const summary = summarySource === undefined ? summaryFromHtml(contentHtml) : htmlToText(renderInlineMarkdown(summarySource));
+	const summary = summarySource === undefined ? summaryFromText(content.text) : htmlToText(renderInlineMarkdown(summarySource));
 
 	const post: Post = {
 		key: object.key,
