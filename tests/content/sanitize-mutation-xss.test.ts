@@ -27,7 +27,7 @@ async function reparse(html: string): Promise<Found> {
 	await new HTMLRewriter()
 		.on("*", {
 			element(element) {
-				found.elements.push({ tag: element.tagName, namespace: element.namespaceURI, attributes: [...element.attributes] });
+				found.elements.push({ tag: element.tagName, namespace: element.namespaceURI, attributes: [...element.attributes] as [string, string][] });
 			},
 		})
 		.onDocument({
