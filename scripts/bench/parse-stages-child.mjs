@@ -15,7 +15,7 @@
  */
 import "./ts-hooks.mjs";
 import { performance } from "node:perf_hooks";
-import { generatePost } from "./posts.mjs";
+import { contentSettings, storedObjects } from "./posts.mjs";
 
 const options = JSON.parse(process.argv[2] ?? "{}");
 const content = (file) => import(`../../src/content/${file}.ts`);
@@ -37,16 +37,8 @@ const previous = await import("./previous-sanitizer.mjs").then(
 );
 
 const site = options.site;
-const settings = { siteUrl: site.url, timeZone: site.timeZone, defaultAuthor: { name: site.author }, idAuthority: site.idAuthority };
-
-const objects = [];
-let bytes = 0;
-for (let i = 0; i < options.count; i++) {
-	const generated = generatePost(i, { count: options.count, seed: options.seed });
-	const encoded = new TextEncoder().encode(generated.text);
-	bytes += encoded.byteLength;
-	objects.push({ key: generated.key, bytes: encoded, etag: `etag-${i}`, lastModified: new Date(0) });
-}
+const settings = contentSettings(site);
+const { objects, bytes } = storedObjects(options);
 
 /** parsePost's steps, each timed; returns false for a post parsePost would refuse (it is then left out). */
 function stagesOf(object, add) {
