@@ -52,7 +52,7 @@ const VOID = new Set(["br", "hr", "img"]);
 const MAY_BE_EMPTY = new Set(["alt"]);
 
 /** Dropped together with everything inside them: their content is code, data or a parser trap, not prose. */
-export const DROPPED_WITH_CONTENT = new Set([
+const DROPPED_WITH_CONTENT = new Set([
 	"script", "style", "textarea", "option", "select", "datalist", "xmp", "noscript", "noembed", "noframes", "plaintext",
 	"template", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "title", "head",
 ]);
