@@ -83,6 +83,7 @@ try {
 	console.log(`Trivial Worker (the floor: workerd start + one request): ${floor.toFixed(0)} ms median wall, ${cpuFloor?.toFixed(0) ?? "-"} ms CPU; machine load ${loadavg()[0].toFixed(2)}.`);
 	console.log("Wall time waits for a CPU when the machine is busy; workerd's own CPU time (all its threads, from /proc) does not.");
 	console.log("Targets (issue 11): R2-only ≤ 120 KiB gzip, with S3 ≤ 250 KiB gzip; startup is reported, not bounded.");
+	if (!values.baseline) console.log("Before/after in one run: npm run bundle-size -- --baseline e863ff1 (the tree before issue 11's bundle work).");
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }
