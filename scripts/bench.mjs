@@ -106,6 +106,9 @@ try {
 	if (options.mode === "serve") {
 		const { runServeMode } = await import("./bench/serve-mode.mjs");
 		result = await runServeMode(options, { tmpDir, defer, killOnExit, log });
+	} else if (options.mode === "websub") {
+		const { runWebsubMode } = await import("./bench/websub-mode.mjs");
+		result = await runWebsubMode(options, { tmpDir, defer, killOnExit, log });
 	} else if (options.mode === "stages") {
 		const { runStagesMode } = await import("./bench/stages-mode.mjs");
 		result = await runStagesMode(options, { log });
@@ -129,6 +132,8 @@ if (result) {
 	const report =
 		options.mode === "serve"
 			? serveReport(result)
+			: options.mode === "websub"
+				? (await import("./bench/websub-mode.mjs")).websubReport(result, { table, int, fmt })
 			: options.mode === "stages"
 				? (await import("./bench/stages-mode.mjs")).stagesReport(result)
 				: options.mode === "fanout"

@@ -16,6 +16,8 @@ Modes
                         and the busiest tag feed, each as 200 and 304, against a baseline Worker answering
                         the same bytes from a prebuilt string, route by route in the same run (needs wrk);
                         also D1 rows read per request and documents rendered per sync
+  --websub N            N WebSub subscribers of /atom.xml on a local subscriber, verified through the queue; one new
+                        post, a sync, and the time until every subscriber has the new document (signatures checked)
   --fanout N            N webhook subscriptions to a local receiver; baseline sync, one new post, sync, and wait
                         until every subscription got its delivery. Also measures the receiver's own capacity.
   --stages              parse cost per post, stage by stage (front matter, fields, ids, Markdown, sanitize, summary),
@@ -45,6 +47,7 @@ Examples
   npm run bench -- --posts 10000         full R2 run
   npm run bench -- --backend s3          10,000 posts through s3rver
   npm run bench -- --fanout 1000         webhook fan-out to 1,000 subscriptions
+  npm run bench -- --websub 1000         WebSub distribution of one change to 1,000 subscribers
   npm run bench -- --serve               serving 10,000 posts' documents against the static baseline
   npm run bench -- --stages --posts 2000 what each stage of parsing a post costs
 `;
@@ -65,6 +68,7 @@ export function readOptions(argv) {
 				backend: { type: "string", default: "r2" },
 				fanout: { type: "string" },
 				serve: { type: "boolean", default: false },
+				websub: { type: "string" },
 				"serve-seconds": { type: "string", default: "4" },
 				stages: { type: "boolean", default: false },
 				rounds: { type: "string", default: "3" },
@@ -96,14 +100,16 @@ export function readOptions(argv) {
 	if (fanout !== undefined && values.backend !== "r2") throw new UsageError("--fanout runs on the R2 backend; leave out --backend");
 	if (values.serve && (fanout !== undefined || backend !== "r2")) throw new UsageError("--serve runs alone on the R2 backend");
 	if (values.stages && (fanout !== undefined || backend !== "r2")) throw new UsageError("--stages runs on its own; leave out --fanout and --backend");
-	const mode = values.serve ? "serve" : values.stages ? "stages" : fanout !== undefined ? "fanout" : backend;
+	const websub = values.websub === undefined ? undefined : whole("websub", values.websub, 1, 100_000);
+	const mode = values.serve ? "serve" : values.stages ? "stages" : websub !== undefined ? "websub" : fanout !== undefined ? "fanout" : backend;
 	return {
 		help: false,
 		mode,
 		backend,
 		fanout,
+		websub,
 		rounds: whole("rounds", values.rounds, 1, 1000),
-		posts: values.posts === undefined ? (mode === "fanout" ? 100 : mode === "stages" ? 2_000 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
+		posts: values.posts === undefined ? (mode === "fanout" || mode === "websub" ? 100 : mode === "stages" ? 2_000 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
 		serveSeconds: whole("serve-seconds", values["serve-seconds"], 1, 600),
 		feedRequests: whole("feed-requests", values["feed-requests"], 0, 1_000_000),
 		renderIterations: whole("render-iterations", values["render-iterations"], 0, 1_000_000),
