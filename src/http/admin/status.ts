@@ -1,0 +1,35 @@
+import type { Services, WebhookHealth } from "../context";
+import type { BrokenObject } from "../../storage/catalog";
+import type { SyncRun } from "../../storage/sync-runs";
+
+export interface OperatorStatus {
+	storage: { backend: string; problems: string[] };
+	lastSync: SyncRun | null;
+	lastSuccessfulSync: SyncRun | null;
+	recentSyncs: SyncRun[];
+	catalog: { posts: number; broken: number };
+	brokenPosts: BrokenObject[];
+	webhooks: WebhookHealth;
+}
+
+/** What GET /api/status answers and the admin page shows: the last syncs, the catalog, broken posts, webhook health. */
+export async function operatorStatus(services: Services, recentSyncCount = 10): Promise<OperatorStatus> {
+	const { catalog, runs, storageStatus, webhooks } = services;
+	const [recent, lastSucceeded, counts, broken, webhookHealth] = await Promise.all([
+		runs.latest(recentSyncCount),
+		runs.lastSucceeded(),
+		catalog.counts(),
+		catalog.brokenObjects(),
+		webhooks.health(),
+	]);
+	return {
+		storage: storageStatus(),
+		lastSync: recent[0] ?? null,
+		lastSuccessfulSync: lastSucceeded ?? null,
+		recentSyncs: recent,
+		catalog: counts,
+		brokenPosts: broken,
+		webhooks: webhookHealth,
+	};
+}
+
