@@ -107,6 +107,21 @@ describe("admin page sign-in", () => {
 			redirect: "manual",
 		});
 		expect(anonymous.status).toBe(403);
+		const nullOriginCrossSite = await post("/admin/sign-in", { token: ADMIN_TOKEN }, undefined, { Origin: "null", "Sec-Fetch-Site": "cross-site" });
+		expect(nullOriginCrossSite.status).toBe(403);
+		const nullOriginAlone = await request("/admin/sign-in", {
+			method: "POST",
+			body: new URLSearchParams({ token: ADMIN_TOKEN }),
+			headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "null" },
+			redirect: "manual",
+		});
+		expect(nullOriginAlone.status).toBe(403);
+	});
+
+	// Under Referrer-Policy: no-referrer, Chromium sends "Origin: null" with its own same-origin form posts.
+	it("accepts the browser's own form post that carries Origin: null and Sec-Fetch-Site: same-origin", async () => {
+		const response = await post("/admin/sign-in", { token: ADMIN_TOKEN }, undefined, { Origin: "null", "Sec-Fetch-Site": "same-origin" });
+		expect(response.status).toBe(303);
 	});
 
 	it("treats tampered, expired and foreign session cookies as signed out", async () => {

@@ -18,7 +18,9 @@ export function requireConfiguredToken(): MiddlewareHandler<AdminPageEnv> {
 /**
  * Refuses a state-changing request that a browser says came from another origin. Browsers send Origin on
  * every POST and Sec-Fetch-Site on every request; a request with neither did not come from this page's
- * forms, so it is refused too. This also covers the sign-in form (login CSRF), which has no session yet.
+ * forms, so it is refused too. Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` even for
+ * its own forms (Fetch, "append a request Origin header"), so then Sec-Fetch-Site decides. This also covers
+ * the sign-in form (login CSRF), which has no session yet.
  */
 export function sameOriginPosts(): MiddlewareHandler<AdminPageEnv> {
 	return async (c, next) => {
@@ -63,8 +65,8 @@ export async function formBody(c: Context<AdminPageEnv>): Promise<FormBody> {
 function isSameOrigin(c: Context<AdminPageEnv>): boolean {
 	const own = new URL(c.req.url).origin;
 	const origin = c.req.header("origin");
-	if (origin !== undefined && origin !== own) return false;
 	const site = c.req.header("sec-fetch-site");
+	if (origin !== undefined && origin !== "null" && origin !== own) return false;
 	if (site !== undefined && site !== "same-origin") return false;
-	return origin !== undefined || site !== undefined;
+	return origin === own || site === "same-origin";
 }

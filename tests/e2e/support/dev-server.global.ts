@@ -110,8 +110,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			port,
 			inspectorPort,
 			persistTo,
-			// Feed self links and permalinks must name the URL the clients fetch.
-			vars: { SITE_URL: baseUrl },
+			// Feed self links and permalinks must name the URL the clients fetch; DEV_MODE (as under `npm start`)
+			// lets webhooks reach the receivers tests start on 127.0.0.1.
+			vars: { SITE_URL: baseUrl, DEV_MODE: "true" },
 			envFile,
 			detached: true,
 			stdio: ["ignore", out, out],

@@ -90,6 +90,7 @@ export function successSparkline(series: SuccessSeries, id: string): Html {
 	const last = series.points.at(-1) ?? 0;
 	return html`<span class="row"><svg class="spark" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}" focusable="false" preserveAspectRatio="none">
 <title id="${id}">Success rate: ${label}</title>
+<rect x="0" y="0" width="${width}" height="${height}" fill="#f5f5f8"/>
 <line x1="0" y1="2" x2="${width}" y2="2" stroke="#c9c9d2" stroke-width="1" stroke-dasharray="3 3"/>
 <polyline points="${coordinates.join(" ")}" fill="none" stroke="${last >= 0.9 ? "#0a6b2b" : last >= 0.5 ? "#9a5b00" : "#a50e0e"}" stroke-width="2" vector-effect="non-scaling-stroke"/>
 </svg><span>${label}</span></span>`;

@@ -67,7 +67,7 @@ svg.spark { width: 8rem; height: 2rem; vertical-align: middle; }
 .attempts { margin: .5rem 0 0; padding-left: 1.25rem; }
 .attempts li { margin: .2rem 0; }
 .snippet { display: block; white-space: pre-wrap; background: var(--panel); padding: .25rem .5rem; border-radius: .25rem; max-height: 6rem; overflow: auto; }
-details > summary { cursor: pointer; font-weight: 600; min-height: 2.75rem; display: flex; align-items: center; }
+details > summary { cursor: pointer; font-weight: 600; padding: .6rem 0; }
 @media (max-width: 40rem) {
 	main { padding: .75rem; }
 	h1 { font-size: 1.35rem; }
