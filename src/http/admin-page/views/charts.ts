@@ -30,7 +30,7 @@ export function syncDurationChart(runs: SyncRun[]): Html {
 	const ordered = [...runs].reverse();
 	const width = 600;
 	const height = 120;
-	const top = 16;
+	const top = 20;
 	const longest = Math.max(1, ...ordered.map((run) => run.durationMs ?? 0));
 	const slot = width / Math.max(ordered.length, 10);
 	const counts = countBy(ordered.map((run) => run.status));
@@ -47,7 +47,7 @@ export function syncDurationChart(runs: SyncRun[]): Html {
 <desc id="sync-chart-desc">${summary}</desc>
 <line x1="0" y1="${height + 0.5}" x2="${width}" y2="${height + 0.5}" stroke="#4a4a55" stroke-width="1"/>
 <line x1="0" y1="${top}" x2="${width}" y2="${top}" stroke="#c9c9d2" stroke-width="1" stroke-dasharray="4 4"/>
-<text x="4" y="${top - 4}" font-size="12" fill="#4a4a55">${formatDuration(longest)}</text>
+<text x="4" y="${top - 4}" font-size="14" fill="#4a4a55">${formatDuration(longest)}</text>
 ${bars}
 </svg>
 <p class="hint">${summary} Colours: green succeeded, amber partial, red failed, grey skipped.</p>`;
@@ -88,11 +88,12 @@ export function successSparkline(series: SuccessSeries, id: string): Html {
 	const coordinates = series.points.map((value, index) => `${(index * step).toFixed(1)},${(2 + (1 - value) * (height - 4)).toFixed(1)}`);
 	if (coordinates.length === 1) coordinates.push(`${width},${coordinates[0]!.split(",")[1]}`);
 	const last = series.points.at(-1) ?? 0;
+	const [stroke, fill] = last >= 0.9 ? ["#0a6b2b", "#e3f3e7"] : last >= 0.5 ? ["#9a5b00", "#fdf3d8"] : ["#a50e0e", "#fbe6e4"];
 	return html`<span class="row"><svg class="spark" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}" focusable="false" preserveAspectRatio="none">
 <title id="${id}">Success rate: ${label}</title>
 <rect x="0" y="0" width="${width}" height="${height}" fill="#f5f5f8"/>
-<line x1="0" y1="2" x2="${width}" y2="2" stroke="#c9c9d2" stroke-width="1" stroke-dasharray="3 3"/>
-<polyline points="${coordinates.join(" ")}" fill="none" stroke="${last >= 0.9 ? "#0a6b2b" : last >= 0.5 ? "#9a5b00" : "#a50e0e"}" stroke-width="2" vector-effect="non-scaling-stroke"/>
+<polygon points="0,${height} ${coordinates.join(" ")} ${width},${height}" fill="${fill}"/>
+<polyline points="${coordinates.join(" ")}" fill="none" stroke="${stroke}" stroke-width="2" vector-effect="non-scaling-stroke"/>
 </svg><span>${label}</span></span>`;
 }
 
