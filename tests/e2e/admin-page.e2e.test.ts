@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 const base = inject("e2eBaseUrl");
 const token = inject("e2eAdminToken");
 const CHROMIUM = "/usr/bin/chromium";
+// page.evaluate() gets its browser-side code as strings below: this project's TypeScript has no DOM types.
 const OUTPUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "output");
 
 interface Received {
@@ -120,7 +121,7 @@ describe("admin page in chromium", () => {
 
 		await page.getByRole("button", { name: "Copy" }).click();
 		await page.getByText("Copied to the clipboard.").waitFor();
-		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+		expect(await page.evaluate("navigator.clipboard.readText()")).toBe(secret);
 		await screenshot("subscription-created");
 	});
 
@@ -156,7 +157,7 @@ describe("admin page in chromium", () => {
 
 	it("fits a phone's width without sideways scrolling", async () => {
 		await page.setViewportSize({ width: 390, height: 844 });
-		const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+		const fits = () => page.evaluate("document.documentElement.scrollWidth <= window.innerWidth");
 		expect(await fits()).toBe(true);
 		await screenshot("subscription-phone");
 		await page.goto(`${base}/admin`);
@@ -168,9 +169,9 @@ describe("admin page in chromium", () => {
 	it("can be used from the keyboard: the skip link comes first and reaches the content", async () => {
 		await page.goto(`${base}/admin`);
 		await page.keyboard.press("Tab");
-		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+		expect(await page.evaluate("document.activeElement?.textContent")).toBe("Skip to content");
 		await page.keyboard.press("Enter");
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+		expect(await page.evaluate("document.activeElement?.id")).toBe("main");
 	});
 
 	it("signs out: the cookie is gone and /admin asks to sign in again", async () => {

@@ -149,7 +149,7 @@ describe("admin page CSRF protection", () => {
 	it("refuses a form post without this session's CSRF token, and changes nothing", async () => {
 		const { cookie } = await signIn();
 		const other = await signIn();
-		for (const fields of [{}, { csrf: "" }, { csrf: other.csrf }, { csrf: "not-a-token" }]) {
+		for (const fields of [{}, { csrf: "" }, { csrf: other.csrf }, { csrf: "not-a-token" }] as Record<string, string>[]) {
 			const response = await post("/admin/subscriptions", { ...fields, url: "https://hooks.example/in", eventTypes: "ping" }, cookie);
 			expect(response.status, JSON.stringify(fields)).toBe(403);
 			expect(await response.text()).toContain("security token");
