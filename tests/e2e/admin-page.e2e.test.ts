@@ -55,6 +55,8 @@ describe("admin page in chromium", () => {
 	let page: Page;
 	let receiver: Awaited<ReturnType<typeof startReceiver>>;
 	const screenshots: string[] = [];
+	/** What the browser refused under the page's CSP: the nonce'd style and script must be all there is. */
+	const cspViolations: string[] = [];
 
 	async function screenshot(name: string): Promise<void> {
 		const file = path.join(OUTPUT, `admin-${name}.png`);
@@ -73,6 +75,9 @@ describe("admin page in chromium", () => {
 		await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
 		page = await context.newPage();
 		page.setDefaultTimeout(10_000);
+		page.on("console", (message) => {
+			if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+		});
 	});
 
 	afterAll(async () => {
@@ -182,5 +187,9 @@ describe("admin page in chromium", () => {
 		await page.goto(`${base}/admin`);
 		expect(page.url()).toBe(`${base}/admin/sign-in`);
 		await screenshot("signed-out");
+	});
+
+	it("ran every page without a Content Security Policy violation", () => {
+		expect(cspViolations).toEqual([]);
 	});
 });
