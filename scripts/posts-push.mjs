@@ -11,8 +11,6 @@
  * Options: --persist-to <dir> (local R2 state, as wrangler's flag; default .wrangler/state), --dry-run.
  * Exit code: 0 when every file is stored, 1 when any failed or the store could not be used, 2 for bad usage.
  */
-import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import process from "node:process";
 
@@ -25,112 +23,17 @@ import process from "node:process";
 	}
 }
 
-const { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readS3Settings } = await import("./lib/post-targets.mjs");
+const { PushError, describeUnexpected, pushFolder, terminalProgress } = await import("./lib/posts-push.mjs");
 
-const CONCURRENCY = 8;
 const options = parseArgs(process.argv.slice(2));
-const interactive = process.stdout.isTTY === true;
 
 try {
-	process.exitCode = await push(options);
+	const counts = await pushFolder({ ...options, progress: terminalProgress() });
+	if (counts.failed > 0) console.error(`posts:push: ${counts.failed} file${counts.failed === 1 ? "" : "s"} not stored; see the FAILED lines above.`);
+	process.exitCode = counts.failed > 0 ? 1 : 0;
 } catch (error) {
 	console.error(`posts:push: ${error instanceof PushError ? error.message : describeUnexpected(error)}`);
 	process.exitCode = 1;
-}
-
-async function push({ dir, persistTo, dryRun }) {
-	const files = await listPostFiles(dir);
-	const s3 = readS3Settings(process.env);
-	const prefix = s3 ? s3.prefix : (process.env.POSTS_PREFIX ?? "").trim();
-	const target = s3 ? await openS3(s3) : await openLocalR2({ persistTo, prefix });
-	try {
-		console.log(`posts:push: ${files.length} file${files.length === 1 ? "" : "s"} in ${displayPath(dir)} -> ${target.description}${dryRun ? " (dry run)" : ""}`);
-		let stored;
-		try {
-			stored = await target.list();
-		} catch (error) {
-			throw error instanceof PushError ? error : new PushError(`could not list ${target.description}: ${describeUnexpected(error)}`);
-		}
-
-		const counts = { uploaded: 0, unchanged: 0, failed: 0 };
-		let done = 0;
-		const report = (line) => {
-			if (interactive) process.stdout.write("\r\x1b[K");
-			if (line) console.log(line);
-			if (interactive && done < files.length) process.stdout.write(`  ${done}/${files.length}…`);
-		};
-		await eachConcurrently(files, CONCURRENCY, async (file) => {
-			const key = prefix + path.relative(dir, file).split(path.sep).join("/");
-			let line = "";
-			try {
-				const bytes = await readFile(file);
-				const md5 = createHash("md5").update(bytes).digest("hex");
-				const etag = stored.get(key);
-				if (etag !== undefined && etagMatchesMd5(etag, md5)) {
-					counts.unchanged += 1;
-				} else {
-					if (!dryRun) await target.put(key, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), contentTypeFor(file));
-					counts.uploaded += 1;
-					line = `  ${dryRun ? "would upload" : "uploaded"} ${key} (${formatSize(bytes.byteLength)}${etag === undefined ? ", new" : ", changed"})`;
-				}
-			} catch (error) {
-				counts.failed += 1;
-				line = `  FAILED ${key}: ${error instanceof PushError ? error.message : describeUnexpected(error)}`;
-			}
-			done += 1;
-			report(line);
-		});
-		report("");
-
-		const verb = dryRun ? "would upload" : "uploaded";
-		console.log(`posts:push: ${verb} ${counts.uploaded}, unchanged ${counts.unchanged}, failed ${counts.failed}`);
-		if (counts.failed > 0) console.error(`posts:push: ${counts.failed} file${counts.failed === 1 ? "" : "s"} not stored; see the FAILED lines above.`);
-		return counts.failed > 0 ? 1 : 0;
-	} finally {
-		await target.close();
-	}
-}
-
-/** Regular files under `dir`, recursively, skipping dotfiles and dot-directories; sorted for a stable order. */
-async function listPostFiles(dir) {
-	let info;
-	try {
-		info = await stat(dir);
-	} catch {
-		throw new PushError(`${dir} does not exist`);
-	}
-	if (!info.isDirectory()) throw new PushError(`${dir} is not a directory`);
-	const found = [];
-	const walk = async (current) => {
-		for (const entry of await readdir(current, { withFileTypes: true })) {
-			if (entry.name.startsWith(".")) continue;
-			const full = path.join(current, entry.name);
-			if (entry.isDirectory()) await walk(full);
-			else if (entry.isFile() || (entry.isSymbolicLink() && (await stat(full)).isFile())) found.push(full);
-		}
-	};
-	await walk(dir);
-	return found.sort();
-}
-
-async function eachConcurrently(items, limit, run) {
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) await run(items[next++]);
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function formatSize(bytes) {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function describeUnexpected(error) {
-	if (!(error instanceof Error)) return String(error);
-	const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-	return `${error.message.split("\n")[0]}${cause}`;
 }
 
 function parseArgs(argv) {

@@ -1,4 +1,8 @@
 import type { Author, ContentSettings } from "./content/post";
+import type { SiteIdentity } from "./feeds/channels";
+import type { HubLimits } from "./hub/request";
+import { checkCallbackUrl } from "./webhooks/url-policy";
+import { redactCredentials } from "./redaction";
 
 /** Where posts are read from: the R2 binding, or an S3-compatible store named by S3_* settings. */
 export type StorageConfig =
@@ -33,8 +37,17 @@ export interface WebhookConfig {
 	disableAfterHours: number;
 }
 
+/** Pressroom's own WebSub hub at {SITE_URL}/websub, and the external hubs pinged on publish. */
+export interface HubConfig {
+	url: string;
+	limits: HubLimits;
+	/** WEBSUB_PUBLISH_TO: hubs told `hub.mode=publish` for every changed feed, and advertised after ours. */
+	publishTo: string[];
+}
+
 export interface Config {
 	site: SiteConfig;
+	hub: HubConfig;
 	/** Most objects one sync reads; a bigger backlog is committed by consecutive syncs. */
 	syncMaxReads: number;
 	/** Most logical documents one publish renders; the rest stay stale for the next one. */
@@ -47,6 +60,12 @@ export interface Config {
 	/** Absent means every /api route answers 503: there is no default token. */
 	adminToken?: string;
 	/** Only under `npm start`: http and loopback webhook URLs are allowed. */
+	devMode: boolean;
+}
+
+/** What the webhook queue consumers need, and nothing else: a typo in a site setting must not stop delivery. */
+export interface DeliveryConfig {
+	webhooks: WebhookConfig;
 	devMode: boolean;
 }
 
@@ -68,18 +87,11 @@ export function readConfig(env: Cloudflare.Env): Config {
 		problems.push(`${name} is required`);
 		return "";
 	};
-	const integer = (name: string, value: string | undefined, fallback: number, min: number, max: number): number => {
-		if (value === undefined || value.trim() === "") return fallback;
-		const parsed = Number(value);
-		if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-			problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-			return fallback;
-		}
-		return parsed;
-	};
+	const integer = (name: string, value: string | undefined, fallback: number, min: number, max: number) =>
+		readInteger(problems, name, value, fallback, min, max);
 
 	const siteUrl = text("SITE_URL", env.SITE_URL).replace(/\/+$/, "");
-	if (siteUrl && !isHttpUrl(siteUrl)) problems.push(`SITE_URL must be an absolute http(s) URL, got "${siteUrl}"`);
+	if (siteUrl && !isHttpUrl(siteUrl)) problems.push(`SITE_URL must be an absolute http(s) URL, got "${redactCredentials(siteUrl)}"`);
 	const timeZone = text("SITE_TIME_ZONE", env.SITE_TIME_ZONE, "UTC");
 	if (!isTimeZone(timeZone)) problems.push(`SITE_TIME_ZONE must be an IANA time zone such as "Europe/Paris", got "${timeZone}"`);
 	const idAuthority = text("ID_AUTHORITY", env.ID_AUTHORITY);
@@ -96,28 +108,73 @@ export function readConfig(env: Cloudflare.Env): Config {
 		author,
 		itemCount: integer("FEED_ITEM_COUNT", env.FEED_ITEM_COUNT, 20, 1, 500),
 	};
-	const webhooks: WebhookConfig = {
-		timeoutMs: integer("WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 15_000, 100, 60_000),
-		disableAfterHours: integer("WEBHOOK_DISABLE_AFTER_HOURS", env.WEBHOOK_DISABLE_AFTER_HOURS, 120, 1, 24 * 60),
-	};
+	const delivery = readDeliveryConfig(env);
+	problems.push(...delivery.problems);
 	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.
 	const syncMaxReads = integer("SYNC_MAX_READS", env.SYNC_MAX_READS, 5_000, 1, 9_000);
 	// Each rendered document costs about three D1 queries (load, compare, write): the Paid plan allows 1,000 per invocation.
 	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, 250, 1, 100_000);
+	const day = 24 * 3600;
+	const limits: HubLimits = {
+		defaultLeaseSeconds: integer("WEBSUB_LEASE_DEFAULT_SECONDS", env.WEBSUB_LEASE_DEFAULT_SECONDS, 10 * day, 1, 365 * day),
+		minLeaseSeconds: integer("WEBSUB_LEASE_MIN_SECONDS", env.WEBSUB_LEASE_MIN_SECONDS, 3600, 1, 365 * day),
+		maxLeaseSeconds: integer("WEBSUB_LEASE_MAX_SECONDS", env.WEBSUB_LEASE_MAX_SECONDS, 30 * day, 1, 365 * day),
+		requestsPerHostPerMinute: integer("WEBSUB_REQUESTS_PER_HOST_PER_MINUTE", env.WEBSUB_REQUESTS_PER_HOST_PER_MINUTE, 30, 1, 100_000),
+		maxSubscriptionsPerTopic: integer("WEBSUB_MAX_SUBSCRIPTIONS_PER_TOPIC", env.WEBSUB_MAX_SUBSCRIPTIONS_PER_TOPIC, 1_000, 1, 1_000_000),
+		maxSubscriptions: integer("WEBSUB_MAX_SUBSCRIPTIONS", env.WEBSUB_MAX_SUBSCRIPTIONS, 10_000, 1, 10_000_000),
+	};
+	if (limits.minLeaseSeconds > limits.maxLeaseSeconds) problems.push("WEBSUB_LEASE_MIN_SECONDS must not be above WEBSUB_LEASE_MAX_SECONDS");
+	limits.defaultLeaseSeconds = Math.min(limits.maxLeaseSeconds, Math.max(limits.minLeaseSeconds, limits.defaultLeaseSeconds));
+	const devMode = env.DEV_MODE?.trim().toLowerCase() === "true";
+	const publishTo = (env.WEBSUB_PUBLISH_TO ?? "").split(/[\s,]+/).filter(Boolean);
+	for (const hub of publishTo) {
+		const check = checkCallbackUrl(hub, { devMode });
+		if (!check.ok) problems.push(`WEBSUB_PUBLISH_TO: "${hub}" ${check.reason}`);
+	}
 	const documentStalenessMs = integer("DOCUMENT_STALENESS_MS", env.DOCUMENT_STALENESS_MS, 5_000, 0, 60_000);
 	if (problems.length > 0) throw new ConfigError(problems);
 
 	return {
 		site,
+		hub: { url: `${siteUrl}/websub`, limits, publishTo },
 		syncMaxReads,
 		publishMaxRenders,
 		documentStalenessMs,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),
-		webhooks,
+		webhooks: delivery.config.webhooks,
 		adminToken: env.ADMIN_TOKEN?.trim() || undefined,
-		devMode: env.DEV_MODE?.trim().toLowerCase() === "true",
+		devMode: delivery.config.devMode,
 	};
+}
+
+/** What every rendered document says about the site. */
+export function siteIdentity(config: Config): SiteIdentity {
+	return { ...config.site, idAuthority: config.content.idAuthority, hubs: [config.hub.url, ...config.hub.publishTo] };
+}
+
+/**
+ * Reads only the delivery settings, for the queue consumers. A bad value is reported and replaced by its default
+ * instead of thrown: a consumer that throws leaves messages to die in the queue while D1 still holds them pending.
+ * readConfig() reports the same problems as errors.
+ */
+export function readDeliveryConfig(env: Cloudflare.Env): { config: DeliveryConfig; problems: string[] } {
+	const problems: string[] = [];
+	const webhooks: WebhookConfig = {
+		timeoutMs: readInteger(problems, "WEBHOOK_TIMEOUT_MS", env.WEBHOOK_TIMEOUT_MS, 15_000, 100, 60_000),
+		disableAfterHours: readInteger(problems, "WEBHOOK_DISABLE_AFTER_HOURS", env.WEBHOOK_DISABLE_AFTER_HOURS, 120, 1, 24 * 60),
+	};
+	return { config: { webhooks, devMode: env.DEV_MODE?.trim().toLowerCase() === "true" }, problems };
+}
+
+function readInteger(problems: string[], name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+	if (value === undefined || value.trim() === "") return fallback;
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+		problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+		return fallback;
+	}
+	return parsed;
 }
 
 function readStorageConfig(env: Cloudflare.Env): StorageConfig {
@@ -128,7 +185,7 @@ function readStorageConfig(env: Cloudflare.Env): StorageConfig {
 	const problems: string[] = [];
 	const endpoint = env.S3_ENDPOINT?.trim() ?? "";
 	if (!endpoint) problems.push("S3_ENDPOINT is required when any S3_* setting is given");
-	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${endpoint}"`);
+	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${redactCredentials(endpoint)}"`);
 	const bucket = env.S3_BUCKET?.trim() ?? "";
 	if (!bucket) problems.push("S3_BUCKET is required");
 	const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() ?? "";

@@ -1,8 +1,13 @@
-import { type Config, readConfig } from "./config";
+import { type Config, readConfig, readDeliveryConfig, siteIdentity } from "./config";
 import { createApp } from "./http/app";
 import type { Services } from "./http/context";
-import { announceChanges } from "./jobs/announce-changes";
-import { consumeDeadLetters, consumeWebhookBatch } from "./jobs/deliver-messages";
+import { webhookSyncHooks } from "./jobs/announce-changes";
+import { consumeDeadLetters, consumeWebhookBatch, deliverMessage } from "./jobs/deliver-messages";
+import { deliverHubMessage } from "./jobs/hub-deliver";
+import { hubDistribution } from "./jobs/hub-distribute";
+import { pingExternalHubs } from "./jobs/hub-publish-ping";
+import { verifyIntent } from "./jobs/hub-verify";
+import { enqueueOutbox, requeueStranded } from "./jobs/outbox";
 import { createPublication } from "./jobs/publication";
 import { type PublishDependencies, publishDocuments } from "./jobs/publish-documents";
 import { syncAndPublish } from "./jobs/sync-and-publish";
@@ -12,6 +17,7 @@ import { Catalog } from "./storage/catalog";
 import { Deliveries } from "./storage/deliveries";
 import { DocumentCache } from "./storage/document-cache";
 import { Documents } from "./storage/documents";
+import { HUB_MESSAGE_PREFIX, HUB_VERIFICATION_PREFIX, HubSubscriptions } from "./storage/hub-subscriptions";
 import { Lease } from "./storage/lease";
 import { openObjectStore } from "./storage/open-object-store";
 import { Subscriptions } from "./storage/subscriptions";
@@ -43,6 +49,7 @@ function webhookStorage(env: Cloudflare.Env) {
 		subscriptions: new Subscriptions(env.DB),
 		deliveries: new Deliveries(env.DB),
 		announcements: new Announcements(env.DB),
+		hub: new HubSubscriptions(env.DB),
 		queue: new WebhookQueue(env.WEBHOOK_QUEUE, env.WEBHOOK_DLQ),
 	};
 }
@@ -57,17 +64,25 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 		catalog,
 		documents,
 		lease: new Lease(env.DB, "publish"),
-		site: { ...config.site, idAuthority: config.content.idAuthority },
+		site: siteIdentity(config),
 		now,
 		maxRenders: config.publishMaxRenders,
-		// Readers of this isolate see a publish made here at once; other isolates within the staleness bound.
-		onPublished: async () => documentCache.expire(),
+		distribute: hubDistribution(webhooks.hub, config.site.url, siteIdentity(config).hubs),
+		onPublished: async (written, at) => {
+			// Readers of this isolate see a publish made here at once; other isolates within the staleness bound.
+			documentCache.expire();
+			await enqueueOutbox(webhooks, at);
+			if (config.hub.publishTo.length > 0) await pingExternalHubs(config.hub.publishTo, config.site.url, written);
+		},
 	};
 	return {
 		config,
 		catalog,
 		runs,
 		subscriptions: webhooks.subscriptions,
+		hub: webhooks.hub,
+		queue: webhooks.queue,
+		documents,
 		webhooks: webhookCommands({ ...webhooks, now }),
 		now,
 		sync: (trigger) =>
@@ -80,7 +95,7 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 					content: config.content,
 					maxReads: config.syncMaxReads,
 					now,
-					afterCommit: ({ now: at, firstSync }) => announceChanges(webhooks, { now: at, baseline: firstSync }),
+					...webhookSyncHooks(webhooks),
 				},
 				publishing,
 				trigger,
@@ -92,6 +107,8 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 			publish: () => publishDocuments(publishing),
 			now,
 			exposeCost: config.devMode,
+			siteUrl: config.site.url,
+			hubs: siteIdentity(config).hubs,
 		}),
 		storageStatus: () =>
 			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
@@ -104,25 +121,35 @@ export default {
 	fetch: app.fetch,
 
 	async scheduled(controller, env) {
+		// First, and needing no site settings: nothing D1 holds as pending may be left behind by the queue.
+		try {
+			const requeued = await requeueStranded(webhookStorage(env), now());
+			if (requeued > 0) console.warn(`re-enqueued ${requeued} webhook messages the queue had not delivered`);
+		} catch (error) {
+			console.error(`webhook sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+		}
+		const expired = await new HubSubscriptions(env.DB).expire(now());
+		if (expired > 0) console.log(`ended ${expired} WebSub subscriptions whose lease expired`);
 		const run = await services(env).sync(`cron ${controller.cron}`);
 		if (run.status === "failed") console.error(`sync failed: ${run.error}`);
 		else console.log(`sync ${run.status}: listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes`);
 	},
 
+	// Only the delivery settings: a typo in a site setting must not make the consumers throw and strand messages.
 	async queue(batch, env) {
-		const config = readConfig(env);
-		const { deliveries, subscriptions, queue } = webhookStorage(env);
+		const { deliveries, subscriptions, queue, hub } = webhookStorage(env);
 		if (batch.queue.endsWith("-dlq")) {
 			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, now });
 			return;
 		}
-		await consumeWebhookBatch(batch as MessageBatch<WebhookQueueMessage>, {
-			deliveries,
-			subscriptions,
-			queue,
-			webhooks: config.webhooks,
-			devMode: config.devMode,
-			now,
+		const { config, problems } = readDeliveryConfig(env);
+		for (const problem of problems) console.error(`webhook delivery: ${problem}; using the default`);
+		const deliveryDeps = { deliveries, subscriptions, queue, ...config, now };
+		const hubDeps = { hub, deliveries, queue, devMode: config.devMode, timeoutMs: config.webhooks.timeoutMs, now };
+		await consumeWebhookBatch(batch as MessageBatch<WebhookQueueMessage>, deliveryDeps, (messageId) => {
+			if (messageId.startsWith(HUB_VERIFICATION_PREFIX)) return verifyIntent(messageId, hubDeps);
+			if (messageId.startsWith(HUB_MESSAGE_PREFIX)) return deliverHubMessage(messageId, hubDeps);
+			return deliverMessage(messageId, deliveryDeps);
 		});
 	},
 } satisfies ExportedHandler<Cloudflare.Env>;

@@ -1,3 +1,4 @@
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
@@ -17,16 +18,25 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  */
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations(path.join(root, "migrations"));
+	// The migration files as earlier releases shipped them, to test upgrades (tests/storage/migrations.test.ts).
+	const historicRoot = path.join(root, "tests/storage/fixtures/historic-migrations");
+	const historicMigrations = Object.fromEntries(
+		await Promise.all((await readdir(historicRoot)).sort().map(async (release) => [release, await readD1Migrations(path.join(historicRoot, release))])),
+	);
 	const project = (name: string, include: string[], exclude: string[], vars: Record<string, string> = {}) => ({
 		extends: true as const,
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: path.join(root, "wrangler.toml") },
-				// Staleness 0: a request sees what the test just published in another code path (the bound itself is tested on its own).
-				miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", DOCUMENT_STALENESS_MS: "0", ...vars } },
+				miniflare: {
+					// Staleness 0: a request sees what the test just published in another code path (the bound itself is tested on its own).
+					bindings: { TEST_MIGRATIONS: migrations, HISTORIC_MIGRATIONS: historicMigrations, ADMIN_TOKEN: "test-admin-token", DOCUMENT_STALENESS_MS: "0", ...vars },
+					// A second database for upgrade tests, next to wrangler.toml's DB.
+					d1Databases: { UPGRADE_DB: "upgrade-test" },
+				},
 			}),
 		],
-		test: { name, include, exclude: ["tests/e2e/**", "node_modules/**", ...exclude] },
+		test: { name, include, exclude: ["tests/e2e/**", "tests/scripts/**", "node_modules/**", ...exclude], setupFiles: ["tests/support/apply-migrations.ts"] },
 	});
 	return {
 		root,
@@ -36,14 +46,16 @@ export default defineConfig(async () => {
 		},
 		test: {
 			exclude: ["tests/e2e/**", "node_modules/**"],
-			setupFiles: ["tests/support/apply-migrations.ts"],
 			// Pre-bundle sanitize-html: postcss maps source-map-js to `false` for browsers, which workerd's module loader cannot resolve.
 			deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
 			// Node side: s3rver and its fault proxies, and a webhook receiver, all on 127.0.0.1.
-			globalSetup: ["tests/support/s3-server.global.ts", "tests/support/webhook-receiver.global.ts"],
+			globalSetup: ["tests/support/s3-server.global.ts", "tests/support/webhook-receiver.global.ts", "tests/support/websub-subscriber.global.ts"],
 			projects: [
-				project("production", ["tests/**/*.test.ts"], ["tests/webhook-flow/**"]),
-				project("dev-mode", ["tests/webhook-flow/**/*.test.ts"], [], { DEV_MODE: "true" }),
+				project("production", ["tests/**/*.test.ts"], ["tests/webhook-flow/**", "tests/websub/**"]),
+				// Loopback callbacks need dev mode; a lease minimum of 1 s lets a test watch one expire.
+				project("dev-mode", ["tests/webhook-flow/**/*.test.ts", "tests/websub/**/*.test.ts"], [], { DEV_MODE: "true", WEBSUB_LEASE_MIN_SECONDS: "1" }),
+				// The operator's Node scripts (setup:cloudflare, deploy): child processes and files, so Node, not workerd.
+				{ test: { name: "scripts", root, include: ["tests/scripts/**/*.test.ts"], environment: "node" } },
 			],
 		},
 	};

@@ -117,3 +117,25 @@ function fromWallClock(wallClock: number, zone: Zone): number {
 		.sort((a, b) => a - b);
 	return candidates[0] ?? wallClock - before;
 }
+
+/**
+ * The values other tools write for "no date": Go's and so Hugo's zero time (`0001-01-01T00:00:00Z`, also as
+ * `0001-01-01 00:00:00 +0000 UTC`), .NET's DateTime.MinValue and Python's datetime.min (year 1, January 1), and
+ * MySQL's / WordPress's `0000-00-00 00:00:00` (any date in year 0, which does not exist).
+ */
+const ZERO_DATE = /^\s*(?:0000-\d{1,2}-\d{1,2}|0001-0?1-0?1)(?!\d)/;
+
+/** Is this front matter value one of the "no date" placeholders, to be read as no date at all? */
+export function isZeroDate(value: unknown): boolean {
+	return typeof value === "string" && ZERO_DATE.test(value);
+}
+
+/** Starts like a date (YYYY-MM-DD): tells Hugo's `published: 2026-05-01` from Jekyll's `published: false`. */
+export function isDateLike(value: unknown): boolean {
+	return typeof value === "string" && /^\s*\d{4}-\d{1,2}-\d{1,2}/.test(value);
+}
+
+/** How a refused zero date is explained. */
+export function zeroDateReason(field: string, value: string): string {
+	return `${field} is missing: ${quote(value.trim())} is the "no date" placeholder other tools write (Hugo/Go, .NET, MySQL); give the post its real date`;
+}

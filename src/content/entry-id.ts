@@ -30,8 +30,11 @@ function idText(value: unknown): string {
 /**
  * Percent-encodes (UTF-8) what a tag URI's specific part does not allow. RFC 4151 §2.1:
  * specific = *( pchar / "/" / "?" ), pchar per RFC 3986 = unreserved / pct-encoded / sub-delims / ":" / "@".
- * A literal "%" is encoded too, so the text maps to exactly one id.
+ * A literal "%" is encoded too, so the text maps to exactly one id. The text is first put in Unicode NFC, so
+ * a key written in NFD (as macOS file names are) gives the canonical form RFC 3987 §5.3.2.2 and the W3C feed
+ * validator's NonCanonicalURI rule ask for: "café" is always `caf%C3%A9`, never `cafe%CC%81`. Every escape
+ * is upper-case and nothing unreserved is escaped (RFC 3986 §6.2.2.1–2).
  */
 export function encodeTagSpecific(text: string): string {
-	return text.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]+/gu, (run) => encodeURIComponent(run));
+	return text.normalize("NFC").replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]+/gu, (run) => encodeURIComponent(run));
 }

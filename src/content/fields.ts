@@ -1,3 +1,4 @@
+import { isDateLike } from "./dates";
 import { PostProblem, quote } from "./problem";
 import { cleanLine } from "./text";
 
@@ -35,14 +36,44 @@ export function readTerms(value: unknown, field: string): string[] {
 	return [...terms.values()];
 }
 
-/** `draft`: a YAML boolean, or the words true/yes/on/1 and false/no/off/0. */
-export function readDraft(value: unknown): boolean {
-	if (value === undefined || value === null) return false;
+/** A YAML/TOML/JSON boolean, or the words true/yes/on/1 and false/no/off/0; undefined when absent. */
+function readBoolean(value: unknown, field: string): boolean | undefined {
+	if (value === undefined || value === null) return undefined;
 	if (typeof value === "boolean") return value;
 	const word = String(value).trim().toLowerCase();
 	if (["true", "yes", "on", "1"].includes(word)) return true;
-	if (["false", "no", "off", "0", ""].includes(word)) return false;
-	throw new PostProblem(`draft ${quote(value)} must be true or false`);
+	if (["false", "no", "off", "0"].includes(word)) return false;
+	if (word === "") return undefined;
+	throw new PostProblem(`${field} ${quote(value)} must be true or false`);
+}
+
+/** Pelican's `Status:` (https://docs.getpelican.com/en/latest/content.html): only `published` is listed in feeds. */
+const PELICAN_STATUSES = new Map([
+	["published", false],
+	["draft", true],
+	["hidden", true],
+]);
+
+/**
+ * Whether the post stays out of every feed (the catalog treats it as a draft). Each tool's way of saying so
+ * hides it: `draft: true` (Hugo), `published: false` (Jekyll), `status: draft` or `hidden` (Pelican).
+ */
+export function readDraft(data: ReadonlyMap<string, unknown>): boolean {
+	const draft = readBoolean(data.get("draft"), "draft") ?? false;
+	const published = data.get("published");
+	let unpublished = false;
+	// A date in `published` is Hugo's publication date (post-dates.ts), not a visibility.
+	if (!isDateLike(published)) {
+		try {
+			unpublished = readBoolean(published, "published") === false;
+		} catch {
+			throw new PostProblem(`published ${quote(published)} must be true or false (Jekyll) or a date (Hugo)`);
+		}
+	}
+	const statusText = readText(data.get("status"), "status");
+	const status = statusText === undefined ? false : PELICAN_STATUSES.get(statusText.toLowerCase());
+	if (status === undefined) throw new PostProblem(`status ${quote(statusText)} must be published, draft or hidden`);
+	return draft || unpublished || status;
 }
 
 /** Keys compared without case; two spellings of one key are ambiguous, so they are an error. */

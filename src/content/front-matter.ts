@@ -1,11 +1,12 @@
 import matter from "gray-matter";
 import yaml from "js-yaml";
 import { lowerCaseKeys } from "./fields";
+import { splitJson, splitToml, startsWithJsonObject } from "./hugo-front-matter";
 import { PostProblem, quote } from "./problem";
 
 /** Front matter as written, keys lower-cased (`Title:` = `title:`), plus the Markdown body after it. */
 export interface SplitPost {
-	shape: "fenced" | "fence-less" | "none";
+	shape: "fenced" | "toml" | "json" | "fence-less" | "none";
 	data: Map<string, unknown>;
 	body: string;
 	/** Line of the post on which the body starts, for messages about the Markdown. */
@@ -72,9 +73,10 @@ function syntaxProblem(error: FrontMatterSyntax): PostProblem {
 }
 
 /**
- * Splits a post (LF line ends, no BOM) into front matter and Markdown. Two shapes:
- * fenced (`---` at byte 0 ... a line `---`, Jekyll/Hugo) and fence-less (a `key: value` block from line 1 to
- * the first blank line, MultiMarkdown/Pelican). Anything else has no front matter.
+ * Splits a post (LF line ends, no BOM) into front matter and Markdown. Four shapes (docs/front-matter.md):
+ * YAML fenced (`---` at byte 0 ... a line `---`, Jekyll/Hugo), TOML (`+++` ... `+++`, Hugo), JSON (an object
+ * at byte 0, Hugo) and fence-less (a `key: value` block from line 1 to the first blank line,
+ * MultiMarkdown/Pelican). Anything else has no front matter.
  */
 export function splitFrontMatter(text: string): SplitPost {
 	const split = splitShapes(text);
@@ -88,6 +90,14 @@ function splitShapes(text: string): Omit<SplitPost, "bodyLine"> {
 	const firstLine = firstLineEnd === -1 ? text : text.slice(0, firstLineEnd);
 	const fence = /^---([A-Za-z]*)[ \t]*$/.exec(firstLine);
 	if (fence) return splitFenced(text, fence[1] ?? "");
+	if (/^\+\+\+[ \t]*$/.test(firstLine)) {
+		const { data, body } = splitToml(text);
+		return { shape: "toml", data: toMapping(data, "TOML table"), body };
+	}
+	if (startsWithJsonObject(text)) {
+		const { data, body } = splitJson(text);
+		return { shape: "json", data: toMapping(data, "JSON object"), body };
+	}
 	if (/^[A-Za-z][\w -]*:(?:[ \t]|$)/.test(firstLine)) return splitFenceless(text);
 	return { shape: "none", data: new Map(), body: text };
 }
@@ -140,6 +150,8 @@ function splitFenceless(text: string): Omit<SplitPost, "bodyLine"> {
 		data = parseYaml(block, 1);
 	} catch (error) {
 		if (!(error instanceof FrontMatterSyntax)) throw error;
+		const lines = metadataLines(block);
+		if (lines !== undefined) return { shape: "fence-less", data: toMapping(lines), body };
 		const where = error.line ? ` (line ${error.line})` : "";
 		return { shape: "none", data: new Map(), body: text, hint: `the first lines look like front matter but are not valid YAML: ${error.reason}${where}` };
 	}
@@ -147,14 +159,39 @@ function splitFenceless(text: string): Omit<SplitPost, "bodyLine"> {
 	return { shape: "fence-less", data: toMapping(data), body };
 }
 
+const METADATA_LINE = /^([A-Za-z][\w -]*):[ \t]*(.*)$/;
+
+/**
+ * Pelican / Python-Markdown "meta" lines (https://python-markdown.github.io/extensions/meta_data/), read when
+ * the block is not YAML, as in `Title: Python: the good parts`: `Key: value` per line, lines indented by four spaces
+ * continue the value. Undefined when a line is neither.
+ */
+function metadataLines(block: string): Record<string, string> | undefined {
+	const data: Record<string, string> = {};
+	let last: string | undefined;
+	for (const line of block.split("\n")) {
+		const field = METADATA_LINE.exec(line);
+		if (field) {
+			last = field[1] as string;
+			if (Object.hasOwn(data, last)) return undefined;
+			data[last] = field[2] ?? "";
+		} else if (last !== undefined && /^ {4}/.test(line)) {
+			data[last] = `${data[last]} ${line.trim()}`;
+		} else {
+			return undefined;
+		}
+	}
+	return data;
+}
+
 function isPlainMapping(value: unknown): value is Record<string, unknown> {
 	return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function toMapping(data: unknown): Map<string, unknown> {
+function toMapping(data: unknown, kind = "YAML mapping"): Map<string, unknown> {
 	if (data === null || data === undefined) return new Map();
 	if (!isPlainMapping(data)) {
-		throw new PostProblem(`front matter must be a YAML mapping of keys to values, not ${Array.isArray(data) ? "a list" : "a single value"}`);
+		throw new PostProblem(`front matter must be a ${kind} of keys to values, not ${Array.isArray(data) ? "a list" : "a single value"}`);
 	}
 	return lowerCaseKeys(data, "front matter");
 }

@@ -1,10 +1,12 @@
+import { readAliases } from "./aliases";
 import { readAuthors } from "./authors";
-import { parseDate, zoneFor } from "./dates";
+import { zoneFor } from "./dates";
 import { entryId } from "./entry-id";
 import { readDraft, readTerms, readText } from "./fields";
 import { splitFrontMatter } from "./front-matter";
 import { absoluteUrl, linkBaseFor } from "./links";
 import { renderInlineMarkdown, renderMarkdown } from "./markdown";
+import { readPostDates } from "./post-dates";
 import type { ContentSettings, ParseOutcome, Post, StoredObject } from "./post";
 import { PostProblem, quote } from "./problem";
 import { fileStem, normalizeSlug } from "./slug";
@@ -39,17 +41,7 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 
 	const id = entryId(object.key, data.get("id"), settings.idAuthority);
 
-	const zone = zoneFor(settings.timeZone);
-	if (data.get("date") === undefined || data.get("date") === null) throw missing("date");
-	const published = parseDate(data.get("date"), "date", zone);
-	// An edit date before the publication date (a date-only lastmod on the day of publication) means "not edited since".
-	let updated = published;
-	for (const field of ["lastmod", "updated"]) {
-		const value = data.get(field);
-		if (value === undefined || value === null || value === "") continue;
-		const date = parseDate(value, field, zone);
-		if (date > updated) updated = date;
-	}
+	const { published, updated, expires } = readPostDates(data, object.key, zoneFor(settings.timeZone), missing);
 
 	const contentHtml = renderMarkdown(body, links, bodyLine);
 	const summarySource = readText(data.get("summary"), "summary") ?? readText(data.get("description"), "description");
@@ -66,11 +58,14 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 		updated,
 		authors: readAuthors(data.get("author"), data.get("authors"), settings.defaultAuthor),
 		tags: readTerms(data.get("tags"), "tags"),
-		categories: readTerms(data.get("categories"), "categories"),
+		// Pelican names one category per post, singular.
+		categories: readTerms([...readTerms(data.get("categories"), "categories"), ...readTerms(data.get("category"), "category")], "categories"),
 		summary,
 		contentHtml,
-		draft: readDraft(data.get("draft")),
+		draft: readDraft(data),
+		aliases: readAliases([data.get("aliases"), data.get("redirect_from")], `/posts/${slug}`),
 	};
+	if (expires !== undefined) post.expires = expires;
 	const imageText = readText(data.get("image"), "image");
 	if (imageText !== undefined) {
 		const image = absoluteUrl(imageText, links, ["http", "https"]);

@@ -43,7 +43,12 @@ export interface Post {
 	summary: string;
 	/** Sanitized HTML with absolute links. */
 	contentHtml: string;
+	/** Kept out of every feed: `draft: true`, `published: false` or `status: draft|hidden` (docs/front-matter.md). */
 	draft: boolean;
+	/** ISO 8601 UTC instant after which the post is no longer shown (Hugo's expiryDate); after `published`. */
+	expires?: string;
+	/** Old addresses to redirect here: site-relative paths (relative to SITE_URL) starting with "/", percent-encoded. */
+	aliases: string[];
 	/** Absolute URL of a lead image. */
 	image?: string;
 }

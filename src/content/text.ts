@@ -47,9 +47,17 @@ export function stripXmlForbidden(text: string): string {
 	return text.replace(XML_FORBIDDEN, "");
 }
 
-/** For single-line fields: XML-safe, whitespace runs (line breaks included) become one space, trimmed. */
+/**
+ * U+FEFF inside text is a stray byte order mark (files pasted together) or the deprecated zero-width no-break
+ * space; JavaScript's \s counts it as white space, so it would become a visible space. Other zero-width
+ * characters (U+200B, U+200C, U+200D, U+2060) are not white space here and are kept: they mark word
+ * boundaries (Thai, Khmer) and join characters (emoji, Persian), and stay invisible in every reader.
+ */
+const STRAY_BYTE_ORDER_MARK = /\uFEFF/g;
+
+/** For single-line fields: XML-safe, U+FEFF removed, whitespace runs (line breaks included) become one space, trimmed. */
 export function cleanLine(text: string): string {
-	return stripXmlForbidden(text).replace(/\s+/g, " ").trim();
+	return stripXmlForbidden(text).replace(STRAY_BYTE_ORDER_MARK, "").replace(/\s+/g, " ").trim();
 }
 
 /** Why a post of `size` bytes is refused; the sync uses it too, to skip such objects without reading them. */

@@ -3,7 +3,8 @@ import { EMPTY_FEED_UPDATED, toRfc3339 } from "./dates";
 import type { FeedChannel } from "./feed-input";
 import { feedUpdated, newestFirst } from "./post-order";
 import { postTerms } from "./post-terms";
-import { element, textElement, writeXmlDocument, type XmlElement } from "./xml-writer";
+import { atomText } from "./atom-text";
+import { element, plainTextElement, textElement, writeXmlDocument, type XmlElement } from "./xml-writer";
 
 /*
  * Atom 1.0: RFC 4287, https://www.rfc-editor.org/rfc/rfc4287.
@@ -16,17 +17,19 @@ import { element, textElement, writeXmlDocument, type XmlElement } from "./xml-w
  * xml-js escapes only the first `]]>` of a CDATA section.
  */
 
-/** An Atom 1.0 document: newest post first, plain-text titles and summaries, full HTML content. */
+/** An Atom 1.0 document: newest post first, titles and summaries as text constructs (atom-text.ts), full HTML content. */
 export function renderAtom(channel: FeedChannel, posts: readonly Post[]): string {
 	return writeXmlDocument(
 		element("feed", { xmlns: "http://www.w3.org/2005/Atom", "xml:lang": channel.language }, [
 			// The feed needs a permanent IRI of its own (RFC 4287 §4.2.6); its self URL is the one the channel has.
 			textElement("id", channel.id),
-			textElement("title", channel.title, { type: "text" }),
-			textElement("subtitle", channel.description, { type: "text" }),
+			atomText("title", channel.title),
+			atomText("subtitle", channel.description),
 			textElement("updated", toRfc3339(feedUpdated(posts) ?? EMPTY_FEED_UPDATED)),
 			element("link", { rel: "alternate", type: "text/html", href: channel.links.html }),
 			element("link", { rel: "self", type: "application/atom+xml", href: channel.links.atom }),
+			// WebSub discovery (https://www.w3.org/TR/websub/#discovery): the hubs that push this topic.
+			...channel.hubs.map((hub) => element("link", { rel: "hub", href: hub })),
 			// A feed-level author covers every entry that names none (RFC 4287 §4.1.1).
 			atomAuthor(channel.author),
 			textElement("generator", "Pressroom"),
@@ -39,13 +42,13 @@ export function renderAtom(channel: FeedChannel, posts: readonly Post[]): string
 function atomEntry(post: Post): XmlElement {
 	return element("entry", {}, [
 		textElement("id", post.id),
-		textElement("title", post.title, { type: "text" }),
+		atomText("title", post.title),
 		element("link", { rel: "alternate", type: "text/html", href: post.url }),
 		textElement("published", toRfc3339(post.published)),
 		textElement("updated", toRfc3339(post.updated)),
 		...post.authors.map(atomAuthor),
 		...postTerms(post).map((term) => element("category", { term })),
-		post.summary === "" ? undefined : textElement("summary", post.summary, { type: "text" }),
+		post.summary === "" ? undefined : atomText("summary", post.summary),
 		post.contentHtml === "" ? undefined : textElement("content", post.contentHtml, { type: "html" }),
 	]);
 }
@@ -53,7 +56,7 @@ function atomEntry(post: Post): XmlElement {
 /** An author as a Person construct (RFC 4287 §3.2). */
 function atomAuthor(person: Author): XmlElement {
 	return element("author", {}, [
-		textElement("name", person.name),
+		plainTextElement("name", person.name),
 		person.email ? textElement("email", person.email) : undefined,
 		person.url ? textElement("uri", person.url) : undefined,
 	]);

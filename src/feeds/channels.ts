@@ -14,6 +14,8 @@ export interface SiteIdentity {
 	idAuthority: string;
 	/** Entries per feed document. */
 	itemCount: number;
+	/** WebSub hubs advertised by every feed: Pressroom's own, then any external ones. */
+	hubs: readonly string[];
 }
 
 /** The site's own feeds: /rss.xml, /atom.xml, /feed.json. */
@@ -41,6 +43,7 @@ function channel(site: SiteIdentity, options: { id: string; title: string; descr
 		siteUrl: site.url,
 		language: site.language,
 		author: site.author,
+		hubs: site.hubs,
 		links: { rss: `${site.url}${paths.rss}`, atom: `${site.url}${paths.atom}`, json: `${site.url}${paths.json}`, html: options.home },
 	};
 }

@@ -11,6 +11,8 @@ export interface FeedChannel {
 	language: string;
 	/** Credited on the feed, and on every entry that names no author of its own. */
 	author: Author;
+	/** WebSub hubs that push this feed (https://www.w3.org/TR/websub/#discovery); none leaves discovery out. */
+	hubs: readonly string[];
 	/** Absolute URLs: each format's self link, and the HTML page the feed belongs to. */
 	links: { rss: string; atom: string; json: string; html: string };
 }

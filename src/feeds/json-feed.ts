@@ -22,6 +22,8 @@ interface JsonFeed {
 	description: string;
 	language: string;
 	authors: JsonFeedAuthor[];
+	/** https://www.jsonfeed.org/version/1.1/#top-level-a-name-top-level-a: endpoints for real-time notification. */
+	hubs?: { type: "WebSub"; url: string }[];
 	items: JsonFeedItem[];
 }
 
@@ -55,6 +57,7 @@ export function renderJsonFeed(channel: FeedChannel, posts: readonly Post[]): st
 		description: clean(channel.description),
 		language: clean(channel.language),
 		authors: [jsonAuthor(channel.author)],
+		hubs: channel.hubs.length > 0 ? channel.hubs.map((url) => ({ type: "WebSub" as const, url: clean(url) })) : undefined,
 		items: newestFirst(posts).map(jsonItem),
 	};
 	return `${JSON.stringify(feed, null, 2)}\n`;

@@ -33,7 +33,8 @@ export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
 	atom: "application/atom+xml; charset=utf-8",
 	json: "application/feed+json; charset=utf-8",
 };
-const HTML = "text/html; charset=utf-8";
+export const HTML_CONTENT_TYPE = "text/html; charset=utf-8";
+const HTML = HTML_CONTENT_TYPE;
 
 const RENDERERS: Record<FeedFormat, (channel: FeedChannel, posts: readonly Post[]) => string> = {
 	rss: renderRss,

@@ -3,7 +3,8 @@ import { toRfc822 } from "./dates";
 import type { FeedChannel } from "./feed-input";
 import { feedUpdated, newestFirst } from "./post-order";
 import { postTerms } from "./post-terms";
-import { element, textElement, writeXmlDocument, type XmlElement } from "./xml-writer";
+import { plainTextAsHtml } from "./xml-text";
+import { element, plainTextElement, textElement, writeXmlDocument, type XmlElement } from "./xml-writer";
 
 /*
  * RSS 2.0: https://www.rssboard.org/rss-specification, with content:encoded
@@ -30,16 +31,19 @@ export function renderRss(channel: FeedChannel, posts: readonly Post[]): string 
 	return writeXmlDocument(
 		element("rss", { version: "2.0", ...NAMESPACES }, [
 			element("channel", {}, [
-				textElement("title", channel.title),
+				// Plain-text elements take hexadecimal references for & < > (RSS Profile; see escapePlainText).
+				plainTextElement("title", channel.title),
 				textElement("link", channel.links.html),
-				textElement("description", channel.description),
+				plainTextElement("description", channel.description),
 				textElement("language", channel.language),
-				channel.author.email ? textElement("managingEditor", rssPerson(channel.author.email, channel.author.name)) : undefined,
+				channel.author.email ? plainTextElement("managingEditor", rssPerson(channel.author.email, channel.author.name)) : undefined,
 				// An empty feed has no honest date; lastBuildDate is optional, so it is left out rather than made up.
 				lastBuildDate === undefined ? undefined : textElement("lastBuildDate", toRfc822(lastBuildDate)),
 				textElement("docs", "https://www.rssboard.org/rss-specification"),
 				textElement("generator", "Pressroom"),
 				element("atom:link", { href: channel.links.rss, rel: "self", type: "application/rss+xml" }),
+				// WebSub discovery (https://www.w3.org/TR/websub/#discovery), in the Atom namespace as for self.
+				...channel.hubs.map((hub) => element("atom:link", { href: hub, rel: "hub" })),
 				...newestFirst(posts).map((post) => rssItem(post, channel)),
 			]),
 		]),
@@ -49,13 +53,14 @@ export function renderRss(channel: FeedChannel, posts: readonly Post[]): string 
 /** https://www.rssboard.org/rss-specification#hrelementsOfLtitemgt */
 function rssItem(post: Post, channel: FeedChannel): XmlElement {
 	return element("item", {}, [
-		textElement("title", post.title),
+		plainTextElement("title", post.title),
 		textElement("link", post.url),
 		// The tag: URI is the entry's permanent identity, not a URL a reader could open.
 		textElement("guid", post.id, { isPermaLink: "false" }),
 		textElement("pubDate", toRfc822(post.published)),
 		...rssAuthors(post.authors.length > 0 ? post.authors : [channel.author]),
-		...postTerms(post).map((term) => textElement("category", term)),
+		...postTerms(post).map((term) => plainTextElement("category", term)),
+		// Readers treat <description> as HTML, so the plain-text summary is escaped once more to show as written.
 		post.summary === "" ? undefined : textElement("description", plainTextAsHtml(post.summary)),
 		post.contentHtml === "" ? undefined : textElement("content:encoded", post.contentHtml),
 	]);
@@ -68,16 +73,11 @@ function rssItem(post: Post, channel: FeedChannel): XmlElement {
  */
 function rssAuthors(authors: readonly Author[]): XmlElement[] {
 	const [only] = authors;
-	if (authors.length === 1 && only?.email) return [textElement("author", rssPerson(only.email, only.name))];
-	return authors.map((author) => textElement("dc:creator", author.name));
+	if (authors.length === 1 && only?.email) return [plainTextElement("author", rssPerson(only.email, only.name))];
+	return authors.map((author) => plainTextElement("dc:creator", author.name));
 }
 
 /** The "email (Name)" form the RSS specification uses for people. */
 function rssPerson(email: string, name: string): string {
 	return `${email} (${name})`;
-}
-
-/** Readers treat <description> as HTML, so a plain-text summary is escaped once more to show as written. */
-function plainTextAsHtml(text: string): string {
-	return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -1,4 +1,4 @@
-import { escapeXmlAttribute, escapeXmlText } from "./xml-text";
+import { escapePlainText, escapeXmlAttribute, escapeXmlText } from "./xml-text";
 
 /** One element of a feed document. Names are trusted constants; every text and attribute value is escaped when written. */
 export interface XmlElement {
@@ -7,6 +7,8 @@ export interface XmlElement {
 	attributes: Record<string, string | undefined>;
 	/** Character data, or child elements (none makes an empty element). */
 	content: string | XmlElement[];
+	/** The character data is plain text meant for people, written with escapePlainText. */
+	plainText?: boolean;
 }
 
 /** Builds an element; undefined children are left out so optional parts read inline. */
@@ -24,6 +26,11 @@ export function textElement(name: string, text: string, attributes: Record<strin
 	return element(name, attributes, text);
 }
 
+/** An element holding text that readers show as written (a title, a category), escaped as escapePlainText says. */
+export function plainTextElement(name: string, text: string, attributes: Record<string, string | undefined> = {}): XmlElement {
+	return { ...element(name, attributes, text), plainText: true };
+}
+
 /** A UTF-8 XML document, indented by two spaces, ending in a newline. */
 export function writeXmlDocument(root: XmlElement): string {
 	const lines = ['<?xml version="1.0" encoding="utf-8"?>'];
@@ -35,7 +42,8 @@ function writeElement(node: XmlElement, depth: number, lines: string[]): void {
 	const indent = "  ".repeat(depth);
 	const open = `${node.name}${writeAttributes(node.attributes)}`;
 	if (typeof node.content === "string") {
-		lines.push(`${indent}<${open}>${escapeXmlText(node.content)}</${node.name}>`);
+		const text = node.plainText ? escapePlainText(node.content) : escapeXmlText(node.content);
+		lines.push(`${indent}<${open}>${text}</${node.name}>`);
 	} else if (node.content.length === 0) {
 		lines.push(`${indent}<${open}/>`);
 	} else {

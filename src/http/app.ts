@@ -7,6 +7,8 @@ import { errorResponse, notFoundResponse } from "./errors";
 import { serveDocuments } from "./documents/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
 import { subscriptionRoutes } from "./subscriptions/routes";
+import { hubAdminRoutes } from "./websub/admin-routes";
+import { websubRoutes } from "./websub/routes";
 
 /** The Hono app; `services` is built per request by the caller so routes never read bindings or env. */
 export function createApp(services: (env: Cloudflare.Env) => Services): Hono<AppEnv> {
@@ -16,12 +18,14 @@ export function createApp(services: (env: Cloudflare.Env) => Services): Hono<App
 		await next();
 	});
 	app.use("*", serveDocuments());
+	app.route("/", websubRoutes());
 	// serveDocuments passes /admin on: no document path starts with it (src/feeds/document-paths.ts).
 	app.route("/admin", adminPage());
 	app.use("/api/*", requireAdmin());
 	app.route("/api", adminRoutes());
 	app.route("/api/subscriptions", subscriptionRoutes());
 	app.route("/api/deliveries", deliveryRoutes());
+	app.route("/api/hub", hubAdminRoutes());
 	app.notFound(notFoundResponse);
 	app.onError(errorResponse);
 	return app;

@@ -3,7 +3,10 @@ import type { Publication } from "../jobs/publication";
 import type { PublishReport } from "../jobs/publish-documents";
 import type { Catalog } from "../storage/catalog";
 import type { DeliveryPage } from "../storage/deliveries";
+import type { Documents } from "../storage/documents";
+import type { HubSubscriptions } from "../storage/hub-subscriptions";
 import type { Subscription, Subscriptions } from "../storage/subscriptions";
+import type { WebhookQueue } from "../storage/webhook-queue";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
 
 /** Webhook operations the admin API exposes; implemented in src/jobs, wired in src/index.ts. */
@@ -29,6 +32,12 @@ export interface Services {
 	catalog: Catalog;
 	runs: SyncRuns;
 	subscriptions: Subscriptions;
+	/** The WebSub hub's subscribers and verifications. */
+	hub: HubSubscriptions;
+	/** For the hub's verification requests. */
+	queue: WebhookQueue;
+	/** The published documents, to check that a hub.topic is one Pressroom serves. */
+	documents: Documents;
 	webhooks: WebhookCommands;
 	now: () => Date;
 	/** Runs a sync now (under the same lease as the cron), then publishes what it changed. */

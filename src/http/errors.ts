@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../config";
+import { redactCredentials } from "../redaction";
 import { InvalidCursorError } from "../storage/cursor";
 import { MessageInFlightError } from "../storage/deliveries";
 import { StoreError } from "../storage/object-store";
@@ -19,15 +20,18 @@ export function errorResponse(error: Error, c: Context): Response {
 	if (error instanceof MessageInFlightError) {
 		return c.json({ error: "conflict", message: error.message }, 409);
 	}
+	// Messages may quote a setting; credentials in a URL never leave (they are redacted where quoted, and again here).
 	if (error instanceof ConfigError) {
-		console.error(error.message);
-		return c.json({ error: "misconfigured", message: error.message, problems: error.problems }, 500);
+		const message = redactCredentials(error.message);
+		console.error(message);
+		return c.json({ error: "misconfigured", message, problems: error.problems.map(redactCredentials) }, 500);
 	}
 	if (error instanceof StoreError) {
-		console.error(`store ${error.failure}: ${error.message}`);
-		return c.json({ error: "storage_unavailable", message: error.message }, 502);
+		const message = redactCredentials(error.message);
+		console.error(`store ${error.failure}: ${message}`);
+		return c.json({ error: "storage_unavailable", message }, 502);
 	}
-	console.error("unhandled error", error);
+	console.error("unhandled error", redactCredentials(error.stack ?? `${error.name}: ${error.message}`));
 	return c.json({ error: "internal_error", message: "Something went wrong on our side; the error has been logged." }, 500);
 }
 

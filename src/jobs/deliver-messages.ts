@@ -32,13 +32,18 @@ const CONCURRENCY = 6;
  * so a crash mid-batch leaves the unsettled messages to the queue's redelivery: none is lost, and an
  * already-delivered one is recognised by its status and not sent again.
  */
-export async function consumeWebhookBatch(batch: MessageBatch<WebhookQueueMessage>, deps: DeliveryDependencies): Promise<void> {
+export async function consumeWebhookBatch(
+	batch: MessageBatch<WebhookQueueMessage>,
+	deps: DeliveryDependencies,
+	/** The queue also carries the WebSub hub's work (src/index.ts routes it by message id). */
+	deliver: (messageId: string) => Promise<QueueVerdict> = (messageId) => deliverMessage(messageId, deps),
+): Promise<void> {
 	let next = 0;
 	const worker = async () => {
 		while (next < batch.messages.length) {
 			const message = batch.messages[next++]!;
 			try {
-				const verdict = await deliverMessage(message.body.messageId, deps);
+				const verdict = await deliver(message.body.messageId);
 				if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
 				else message.ack();
 			} catch (error) {

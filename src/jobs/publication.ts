@@ -11,6 +11,9 @@ export interface Publication {
 	nowMs(): number;
 	/** Dev mode only: answer with the D1 rows a request read, for the serving bench. */
 	exposeCost: boolean;
+	siteUrl: string;
+	/** WebSub hubs for the Link header of every feed. */
+	hubs: readonly string[];
 }
 
 export function createPublication(deps: {
@@ -20,6 +23,8 @@ export function createPublication(deps: {
 	publish: () => Promise<PublishReport>;
 	now: () => Date;
 	exposeCost: boolean;
+	siteUrl: string;
+	hubs: readonly string[];
 }): Publication {
 	const nowMs = () => deps.now().getTime();
 	return {
@@ -33,5 +38,7 @@ export function createPublication(deps: {
 		lookup: (path, cost) => deps.cache.get(deps.documents, path, cost),
 		nowMs,
 		exposeCost: deps.exposeCost,
+		siteUrl: deps.siteUrl,
+		hubs: deps.hubs,
 	};
 }

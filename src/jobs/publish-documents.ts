@@ -16,7 +16,12 @@ export interface PublishDependencies {
 	now: () => Date;
 	/** Most logical documents rendered by one call; the rest stay stale for the next publish. */
 	maxRenders: number;
-	/** Told about every document whose bytes changed (WebSub distribution hooks in here). */
+	/**
+	 * Statements to commit with new document versions, by path: the WebSub outbox rows of topics someone
+	 * subscribes to. Written in the same batch as the documents, so no new version can miss its distribution.
+	 */
+	distribute?: (documents: StoredDocument[], now: Date) => Promise<Map<string, D1PreparedStatement[]>>;
+	/** Told about every document whose bytes changed, after they are stored (cache expiry, outbox enqueue, hub pings). */
 	onPublished?: (documents: StoredDocument[], now: Date) => Promise<void>;
 	/** Replaces the renderer, for tests that make one document fail. */
 	render?: typeof renderDocuments;
@@ -37,6 +42,8 @@ export interface PublishReport {
 }
 
 const LEASE_TTL_MS = 5 * 60 * 1000;
+/** D1 stores at most 2,000,000 bytes in one row (developers.cloudflare.com/d1/platform/limits); the rest of the row needs a little. */
+export const MAX_DOCUMENT_BYTES = 1_990_000;
 /** Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags. */
 const ROUND = 25;
 
@@ -60,8 +67,10 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 			if (stale.length === 0) break;
 			const round = stale.slice(0, Math.min(ROUND, deps.maxRenders - report.rendered));
 			const results = await renderRound(deps, round, now, report, failed);
-			await deps.documents.publish(results, version);
 			const written = results.flatMap((result) => result.write);
+			const distribution = written.length > 0 && deps.distribute ? await deps.distribute(written, now) : new Map<string, D1PreparedStatement[]>();
+			const withOutbox = results.map((result) => ({ ...result, extra: result.write.flatMap((document) => distribution.get(document.path) ?? []) }));
+			await deps.documents.publish(withOutbox, version);
 			report.written += written.length;
 			if (written.length > 0) await deps.onPublished?.(written, now);
 		}
@@ -86,7 +95,11 @@ async function acquire(deps: PublishDependencies, holder: string, waitMs: number
 /** Posts whose publication time passed since the last check change documents with no catalog write. */
 async function noticeVisibilityChanges(deps: PublishDependencies, now: Date): Promise<void> {
 	const statements: D1PreparedStatement[] = [];
-	if (!(await deps.documents.everPublished())) statements.push(...deps.catalog.markEverythingStale(now));
+	// The first publish, and one after a change of title, URL, hubs or item count, renders every document.
+	const settings = JSON.stringify(deps.site);
+	if ((await deps.documents.renderedWith()) !== settings) {
+		statements.push(...deps.catalog.markEverythingStale(now), deps.documents.recordRenderSettings(settings));
+	}
 	const through = await deps.documents.checkedThrough();
 	if (through !== undefined && through < now.toISOString()) statements.push(...deps.catalog.markBecameVisible(new Date(through), now, now));
 	statements.push(...deps.catalog.assignSequence(now));
@@ -149,7 +162,11 @@ async function compareWithStored(stale: StaleRef, rendered: RenderedDocument[], 
 	const write: StoredDocument[] = [];
 	const keep: string[] = [];
 	for (const document of rendered) {
-		const etag = await strongEtag(document.body);
+		const bytes = new TextEncoder().encode(document.body);
+		if (bytes.length > MAX_DOCUMENT_BYTES) {
+			throw new Error(`${document.path} is ${bytes.length} bytes, over D1's ${MAX_DOCUMENT_BYTES}-byte row limit: lower FEED_ITEM_COUNT`);
+		}
+		const etag = await strongEtag(bytes);
 		if (etags.get(document.path) === etag) keep.push(document.path);
 		else write.push({ ...document, etag, lastModified });
 	}
@@ -157,8 +174,8 @@ async function compareWithStored(stale: StaleRef, rendered: RenderedDocument[], 
 }
 
 /** A hash of the exact bytes (RFC 9110 §8.8.3): computed once here, never at request time. */
-export async function strongEtag(body: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+export async function strongEtag(bytes: Uint8Array): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 	const base64 = btoa(String.fromCharCode(...digest.subarray(0, 18)));
 	return `"${base64.replaceAll("+", "-").replaceAll("/", "_")}"`;
 }

@@ -1,5 +1,6 @@
 import { MAX_POST_BYTES, parsePost, tooLargeReason } from "../content";
 import type { ContentSettings } from "../content/post";
+import { redactCredentials } from "../redaction";
 import type { Catalog, KnownObject, StagedOutcome } from "../storage/catalog";
 import type { Lease } from "../storage/lease";
 import type { ObjectStore, ObjectSummary } from "../storage/object-store";
@@ -18,8 +19,13 @@ export interface SyncDependencies {
 	 */
 	maxReads: number;
 	now: () => Date;
+	/**
+	 * Statements committed with the catalog while it has never been fully up to date (webhooks record a
+	 * baseline here). The sync that completes it for the first time commits them together with that fact.
+	 */
+	baseline?: (now: Date) => D1PreparedStatement[];
 	/** Runs after the catalog commit, still under the lease (webhook events hook in here). */
-	afterCommit?: (context: { now: Date; firstSync: boolean }) => Promise<unknown>;
+	afterCommit?: (context: { now: Date; baseline: boolean }) => Promise<unknown>;
 }
 
 /** A sync holds the lease at most this long; a crashed holder blocks the next sync no longer than this. */
@@ -67,7 +73,8 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		// Posts parsed with other settings (site URL, time zone, id authority…) must all be read again.
 		if ((await deps.catalog.fact("content_settings")) !== settingsFingerprint) await deps.catalog.markAllOutdated(settingsFingerprint);
 		const known = await deps.catalog.knownObjects(startedAt);
-		const firstSync = (await deps.runs.lastSucceeded()) === undefined;
+		// A stored fact, not "no succeeded run": the run history is pruned, and a long outage would empty it.
+		const baseline = !(await deps.catalog.hasCaughtUpOnce());
 
 		const listed = await listEverything(store);
 		run.objectsListed = listed.length;
@@ -95,13 +102,19 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		run.changes = staged + deletedKeys.length;
 
 		const now = deps.now();
-		await deps.catalog.commitSync(run.id, deletedKeys, now);
+		const extra: D1PreparedStatement[] = [];
+		if (baseline) {
+			extra.push(...(deps.baseline?.(now) ?? []));
+			// A partial sync leaves the catalog incomplete: the baseline goes on until one sync catches up.
+			if (run.remaining === 0) extra.push(deps.catalog.markFirstCaughtUp(now));
+		}
+		await deps.catalog.commitSync(run.id, deletedKeys, now, extra);
 
 		const counts = await deps.catalog.counts();
 		const result = { ...finish(run.remaining > 0 ? "partial" : "succeeded"), posts: counts.posts, broken: counts.broken };
 		await deps.runs.save(result);
 		try {
-			await deps.afterCommit?.({ now, firstSync });
+			await deps.afterCommit?.({ now, baseline });
 		} catch (error) {
 			// The catalog is committed; what failed is telling subscribers, which the next sync retries.
 			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeFailure(error)}` };
@@ -193,8 +206,8 @@ async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) 
 	return results;
 }
 
-/** An error as one line for a run record or a log: its name when it says something, then its message. */
+/** The run's error as /api/status and the logs show it: a store's message may quote a URL, never its credentials. */
 export function describeFailure(error: unknown): string {
-	if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
-	return String(error);
+	if (error instanceof Error) return redactCredentials(`${error.name === "Error" ? "" : `${error.name}: `}${error.message}`);
+	return redactCredentials(String(error));
 }

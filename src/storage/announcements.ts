@@ -5,6 +5,8 @@ export interface PendingAnnouncements {
 	published: Post[];
 	updated: Post[];
 	deleted: string[];
+	/** How many events each of these posts has had so far; absent means none. */
+	eventCounts: Map<string, number>;
 }
 
 /**
@@ -17,23 +19,54 @@ export class Announcements {
 
 	async pending(now: Date): Promise<PendingAnnouncements> {
 		const nowIso = now.toISOString();
-		const [published, updated, deleted] = await this.db.batch<{ post?: string; post_id?: string }>([
+		const [published, updated, deleted] = await this.db.batch<{ post?: string; post_id: string; events: number | null }>([
 			this.db
 				.prepare(
-					`SELECT p.post FROM posts p LEFT JOIN announcements a ON a.post_id = p.id
+					`SELECT p.post, p.id AS post_id, c.events FROM posts p LEFT JOIN announcements a ON a.post_id = p.id
+					 LEFT JOIN post_event_counts c ON c.post_id = p.id
 					 WHERE p.draft = 0 AND p.published_at <= ?1 AND a.post_id IS NULL ORDER BY p.published_at, p.id`,
 				)
 				.bind(nowIso),
 			this.db
 				.prepare(
-					`SELECT p.post FROM posts p JOIN announcements a ON a.post_id = p.id
+					`SELECT p.post, p.id AS post_id, c.events FROM posts p JOIN announcements a ON a.post_id = p.id
+					 LEFT JOIN post_event_counts c ON c.post_id = p.id
 					 WHERE p.draft = 0 AND p.published_at <= ?1 AND p.updated_at != a.version ORDER BY p.updated_at, p.id`,
 				)
 				.bind(nowIso),
-			this.db.prepare("SELECT a.post_id FROM announcements a LEFT JOIN posts p ON p.id = a.post_id WHERE p.id IS NULL"),
+			this.db.prepare(
+				`SELECT a.post_id, c.events FROM announcements a LEFT JOIN posts p ON p.id = a.post_id
+				 LEFT JOIN post_event_counts c ON c.post_id = a.post_id WHERE p.id IS NULL`,
+			),
 		]);
+		const eventCounts = new Map<string, number>();
+		for (const row of [...published!.results, ...updated!.results, ...deleted!.results]) if (row.events) eventCounts.set(row.post_id, row.events);
 		const posts = (rows: { post?: string }[]) => rows.map((row) => JSON.parse(row.post!) as Post);
-		return { published: posts(published!.results), updated: posts(updated!.results), deleted: deleted!.results.map((row) => row.post_id!) };
+		return { published: posts(published!.results), updated: posts(updated!.results), deleted: deleted!.results.map((row) => row.post_id), eventCounts };
+	}
+
+	/** Records that a post has had `events` events; written with the change it counts, so a re-run counts it once. */
+	countEvents(postId: string, events: number): D1PreparedStatement {
+		return this.db
+			.prepare("INSERT INTO post_event_counts (post_id, events) VALUES (?1, ?2) ON CONFLICT (post_id) DO UPDATE SET events = excluded.events")
+			.bind(postId, events);
+	}
+
+	/**
+	 * While the catalog has never been complete, every visible post counts as announced at its current version
+	 * and nothing gone is pending: committed with the catalog, so a crash cannot leave posts to announce later.
+	 */
+	baseline(now: Date): D1PreparedStatement[] {
+		return [
+			this.db.prepare("DELETE FROM announcements WHERE post_id NOT IN (SELECT id FROM posts)"),
+			this.db
+				.prepare(
+					`INSERT INTO announcements (post_id, version, announced_at)
+					 SELECT id, updated_at, ?1 FROM posts WHERE draft = 0 AND published_at <= ?1
+					 ON CONFLICT (post_id) DO UPDATE SET version = excluded.version`,
+				)
+				.bind(now.toISOString()),
+		];
 	}
 
 	/** Records a post as announced at `version` (its `updated`); a later change of version is a post.updated. */

@@ -35,6 +35,8 @@ export const SITE_WIDE_REFS = ["site", "home", "tags"] as const;
 /** The same as an SQL row source of one column, `column1`. */
 const SITE_WIDE_ROWS = `(VALUES ${SITE_WIDE_REFS.map((ref) => `('${ref}')`).join(", ")})`;
 
+/** Also written by migrations/0003_hardening.sql for databases that had a succeeded sync before the fact existed. */
+const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
 const STAGE_BATCH = 50;
 /** A visible post: not a draft, and its publication date reached (?1 is now). */
 const VISIBLE = "draft = 0 AND published_at <= ?1";
@@ -163,6 +165,18 @@ export class Catalog {
 			this.db.prepare("UPDATE broken_objects SET etag = 'outdated:' || etag WHERE etag NOT LIKE 'outdated:%'"),
 			this.setFact("content_settings", settingsFingerprint),
 		]);
+	}
+
+	/**
+	 * Records, once, that a sync brought the catalog fully up to date for the first time. Until then webhook
+	 * events are a baseline (recorded, not sent). A stored fact, so pruning the sync history never undoes it.
+	 */
+	markFirstCaughtUp(now: Date): D1PreparedStatement {
+		return this.db.prepare("INSERT OR IGNORE INTO catalog_facts (name, value) VALUES (?1, ?2)").bind(FIRST_CAUGHT_UP_FACT, now.toISOString());
+	}
+
+	async hasCaughtUpOnce(): Promise<boolean> {
+		return (await this.fact(FIRST_CAUGHT_UP_FACT)) !== undefined;
 	}
 
 	private setFact(name: string, value: string): D1PreparedStatement {

@@ -89,6 +89,22 @@ export class Deliveries {
 		return rows.results.map((row) => row.id);
 	}
 
+	/**
+	 * Pending messages last handed to the queue (or, never enqueued, written) before `before`, with no retry due
+	 * after it: the queue should have brought them back by now. Oldest first.
+	 */
+	async stranded(before: Date, limit: number): Promise<string[]> {
+		const rows = await this.db
+			.prepare(
+				`SELECT id FROM messages WHERE status = 'pending'
+				 AND max(coalesce(enqueued_at, created_at), coalesce(next_attempt_at, '')) < ?1
+				 ORDER BY created_at, id LIMIT ?2`,
+			)
+			.bind(before.toISOString(), limit)
+			.all<{ id: string }>();
+		return rows.results.map((row) => row.id);
+	}
+
 	async markEnqueued(messageIds: string[], now: Date): Promise<void> {
 		await this.db
 			.prepare("UPDATE messages SET enqueued_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))")

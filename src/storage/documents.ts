@@ -41,6 +41,7 @@ const ON_MARKED_AGAIN = "ON CONFLICT (ref) DO UPDATE SET mark = stale_documents.
 const FACT_VERSION = "documents_version";
 const FACT_NEXT_CHANGE = "next_visibility_change";
 const FACT_CHECKED_THROUGH = "visibility_checked_through";
+const FACT_RENDER_SETTINGS = "render_settings";
 /** Documents written per D1 batch; a body is at most a few hundred KB and a batch stays well under D1's limits. */
 const WRITE_BATCH = 20;
 
@@ -96,17 +97,23 @@ export class Documents {
 		return this.db.prepare(`${MARK_STALE} SELECT ref, ?1 FROM (${select}) WHERE true ${ON_MARKED_AGAIN}`).bind(now.toISOString(), ...params);
 	}
 
-	/** Whether anything was ever published: a catalog from before documents existed needs everything rendered once. */
-	async everPublished(): Promise<boolean> {
-		return (await this.db.prepare("SELECT 1 AS yes FROM catalog_facts WHERE name = ?1").bind(FACT_VERSION).first()) !== null;
+	/** The site settings the stored documents were rendered with; none before the first publish. */
+	async renderedWith(): Promise<string | undefined> {
+		const row = await this.db.prepare("SELECT value FROM catalog_facts WHERE name = ?1").bind(FACT_RENDER_SETTINGS).first<{ value: string }>();
+		return row?.value;
+	}
+
+	recordRenderSettings(fingerprint: string): D1PreparedStatement {
+		return this.setFact(FACT_RENDER_SETTINGS, fingerprint);
 	}
 
 	/**
 	 * Stores the new documents of the given refs, drops the paths those refs no longer produce, clears
-	 * the refs from the stale list and moves the version, batch by batch. Each batch is whole: a ref is
+	 * the refs from the stale list and moves the version, batch by batch, with each ref's `extra` statements
+	 * (the WebSub outbox rows for its new versions). Each batch is whole: a ref is
 	 * cleared only in the batch that writes its documents, so a failure leaves it stale, never half-written.
 	 */
-	async publish(results: { stale: StaleRef; write: StoredDocument[]; keep: string[] }[], version: string): Promise<void> {
+	async publish(results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra?: D1PreparedStatement[] }[], version: string): Promise<void> {
 		let statements: D1PreparedStatement[] = [];
 		const flush = async () => {
 			if (statements.length === 0) return;
@@ -120,11 +127,24 @@ export class Documents {
 			statements.push(
 				this.db.prepare("DELETE FROM documents WHERE ref = ?1 AND path NOT IN (SELECT value FROM json_each(?2))").bind(ref, JSON.stringify(paths)),
 				...result.write.map((document) => this.upsert(ref, document)),
+				...(result.extra ?? []),
 				this.db.prepare("DELETE FROM stale_documents WHERE ref = ?1 AND mark = ?2").bind(ref, mark),
 			);
 			if (statements.length >= WRITE_BATCH) await flush();
 		}
 		await flush();
+	}
+
+	/** For /api/status: how many documents are published, how many refs wait to be rendered, and when the next post is due. */
+	async health(): Promise<{ published: number; stale: number; nextScheduledPost?: string }> {
+		const row = await this.db
+			.prepare(
+				`SELECT (SELECT count(*) FROM documents) AS published, (SELECT count(*) FROM stale_documents) AS stale,
+				 (SELECT value FROM catalog_facts WHERE name = ?1) AS next`,
+			)
+			.bind(FACT_NEXT_CHANGE)
+			.first<{ published: number; stale: number; next: string | null }>();
+		return { published: row?.published ?? 0, stale: row?.stale ?? 0, nextScheduledPost: row?.next ?? undefined };
 	}
 
 	/** Until when visibility was checked, for the publish step to find posts whose time came since. */

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { StorageConfig } from "../config";
+import { redactCredentials } from "../redaction";
 import { type ListPage, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
 
 /** What S3Store needs to reach a bucket: the `kind: "s3"` storage settings from readConfig(). */
@@ -203,7 +204,7 @@ function parseEndpoint(endpoint: string): URL {
 	try {
 		url = new URL(endpoint);
 	} catch {
-		throw new StoreError("config", `S3_ENDPOINT must be an absolute http(s) URL, got "${endpoint}"`);
+		throw new StoreError("config", `S3_ENDPOINT must be an absolute http(s) URL, got "${redactCredentials(endpoint)}"`);
 	}
 	if (url.protocol !== "http:" && url.protocol !== "https:") {
 		throw new StoreError("config", `S3_ENDPOINT must be an absolute http(s) URL, got "${url.protocol}…"`);

@@ -1,4 +1,8 @@
-/** The body of a queue message: only the id; the event is read from D1, so bodies stay far below 128 KB. */
+/**
+ * The body of a queue message: only an id, so bodies stay far below 128 KB; everything else is read from D1.
+ * The id says what it is: a webhook message (`msg_…`), a WebSub content delivery (`hubmsg_…`) or a WebSub
+ * intent verification (`hubver_…`).
+ */
 export interface WebhookQueueMessage {
 	messageId: string;
 }
@@ -24,6 +28,11 @@ export class WebhookQueue {
 				messageIds.slice(start, start + SEND_BATCH).map((messageId) => ({ body: { messageId }, delaySeconds: options.delaySeconds })),
 			);
 		}
+	}
+
+	/** A WebSub intent verification, asynchronous as the spec wants (§5.3). */
+	async enqueueVerification(verificationId: string): Promise<void> {
+		await this.queue.send({ messageId: verificationId });
 	}
 
 	async deadLetter(messageId: string, reason: string): Promise<void> {

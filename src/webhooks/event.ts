@@ -64,12 +64,14 @@ export interface WebhookEvent {
 }
 
 /**
- * The id of the event "this version of this post reached this state". `version` is whatever identifies the
- * post's content (its etag or `updated`); the same triple always yields the same id, so a sync that runs
- * twice, or crashes and resumes, does not announce one change twice.
+ * The id of the event "this version of this post reached this state, as the post's `occurrence`-th event".
+ * `version` identifies the post's content (its `published` or `updated`); `occurrence` counts the post's events
+ * (1 for its first), so a post deleted, restored and deleted again gets three ids, and an edit that brings back an
+ * earlier date a new one. The same inputs always yield the same id, so a sync that runs twice, or crashes and
+ * resumes before the count moves on, does not announce one change twice.
  */
-export function eventId(postId: string, type: EventType, version: string): Promise<string> {
-	return hashedId("evt", [postId, type, version]);
+export function eventId(postId: string, type: EventType, version: string, occurrence: number): Promise<string> {
+	return hashedId("evt", [postId, type, version, String(occurrence)]);
 }
 
 /**
@@ -96,12 +98,17 @@ export function postToEventData(post: Post): PostEventData {
 	return { item, tags: [...post.tags], categories: [...post.categories] };
 }
 
-export async function buildPostEvent(post: Post, type: Exclude<EventType, "ping">, version: string, now: Date): Promise<WebhookEvent> {
-	return { id: await eventId(post.id, type, version), type, timestamp: now.toISOString(), data: postToEventData(post) };
+export async function buildPostEvent(post: Post, type: Exclude<EventType, "ping">, version: string, occurrence: number, now: Date): Promise<WebhookEvent> {
+	return { id: await eventId(post.id, type, version, occurrence), type, timestamp: now.toISOString(), data: postToEventData(post) };
 }
 
-export async function buildDeletedEvent(postId: string, now: Date): Promise<WebhookEvent> {
-	return { id: await eventId(postId, "post.deleted", "deleted"), type: "post.deleted", timestamp: now.toISOString(), data: { id: postId } };
+export async function buildDeletedEvent(postId: string, occurrence: number, now: Date): Promise<WebhookEvent> {
+	return {
+		id: await eventId(postId, "post.deleted", "deleted", occurrence),
+		type: "post.deleted",
+		timestamp: now.toISOString(),
+		data: { id: postId },
+	};
 }
 
 /** A test event for "send a ping" in the API; every ping is a new event, so its id is random. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { canonicalForm } from "../feeds/validator-rules";
 import { fenced, fenceless, minimal, parseError, parseOk } from "./builders";
 
 /** RFC 4151: tag:{entity}:{specific}, specific = *( pchar / "/" / "?" ). */
@@ -45,6 +46,33 @@ describe("entry ids derived from the key", () => {
 		const id = parseOk(fenced(minimal("slug: fixed")), { key }).id;
 		expect(id).toBe(`tag:journal.example,2026:${specific}`);
 		expect(id).toMatch(TAG_URI);
+	});
+
+	it.each([
+		["an NFD key (as macOS writes file names)", "posts/cafe\u0301 cre\u0300me.md"],
+		["an NFC key", "posts/caf\u00E9 cr\u00E8me.md"],
+	])("gives %s the same id, in canonical form (validator rule NonCanonicalURI)", (_name, key) => {
+		const id = parseOk(fenced(minimal("slug: fixed")), { key }).id;
+		expect(id).toBe("tag:journal.example,2026:key/posts/caf%C3%A9%20cr%C3%A8me");
+		expect(canonicalForm(id)).toBe(id);
+	});
+
+	it("writes a front matter id in NFC too", () => {
+		expect(parseOk(fenced(minimal('id: "re\u0301sume\u0301"'))).id).toBe("tag:journal.example,2026:post/r%C3%A9sum%C3%A9");
+	});
+
+	it("flags the old NFD form as not canonical, so the rule port can fail", () => {
+		const nfdId = "tag:journal.example,2026:key/posts/cafe%CC%81";
+		expect(canonicalForm(nfdId)).toBe("tag:journal.example,2026:key/posts/caf%C3%A9");
+	});
+
+	it.each(["%F0%9F%98%80 emoji.md", "a%2Fb/c[d].md", "x~y!$&'()*+,;=:@.md", "ﬁle ＡＢＣ.md"])("keeps ids from awkward key %s canonical", (key) => {
+		const id = parseOk(fenced(minimal("slug: fixed")), { key }).id;
+		expect(canonicalForm(id)).toBe(id);
+	});
+
+	it("uses an absolute front matter id verbatim, even when not canonical: it was issued elsewhere", () => {
+		expect(parseOk(fenced(minimal('id: "tag:old.example,2011:caf%c3%a9"'))).id).toBe("tag:old.example,2011:caf%c3%a9");
 	});
 
 	it("gives different keys different ids", () => {

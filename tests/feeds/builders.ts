@@ -19,6 +19,7 @@ export function buildPost(overrides: Partial<Post> = {}): Post {
 		summary: "Why replicas fall behind.",
 		contentHtml: '<p>Replicas fall behind. <a href="https://blog.example/posts/wal">Read about the WAL</a>.</p>',
 		draft: false,
+		aliases: [],
 		...overrides,
 	};
 }
@@ -36,6 +37,7 @@ export function buildChannel(overrides: Partial<FeedChannel> = {}): FeedChannel 
 		siteUrl: "https://blog.example",
 		language: "en",
 		author: { name: "Pressroom Editors", email: "editors@blog.example" },
+		hubs: [],
 		links: {
 			rss: "https://blog.example/feed.rss",
 			atom: "https://blog.example/feed.atom",

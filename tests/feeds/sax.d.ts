@@ -16,6 +16,8 @@ declare module "sax" {
 		isSelfClosing: boolean;
 	}
 	interface SAXParser {
+		/** Zero-based line of the parser's position. */
+		line: number;
 		onerror: (error: Error) => void;
 		onopentag: (tag: QualifiedTag) => void;
 		onclosetag: (name: string) => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeXmlAttribute, escapeXmlText, stripXmlForbidden } from "../../src/feeds/xml-text";
+import { escapePlainText, escapeXmlAttribute, escapeXmlText, stripXmlForbidden } from "../../src/feeds/xml-text";
 import { FORBIDDEN_SAMPLE, FORBIDDEN_SAMPLE_CLEANED } from "./builders";
 
 describe("xml-text", () => {
@@ -10,6 +10,10 @@ describe("xml-text", () => {
 
 	it("escapes text so ]]> and markup cannot appear", () => {
 		expect(escapeXmlText("a]]>b <c> & \r")).toBe("a]]&gt;b &lt;c&gt; &amp; &#13;");
+	});
+
+	it("escapes plain text with the RSS Profile's hexadecimal references", () => {
+		expect(escapePlainText("a]]>b <c> &amp; \r\u0001")).toBe("a]]&#x3E;b &#x3C;c&#x3E; &#x26;amp; &#13;");
 	});
 
 	it("escapes attribute values so <, quotes and whitespace survive", () => {

@@ -13,6 +13,9 @@ export interface XmlNode {
 	children: XmlNode[];
 	/** The element's own character data (text and CDATA), without its children's. */
 	text: string;
+	/** One-based lines of the document on which the element starts and ends. */
+	line: number;
+	endLine: number;
 }
 
 /** Parses a rendered document strictly, after the lexical checks sax leaves out; throws when it is not well-formed. */
@@ -28,7 +31,7 @@ export function parseXml(xml: string): XmlNode {
 	parser.onopentag = (tag) => {
 		const attributes: Record<string, string> = {};
 		for (const attribute of Object.values(tag.attributes)) attributes[attribute.name] = attribute.value;
-		const node: XmlNode = { uri: tag.uri, local: tag.local, attributes, children: [], text: "" };
+		const node: XmlNode = { uri: tag.uri, local: tag.local, attributes, children: [], text: "", line: parser.line + 1, endLine: parser.line + 1 };
 		const parent = stack.at(-1);
 		if (parent) parent.children.push(node);
 		else if (root) failure ??= new Error("more than one root element");
@@ -36,7 +39,8 @@ export function parseXml(xml: string): XmlNode {
 		stack.push(node);
 	};
 	parser.onclosetag = () => {
-		stack.pop();
+		const closed = stack.pop();
+		if (closed) closed.endLine = parser.line + 1;
 	};
 	const addText = (text: string) => {
 		const current = stack.at(-1);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SESSION_COOKIE, sessionKey, startSession } from "../../src/http/admin-page/session";
 import { Deliveries } from "../../src/storage/deliveries";
+import { HubSubscriptions } from "../../src/storage/hub-subscriptions";
 import { buildPingEvent, messageId } from "../../src/webhooks/event";
 import { parseSecret } from "../../src/webhooks/secret";
 import { ADMIN_TOKEN, admin, request } from "../support/http";
@@ -9,7 +10,7 @@ import { emptyCatalogAndBucket } from "../support/state";
 
 const ORIGIN = "http://127.0.0.1:8787";
 
-beforeEach(() => emptyCatalogAndBucket(["attempts", "messages", "events", "subscriptions"]));
+beforeEach(() => emptyCatalogAndBucket(["attempts", "messages", "events", "subscriptions", "hub_subscriptions", "hub_verifications"]));
 
 /** A browser's same-origin form post. */
 function post(path: string, fields: Record<string, string | string[]>, cookie?: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
@@ -309,5 +310,25 @@ describe("admin page overview", () => {
 		expect(after).toMatch(/<svg class="chart"[^>]*role="img"/);
 		expect(after).toMatch(/<rect [^>]*fill="#0a6b2b"><title>[^<]+: succeeded, \d+ ms<\/title><\/rect>/);
 		expect(after).toContain('<span class="badge succeeded">succeeded</span>');
+	});
+
+	it("lists the WebSub hub's subscribers and removes one, as DELETE /api/hub/subscriptions/{id} does", async () => {
+		const hub = new HubSubscriptions(env.DB);
+		const now = new Date();
+		const request = { mode: "subscribe" as const, topic: `${ORIGIN}/atom.xml`, callback: "https://reader.example/cb", callbackHost: "reader.example", leaseSeconds: 3600 };
+		const verification = await hub.verification(await hub.createVerification(request, `${ORIGIN}/atom.xml`, "challenge", now));
+		await hub.settle(verification!, { status: "verified" }, now);
+		const { cookie, csrf } = await signIn();
+
+		const page = await (await get("/admin", cookie)).text();
+		expect(page).toContain("https://reader.example/cb");
+		expect(page).toContain('<span class="badge active">active</span>');
+		const id = /action="\/admin\/hub\/subscriptions\/([^/"]+)\/remove"/.exec(page)?.[1] ?? "";
+
+		const removed = await post(`/admin/hub/subscriptions/${id}/remove`, { csrf }, cookie);
+		expect(removed.headers.get("Location")).toBe("/admin?done=hub-removed#hub-title");
+		const listed = (await (await admin("/api/hub/subscriptions")).json()) as { subscriptions: { id: string; state: string; endedReason?: string }[] };
+		expect(listed.subscriptions).toEqual([expect.objectContaining({ id, state: "ended", endedReason: "removed" })]);
+		expect((await post(`/admin/hub/subscriptions/${id}/remove`, { csrf }, cookie)).headers.get("Location")).toBe("/admin?done=hub-gone#hub-title");
 	});
 });

@@ -1,7 +1,7 @@
-import { createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fencedPost } from "../support/posts";
 import { admin, request, syncNow } from "../support/http";
 import { emptyCatalogAndBucket } from "../support/state";
@@ -33,6 +33,17 @@ describe("admin API", () => {
 		const response = await admin("/api/sync", { method: "POST" });
 		expect(response.status).toBe(200);
 		expect(await response.json()).toMatchObject({ sync: { status: "succeeded", posts: 1 } });
+	});
+
+	it("answers POST /api/sync with 409 and the skipped run while another sync holds the lease", async () => {
+		await env.DB.prepare("INSERT INTO leases (name, holder, expires_at) VALUES ('sync', 'another-sync', ?1)").bind(Date.now() + 60_000).run();
+		const response = await admin("/api/sync", { method: "POST" });
+		await env.DB.prepare("DELETE FROM leases WHERE holder = 'another-sync'").run();
+		const after = await admin("/api/sync", { method: "POST" });
+
+		expect(response.status).toBe(409);
+		expect(await response.json()).toMatchObject({ sync: { status: "skipped", error: "another sync is running" } });
+		expect(after.status).toBe(200);
 	});
 
 	// RFC 6750 §3.1: a missing or wrong token is 401, a malformed Authorization header is 400 (invalid_request).
@@ -78,6 +89,38 @@ describe("misconfiguration", () => {
 		expect(status.lastSync).toMatchObject({ status: "failed", error: expect.stringMatching(problem) });
 		expect(feed.status).toBe(200);
 		expect(await feed.text()).toContain("Good");
+	});
+
+	it.each([
+		["a bad scheme", "s3://AKIAUSERINFO:wJalr-userinfo-secret@s3.example.com"],
+		["a missing colon", "https//AKIAUSERINFO:wJalr-userinfo-secret@s3.example.com"],
+		["a password with an @", "s3://AKIAUSERINFO:wJalr-userinfo@secret@s3.example.com"],
+	])("never echoes the credentials an S3_ENDPOINT with %s carries: not in the sync, /api/status or the logs", async (_case, endpoint) => {
+		const logged: unknown[] = [];
+		for (const level of ["log", "warn", "error"] as const) vi.spyOn(console, level).mockImplementation((...args) => void logged.push(args));
+		const overrides = { S3_ENDPOINT: endpoint, S3_BUCKET: "b", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" };
+
+		const sync = await (await call("/api/sync", overrides, asAdmin)).json();
+		const status = (await (await call("/api/status", overrides, asAdmin)).json()) as { lastSync: { status: string; error: string } };
+		await worker.scheduled(createScheduledController({ cron: "*/5 * * * *" }), { ...env, ...overrides } as Cloudflare.Env);
+		vi.restoreAllMocks();
+
+		expect(status.lastSync).toMatchObject({ status: "failed", error: expect.stringContaining("S3") });
+		const everything = JSON.stringify([sync, status, logged]);
+		expect(everything).not.toContain("AKIAUSERINFO");
+		expect(everything).not.toMatch(/userinfo|secret@/);
+	});
+
+	it("never echoes the credentials a SITE_URL carries in the 500 or the log", async () => {
+		const logged: unknown[] = [];
+		vi.spyOn(console, "error").mockImplementation((...args) => void logged.push(args));
+		const response = await call("/rss.xml", { SITE_URL: "ftp://editor:wJalr-userinfo-secret@blog.example" });
+		const body = await response.json();
+		vi.restoreAllMocks();
+
+		expect(response.status).toBe(500);
+		expect(JSON.stringify(body)).toContain("SITE_URL must be an absolute http(s) URL");
+		expect(JSON.stringify([body, logged])).not.toMatch(/editor|userinfo/);
 	});
 
 	it("answers a site misconfiguration with a clear JSON 500 that names the setting, never a stack", async () => {

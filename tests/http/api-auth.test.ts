@@ -19,6 +19,8 @@ const API_ROUTES: { method: string; route: string; path: string; body?: unknown 
 	{ method: "POST", route: "/api/subscriptions/:id/test", path: "/api/subscriptions/sub_x/test" },
 	{ method: "GET", route: "/api/subscriptions/:id/deliveries", path: "/api/subscriptions/sub_x/deliveries" },
 	{ method: "POST", route: "/api/deliveries/:messageId/redeliver", path: "/api/deliveries/msg_x/redeliver" },
+	{ method: "GET", route: "/api/hub/subscriptions", path: "/api/hub/subscriptions" },
+	{ method: "DELETE", route: "/api/hub/subscriptions/:id", path: "/api/hub/subscriptions/hubsub_x" },
 ];
 
 /** RFC 6750 §3.1: a missing or wrong token is 401; a malformed Authorization header is 400 (invalid_request). */

@@ -77,7 +77,7 @@ describe("the publish step", () => {
 		const incremental = await storedDocuments();
 
 		// Forget every document and render the catalog from scratch.
-		await env.DB.batch([env.DB.prepare("DELETE FROM documents"), env.DB.prepare("DELETE FROM catalog_facts WHERE name = 'documents_version'")]);
+		await env.DB.batch([env.DB.prepare("DELETE FROM documents"), env.DB.prepare("DELETE FROM catalog_facts WHERE name = 'render_settings'")]);
 		expect((await h.publish()).remaining).toBe(0);
 		const fresh = await storedDocuments();
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Lease } from "../../src/storage/lease";
 import { fencedPost, headerBlockPost } from "../support/posts";
-import { emptyCatalogAndBucket, syncHarness } from "../support/state";
+import { emptyCatalogAndBucket, finishedRun, syncHarness } from "../support/state";
 
 beforeEach(() => emptyCatalogAndBucket());
 
@@ -244,18 +244,7 @@ describe("one broken post never breaks a feed", () => {
 
 it("keeps the newest 1,000 sync runs and drops older ones", async () => {
 	const h = syncHarness();
-	const run = (i: number) => ({
-		id: `run-${i}`,
-		trigger: "test",
-		status: "skipped" as const,
-		startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
-		objectsListed: 0,
-		objectsRead: 0,
-		posts: 0,
-		broken: 0,
-		changes: 0,
-		remaining: 0,
-	});
+	const run = (i: number) => finishedRun({ id: `run-${i}`, startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() });
 	for (let start = 0; start < 1_005; start += 100) {
 		await env.DB.batch(Array.from({ length: Math.min(100, 1_005 - start) }, (_, i) => h.runs.record(run(start + i))));
 	}

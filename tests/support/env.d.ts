@@ -4,6 +4,10 @@ declare global {
 	namespace Cloudflare {
 		interface Env {
 			TEST_MIGRATIONS: D1Migration[];
+			/** Each earlier release's migration files, by release (tests/storage/fixtures/historic-migrations/). */
+			HISTORIC_MIGRATIONS: Record<string, D1Migration[]>;
+			/** An empty database for upgrade tests. */
+			UPGRADE_DB: D1Database;
 		}
 	}
 }

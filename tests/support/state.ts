@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
-import { readConfig } from "../../src/config";
+import { readConfig, siteIdentity } from "../../src/config";
 import { Catalog } from "../../src/storage/catalog";
 import { Lease } from "../../src/storage/lease";
 import type { ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
 import { R2Store } from "../../src/storage/r2-store";
-import { SyncRuns } from "../../src/storage/sync-runs";
+import { type SyncRun, SyncRuns } from "../../src/storage/sync-runs";
 import type { ContentSettings } from "../../src/content/post";
 import { type SyncDependencies, syncCatalog } from "../../src/jobs/sync-catalog";
 import { type PublishDependencies, publishDocuments } from "../../src/jobs/publish-documents";
@@ -15,8 +15,7 @@ const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "lease
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
-	const config = readConfig(env);
-	return { ...config.site, idAuthority: config.content.idAuthority };
+	return siteIdentity(readConfig(env));
 }
 
 /** Empties the catalog and the bucket; storage is per test file, so each test starts from nothing. */
@@ -36,6 +35,11 @@ export const testContentSettings: ContentSettings = {
 	defaultAuthor: { name: "Site Editors" },
 	idAuthority: "journal.example,2026",
 };
+
+/** A finished run record with nothing read, for filling the sync history. */
+export function finishedRun(run: Pick<SyncRun, "id" | "startedAt"> & Partial<SyncRun>): SyncRun {
+	return { trigger: "test", status: "skipped", objectsListed: 0, objectsRead: 0, posts: 0, broken: 0, changes: 0, remaining: 0, ...run };
+}
 
 /** Counts the calls a sync makes, around a real store. */
 export class CountingStore implements ObjectStore {

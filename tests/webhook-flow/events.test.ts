@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { fencedPost } from "../support/posts";
 import { received, uniquePath, verifiedByReceiver } from "../support/receiver";
+import { finishedRun } from "../support/state";
 import { resetWebhookState, webhookHarness } from "./harness";
 
 beforeEach(() => resetWebhookState());
@@ -123,6 +124,106 @@ describe("events from the sync", () => {
 
 		const types = await env.DB.prepare("SELECT type FROM events ORDER BY created_at, type").all<{ type: string }>();
 		expect(types.results.map((row) => row.type).sort()).toEqual(["post.deleted", "post.updated"]);
+	});
+});
+
+describe("the baseline", () => {
+	it("announces posts published while syncs were failing, after the failures pruned every succeeded run", async () => {
+		const h = webhookHarness({ now: new Date("2026-06-01T00:00:00Z") });
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-01-01" }));
+		expect((await h.sync()).status).toBe("succeeded");
+		const path = uniquePath();
+		await h.subscribe(path);
+		await h.put("b.md", fencedPost({ title: "Published during the outage", date: "2026-06-02" }));
+		const openStore = h.deps.openStore;
+		h.deps.openStore = async () => {
+			throw new Error("InvalidAccessKeyId: the S3 keys were revoked");
+		};
+		// 3.5 days of a five-minute cron, every run failing: written in bulk (as those runs record themselves),
+		// then one more real failing sync, whose save prunes the history down to the newest 1,000 runs.
+		const outageStart = Date.parse("2026-06-01T00:05:00Z");
+		const failedRun = (i: number) =>
+			finishedRun({
+				id: `failed-${i}`,
+				trigger: "cron",
+				status: "failed",
+				startedAt: new Date(outageStart + i * 5 * 60_000).toISOString(),
+				error: "InvalidAccessKeyId: the S3 keys were revoked",
+			});
+		for (let start = 0; start < 1_000; start += 100) {
+			await env.DB.batch(Array.from({ length: 100 }, (_, i) => h.runs.record(failedRun(start + i))));
+		}
+		h.clock.now = new Date(outageStart + 1_000 * 5 * 60_000);
+		expect((await h.sync("cron")).status).toBe("failed");
+		expect(await h.runs.lastSucceeded()).toBeUndefined();
+		h.clock.now = new Date(h.clock.now.getTime() + 5 * 60_000);
+
+		h.deps.openStore = openStore;
+		expect((await h.sync("cron")).status).toBe("succeeded");
+		await h.deliverQueued();
+
+		const titles = (await received(path)).map((r) => (JSON.parse(r.body) as { type: string; data: { item: { title: string } } }).data.item.title);
+		expect(titles).toEqual(["Published during the outage"]);
+	});
+
+	it("stays a baseline across partial syncs until the catalog has caught up once, then announces", async () => {
+		const h = webhookHarness();
+		h.deps.maxReads = 2;
+		await h.subscribe(uniquePath());
+		for (let i = 0; i < 5; i++) await h.put(`p${i}.md`, fencedPost({ title: `P${i}`, date: "2026-01-01" }));
+
+		expect((await h.sync()).status).toBe("partial");
+		expect((await h.sync()).status).toBe("partial");
+		expect((await h.sync()).status).toBe("succeeded");
+		expect(await count("events")).toBe(0);
+		expect(await count("announcements")).toBe(5);
+
+		await h.put("new.md", fencedPost({ title: "New", date: "2026-02-01" }));
+		await h.sync();
+		expect(await count("events")).toBe(1);
+		expect(h.queued.sent).toHaveLength(1);
+	});
+});
+
+describe("one event per occurrence", () => {
+	const sent = async (path: string) =>
+		(await received(path)).map((r) => ({ type: (JSON.parse(r.body) as { type: string }).type, id: r.headers["webhook-id"]! }));
+
+	it("sends post.deleted, post.published and post.deleted again, each with its own id, when a post is deleted, restored and deleted", async () => {
+		const h = webhookHarness();
+		await h.sync();
+		const path = uniquePath();
+		await h.subscribe(path);
+		const post = fencedPost({ title: "A", date: "2026-01-01" });
+
+		for (const step of [() => h.put("a.md", post), () => h.remove("a.md"), () => h.put("a.md", post), () => h.remove("a.md")]) {
+			await step();
+			await h.sync();
+			await h.deliverQueued();
+		}
+
+		const events = await sent(path);
+		expect(events.map((event) => event.type)).toEqual(["post.published", "post.deleted", "post.published", "post.deleted"]);
+		expect(new Set(events.map((event) => event.id)).size).toBe(4);
+	});
+
+	it("sends a post.updated for each edit, even when an edit brings back an earlier updated date", async () => {
+		const h = webhookHarness();
+		const edited = (lastmod: string) => fencedPost({ title: `A ${lastmod}`, date: "2026-01-01", lastmod });
+		await h.put("a.md", edited("2026-01-02"));
+		await h.sync();
+		const path = uniquePath();
+		await h.subscribe(path);
+
+		for (const lastmod of ["2026-01-03", "2026-01-02", "2026-01-03"]) {
+			await h.put("a.md", edited(lastmod));
+			await h.sync();
+			await h.deliverQueued();
+		}
+
+		const events = await sent(path);
+		expect(events.map((event) => event.type)).toEqual(["post.updated", "post.updated", "post.updated"]);
+		expect(new Set(events.map((event) => event.id)).size).toBe(3);
 	});
 });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import { announceChanges } from "../../src/jobs/announce-changes";
+import { webhookSyncHooks } from "../../src/jobs/announce-changes";
 import { type DeliveryDependencies, deliverMessage } from "../../src/jobs/deliver-messages";
 import { Announcements } from "../../src/storage/announcements";
 import { Deliveries } from "../../src/storage/deliveries";
@@ -38,7 +38,7 @@ export function webhookHarness(options: { now?: Date } = {}) {
 	const deliveries = new Deliveries(env.DB);
 	const subscriptions = new Subscriptions(env.DB);
 	const announcements = new Announcements(env.DB);
-	sync.deps.afterCommit = ({ now, firstSync }) => announceChanges({ announcements, deliveries, subscriptions, queue }, { now, baseline: firstSync });
+	Object.assign(sync.deps, webhookSyncHooks({ announcements, deliveries, subscriptions, queue }));
 	const deliveryDeps: DeliveryDependencies = {
 		deliveries,
 		subscriptions,

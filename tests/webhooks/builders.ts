@@ -17,6 +17,7 @@ export function buildPost(overrides: Partial<Post> = {}): Post {
 		summary: "How far behind is the replica?",
 		contentHtml: '<p>How far behind is the replica? <a href="https://blog.example/posts/wal">WAL</a></p>',
 		draft: false,
+		aliases: [],
 		...overrides,
 	};
 }

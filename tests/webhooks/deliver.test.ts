@@ -13,7 +13,7 @@ const receiver = inject("webhookReceiverUrl");
 /** A signed request for a fresh event; the message id is unique per call so parallel files never collide. */
 async function signedEvent(secrets: string[], now = new Date()) {
 	const post = buildPost();
-	const event = await buildPostEvent(post, "post.published", crypto.randomUUID(), now);
+	const event = await buildPostEvent(post, "post.published", crypto.randomUUID(), 1, now);
 	const msgId = await messageId(event.id, "sub_test");
 	return { msgId, event, request: await buildSignedRequest({ msgId, body: buildPayload(event), secrets, now }) };
 }

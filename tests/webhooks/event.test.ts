@@ -35,34 +35,35 @@ describe("event types", () => {
 });
 
 describe("eventId", () => {
-	it("is evt_ plus the first 26 base32 characters of SHA-256 over post id, type and version", async () => {
-		const id = await eventId("tag:pressroom.example,2026:a", "post.published", '"etag-1"');
-		expect(id).toBe(await expectedId("evt", 'tag:pressroom.example,2026:a\npost.published\n"etag-1"'));
+	it("is evt_ plus the first 26 base32 characters of SHA-256 over post id, type, version and occurrence", async () => {
+		const id = await eventId("tag:pressroom.example,2026:a", "post.published", '"etag-1"', 1);
+		expect(id).toBe(await expectedId("evt", 'tag:pressroom.example,2026:a\npost.published\n"etag-1"\n1'));
 		expect(id).toMatch(/^evt_[0-9a-hjkmnp-tv-z]{26}$/);
 	});
 
 	it("gives the same id for the same change, so a re-run sync does not announce it twice", async () => {
-		expect(await eventId("p1", "post.updated", "v2")).toBe(await eventId("p1", "post.updated", "v2"));
+		expect(await eventId("p1", "post.updated", "v2", 2)).toBe(await eventId("p1", "post.updated", "v2", 2));
 	});
 
-	it("gives a different id when the post, the type or the version differs", async () => {
+	it("gives a different id when the post, the type, the version or the occurrence differs", async () => {
 		const ids = new Set([
-			await eventId("p1", "post.updated", "v2"),
-			await eventId("p2", "post.updated", "v2"),
-			await eventId("p1", "post.deleted", "v2"),
-			await eventId("p1", "post.updated", "v3"),
+			await eventId("p1", "post.updated", "v2", 2),
+			await eventId("p2", "post.updated", "v2", 2),
+			await eventId("p1", "post.deleted", "v2", 2),
+			await eventId("p1", "post.updated", "v3", 2),
+			await eventId("p1", "post.updated", "v2", 4),
 		]);
-		expect(ids.size).toBe(4);
+		expect(ids.size).toBe(5);
 	});
 
 	it("cannot be confused by parts that contain the separator", async () => {
-		expect(await eventId("a", "post.updated", "b\nc")).not.toBe(await eventId("a\nb", "post.updated", "c"));
+		expect(await eventId("a", "post.updated", "b\nc", 1)).not.toBe(await eventId("a\nb", "post.updated", "c", 1));
 	});
 });
 
 describe("messageId", () => {
 	it("is stable for one event and one subscription, and differs per subscription", async () => {
-		const evt = await eventId("p1", "post.published", "v1");
+		const evt = await eventId("p1", "post.published", "v1", 1);
 		const first = await messageId(evt, "sub_1");
 		expect(first).toBe(await messageId(evt, "sub_1"));
 		expect(first).toBe(await expectedId("msg", `${evt}\nsub_1`));
@@ -115,8 +116,8 @@ describe("buildPayload", () => {
 
 	it("builds a post event whose id is derived from the post and whose body round-trips", async () => {
 		const post = buildPost();
-		const event = await buildPostEvent(post, "post.published", post.etag, new Date("2026-03-01T09:00:05Z"));
-		expect(event.id).toBe(await eventId(post.id, "post.published", post.etag));
+		const event = await buildPostEvent(post, "post.published", post.etag, 1, new Date("2026-03-01T09:00:05Z"));
+		expect(event.id).toBe(await eventId(post.id, "post.published", post.etag, 1));
 		expect(JSON.parse(buildPayload(event))).toEqual({ type: "post.published", timestamp: "2026-03-01T09:00:05.000Z", data: postToEventData(post) });
 	});
 

@@ -5,7 +5,6 @@ import { createSubscriptionSchema } from "../../webhooks/subscription-schema";
 import type { AdminPageEnv } from "./env";
 import { type FieldErrors, parseSubscriptionForm, type SubscriptionFormValues } from "./forms";
 import { formBody } from "./guard";
-import type { HubSubscriptionsSource } from "./hub-extension";
 import { noticeFor } from "./notices";
 import { successSeries } from "./views/charts";
 import { dashboardPage } from "./views/dashboard";
@@ -16,12 +15,13 @@ import { renderSubscriptionPage } from "./subscription-routes";
 const SUBSCRIPTIONS_PER_PAGE = 10;
 const SPARKLINE_DELIVERIES = 20;
 const CHARTED_SYNCS = 30;
+const HUB_SUBSCRIPTIONS_SHOWN = 20;
 
-/** The overview (GET /admin), a manual sync, and creating a subscription. */
-export function dashboardRoutes(options: { hubSubscriptions?: HubSubscriptionsSource }): Hono<AdminPageEnv> {
+/** The overview (GET /admin), a manual sync, creating a subscription, and removing a hub subscriber. */
+export function dashboardRoutes(): Hono<AdminPageEnv> {
 	const routes = new Hono<AdminPageEnv>();
 
-	routes.get("/", async (c) => renderDashboard(c, options, { values: EMPTY_SUBSCRIPTION_FORM }));
+	routes.get("/", async (c) => renderDashboard(c, { values: EMPTY_SUBSCRIPTION_FORM }));
 
 	routes.post("/sync", async (c) => {
 		const run = await c.get("services").sync("admin page");
@@ -31,7 +31,7 @@ export function dashboardRoutes(options: { hubSubscriptions?: HubSubscriptionsSo
 	routes.post("/subscriptions", async (c) => {
 		const services = c.get("services");
 		const parsed = parseSubscriptionForm(await formBody(c), createSubscriptionSchema({ devMode: services.config.devMode }));
-		if (!parsed.ok) return renderDashboard(c, options, { values: parsed.values, errors: parsed.errors }, 400);
+		if (!parsed.ok) return renderDashboard(c, { values: parsed.values, errors: parsed.errors }, 400);
 		const { subscription, secret } = await createSubscription(services, parsed.value);
 		return renderSubscriptionPage(c, subscription.id, {
 			notice: { kind: "ok", text: "Subscription created. Copy its signing secret now: it is not shown again." },
@@ -39,12 +39,18 @@ export function dashboardRoutes(options: { hubSubscriptions?: HubSubscriptionsSo
 		});
 	});
 
+	// The same storage call as DELETE /api/hub/subscriptions/{id}.
+	routes.post("/hub/subscriptions/:id/remove", async (c) => {
+		const { hub, now } = c.get("services");
+		const removed = await hub.end(c.req.param("id"), "removed", now());
+		return c.redirect(`/admin?done=${removed ? "hub-removed" : "hub-gone"}#hub-title`, 303);
+	});
+
 	return routes;
 }
 
 async function renderDashboard(
 	c: Context<AdminPageEnv>,
-	options: { hubSubscriptions?: HubSubscriptionsSource },
 	createForm: { values: SubscriptionFormValues; errors?: FieldErrors },
 	statusCode: 200 | 400 = 200,
 ): Promise<Response> {
@@ -53,7 +59,7 @@ async function renderDashboard(
 	const [status, page, hub] = await Promise.all([
 		operatorStatus(services, CHARTED_SYNCS),
 		services.subscriptions.list({ limit: SUBSCRIPTIONS_PER_PAGE, ...(cursor ? { cursor } : {}) }),
-		options.hubSubscriptions?.(services),
+		services.hub.list({ limit: HUB_SUBSCRIPTIONS_SHOWN }),
 	]);
 	const subscriptions = await Promise.all(
 		page.subscriptions.map(async (subscription) => ({
@@ -68,7 +74,7 @@ async function renderDashboard(
 		subscriptions,
 		createForm,
 		...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-		...(hub ? { hub } : {}),
+		hub,
 	});
 	return c.html(html, statusCode);
 }

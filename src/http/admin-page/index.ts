@@ -4,20 +4,17 @@ import { errorResponse } from "../errors";
 import { dashboardRoutes } from "./dashboard-routes";
 import type { AdminPageEnv } from "./env";
 import { requireConfiguredToken, requireSession, sameOriginPosts } from "./guard";
-import type { HubSubscriptionsSource } from "./hub-extension";
 import { securityHeaders } from "./security";
 import { signInRoutes, signOutRoutes } from "./sign-in-routes";
 import { subscriptionRoutes } from "./subscription-routes";
 import { problemPage } from "./views/sign-in";
-
-export type { HubSubscriptionsSource } from "./hub-extension";
 
 /**
  * The operator's web page at /admin: server-rendered HTML over the same services as the JSON API. Order
  * matters: headers wrap everything; sign-in needs only a same-origin POST; every route after
  * requireSession needs a session, and a POST also its CSRF token.
  */
-export function adminPage(options: { hubSubscriptions?: HubSubscriptionsSource } = {}): Hono<AdminPageEnv> {
+export function adminPage(): Hono<AdminPageEnv> {
 	const page = new Hono<AdminPageEnv>();
 	page.use("*", securityHeaders());
 	page.use("*", requireConfiguredToken());
@@ -25,7 +22,7 @@ export function adminPage(options: { hubSubscriptions?: HubSubscriptionsSource }
 	page.route("/", signInRoutes());
 	page.use("*", requireSession());
 	page.route("/", signOutRoutes());
-	page.route("/", dashboardRoutes(options));
+	page.route("/", dashboardRoutes());
 	page.route("/", subscriptionRoutes());
 	page.all("*", async (c) => c.html(await problemPage(c.get("nonce"), "Not found", "There is no such admin page.", c.get("session").csrfToken), 404));
 

@@ -9,6 +9,8 @@ const NOTICES: Record<string, { kind: "ok" | "error"; text: string }> = {
 	saved: { kind: "ok", text: "Changes saved." },
 	deleted: { kind: "ok", text: "Subscription deleted." },
 	redelivered: { kind: "ok", text: "Redelivery queued, with the same webhook-id." },
+	"hub-removed": { kind: "ok", text: "Hub subscription removed: it receives no more content." },
+	"hub-gone": { kind: "error", text: "That hub subscription had already ended." },
 	"sync-succeeded": { kind: "ok", text: "Sync finished." },
 	"sync-partial": { kind: "ok", text: "Sync committed part of the backlog; the next one carries on." },
 	"sync-skipped": { kind: "error", text: "Another sync is running; this one was skipped." },

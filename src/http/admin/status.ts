@@ -10,17 +10,21 @@ export interface OperatorStatus {
 	catalog: { posts: number; broken: number };
 	brokenPosts: BrokenObject[];
 	webhooks: WebhookHealth;
+	hub: Awaited<ReturnType<Services["hub"]["health"]>>;
+	documents: Awaited<ReturnType<Services["documents"]["health"]>>;
 }
 
-/** What GET /api/status answers and the admin page shows: the last syncs, the catalog, broken posts, webhook health. */
+/** What GET /api/status answers and the admin page shows: the last syncs, the catalog, broken posts, webhook, hub and document health. */
 export async function operatorStatus(services: Services, recentSyncCount = 10): Promise<OperatorStatus> {
-	const { catalog, runs, storageStatus, webhooks } = services;
-	const [recent, lastSucceeded, counts, broken, webhookHealth] = await Promise.all([
+	const { catalog, runs, storageStatus, webhooks, hub, documents, now } = services;
+	const [recent, lastSucceeded, counts, broken, webhookHealth, hubHealth, publication] = await Promise.all([
 		runs.latest(recentSyncCount),
 		runs.lastSucceeded(),
 		catalog.counts(),
 		catalog.brokenObjects(),
 		webhooks.health(),
+		hub.health(now()),
+		documents.health(),
 	]);
 	return {
 		storage: storageStatus(),
@@ -30,6 +34,7 @@ export async function operatorStatus(services: Services, recentSyncCount = 10): 
 		catalog: counts,
 		brokenPosts: broken,
 		webhooks: webhookHealth,
+		hub: hubHealth,
+		documents: publication,
 	};
 }
-

@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { canonicalPath } from "../../feeds/document-paths";
+import { HTML_CONTENT_TYPE } from "../../feeds/publication";
 import type { LookupCost } from "../../storage/document-cache";
+import { discoveryLinks } from "../../hub/links";
 import { isNotModified } from "../conditional-get";
 import type { AppEnv } from "../context";
 import { notFoundResponse } from "../errors";
@@ -31,6 +33,8 @@ export function serveDocuments(): MiddlewareHandler<AppEnv> {
 		headers.set("ETag", document.etag);
 		headers.set("Last-Modified", document.lastModifiedHttp);
 		headers.set("Cache-Control", document.cacheControl);
+		// Every feed is a WebSub topic; its self URL is exactly the hub.topic to subscribe with.
+		if (document.contentType !== HTML_CONTENT_TYPE) headers.set("Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`));
 		if (isNotModified(c.req.raw.headers, document)) return new Response(null, { status: 304, headers });
 		return new Response(method === "HEAD" ? null : document.body, { status: 200, headers });
 	};

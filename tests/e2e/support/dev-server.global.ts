@@ -43,6 +43,8 @@ declare module "vitest" {
 		e2eSync: SyncOutcome;
 		e2eSeeding: string;
 		e2eLogFile: string;
+		/** wrangler's --persist-to of the running server (for `wrangler d1 execute --local --persist-to`). */
+		e2ePersistTo: string;
 	}
 }
 
@@ -110,8 +112,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			port,
 			inspectorPort,
 			persistTo,
-			// Feed self links and permalinks must name the URL the clients fetch; DEV_MODE (as under `npm start`)
-			// lets webhooks reach the receivers tests start on 127.0.0.1.
+			// Feed self links and permalinks must name the URL the clients fetch; dev mode (as under npm start)
+			// lets webhooks reach a receiver on 127.0.0.1.
 			vars: { SITE_URL: baseUrl, DEV_MODE: "true" },
 			envFile,
 			detached: true,
@@ -141,6 +143,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		project.provide("e2eSync", sync);
 		project.provide("e2eSeeding", seeding);
 		project.provide("e2eLogFile", logFile);
+		project.provide("e2ePersistTo", persistTo);
 	} catch (error) {
 		await cleanUp();
 		throw new Error(`e2e setup failed: ${describeError(error)}\n(wrangler dev output: ${logFile})`, { cause: error });

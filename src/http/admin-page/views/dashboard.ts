@@ -3,7 +3,7 @@ import type { Subscription } from "../../../storage/subscriptions";
 import type { SyncRun } from "../../../storage/sync-runs";
 import type { OperatorStatus } from "../../admin/status";
 import type { FieldErrors, SubscriptionFormValues } from "../forms";
-import type { HubSubscriptionsView } from "../hub-extension";
+import type { HubSubscription } from "../../../storage/hub-subscriptions";
 import { formatDuration, type SuccessSeries, successSparkline, syncDurationChart } from "./charts";
 import { actionButton, badge, type Html, layout, type PageFrame, timeAt } from "./layout";
 import { subscriptionForm } from "./subscription-form";
@@ -14,7 +14,8 @@ export interface DashboardData {
 	subscriptions: { subscription: Subscription; series: SuccessSeries }[];
 	nextCursor?: string;
 	createForm: { values: SubscriptionFormValues; errors?: FieldErrors };
-	hub?: HubSubscriptionsView;
+	/** The WebSub hub's subscribers (GET /api/hub/subscriptions), first page. */
+	hub: { subscriptions: HubSubscription[]; nextCursor?: string };
 }
 
 const TIMELINE_LENGTH = 10;
@@ -78,7 +79,7 @@ ${data.nextCursor ? html`<p><a href="/admin?cursor=${encodeURIComponent(data.nex
 <h2 id="create-title">New subscription</h2>
 ${subscriptionForm({ action: "/admin/subscriptions", submitLabel: "Create subscription", csrfToken: frame.csrfToken, idPrefix: "new", ...data.createForm })}
 </section>
-${data.hub ? hubSection(data.hub) : ""}`,
+${hubSection(data.hub, frame.csrfToken)}`,
 	);
 }
 
@@ -96,16 +97,29 @@ function subscriptionCard(subscription: Subscription, series: SuccessSeries): Ht
 </li>`;
 }
 
-function hubSection(hub: HubSubscriptionsView): Html {
+function hubSection(hub: DashboardData["hub"], csrfToken: string): Html {
 	return html`<section aria-labelledby="hub-title">
-<h2 id="hub-title">Hub subscriptions</h2>
+<h2 id="hub-title">Hub subscriptions (WebSub)</h2>
 ${
 	hub.subscriptions.length === 0
-		? html`<p class="muted">No hub subscriptions.</p>`
-		: html`<ul class="plain stack">${hub.subscriptions.map(
-				(entry) =>
-					html`<li class="card"><h3 class="mono">${entry.callback}</h3><p>Topic <span class="mono">${entry.topic}</span></p><p class="hint">${entry.state} · lease until ${timeAt(entry.leaseExpiresAt)}</p></li>`,
-			)}</ul>`
+		? html`<p class="muted">No reader has subscribed through the hub (<code>POST /websub</code>) yet.</p>`
+		: html`<ul class="plain stack">${hub.subscriptions.map((entry) => hubEntry(entry, csrfToken))}</ul>`
 }
+${hub.nextCursor ? html`<p class="hint">Showing the first ${hub.subscriptions.length}; the rest are in <code>GET /api/hub/subscriptions</code>.</p>` : ""}
 </section>`;
+}
+
+function hubEntry(entry: HubSubscription, csrfToken: string): Html {
+	const active = entry.state === "active";
+	return html`<li class="card">
+<h3 class="mono">${entry.callback}</h3>
+<dl class="facts">
+<dt>State</dt><dd>${badge(entry.state)}${entry.endedReason ? ` (${entry.endedReason})` : ""}</dd>
+<dt>Topic</dt><dd class="mono">${entry.topic}</dd>
+<dt>Lease until</dt><dd>${timeAt(entry.expiresAt)}</dd>
+<dt>Signed</dt><dd>${entry.hasSecret ? "yes (hub.secret)" : "no"}</dd>
+<dt>Last delivery</dt><dd>${entry.lastDeliveryAt ? html`${timeAt(entry.lastDeliveryAt)} ${entry.lastDeliveryStatus ?? ""}` : "—"}</dd>
+</dl>
+${active ? html`<p>${actionButton(`/admin/hub/subscriptions/${entry.id}/remove`, "Remove", csrfToken, { kind: "secondary" })}</p>` : ""}
+</li>`;
 }

@@ -33,11 +33,11 @@ h3 { font-size: 1.05rem; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 .notice.ok { color: var(--ok); background: var(--ok-bg); }
 .notice.error { color: var(--bad); background: var(--bad-bg); }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600; border: 1px solid; }
-.badge.succeeded, .badge.enabled, .badge.ok { color: var(--ok); background: var(--ok-bg); }
+.badge.succeeded, .badge.enabled, .badge.active, .badge.ok { color: var(--ok); background: var(--ok-bg); }
 .badge.failed, .badge.disabled { color: var(--bad); background: var(--bad-bg); }
 .badge.partial, .badge.retry, .badge.paused, .badge.failing { color: var(--warn); background: var(--warn-bg); }
 .badge.pending, .badge.running { color: var(--info); background: var(--info-bg); }
-.badge.skipped, .badge.disable-subscription { color: var(--idle); background: var(--idle-bg); }
+.badge.skipped, .badge.disable-subscription, .badge.ended { color: var(--idle); background: var(--idle-bg); }
 ol.plain, ul.plain { list-style: none; margin: 0; padding: 0; }
 .timeline li { display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: baseline; padding: .4rem 0 .4rem 1rem;
 	border-left: 3px solid var(--line); }

@@ -1,0 +1,147 @@
+/// <reference types="vite/client" />
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import landedChecksums from "./fixtures/landed-migrations.sha256?raw";
+
+/** Every migration file as it is in the repository now, by file name. */
+const migrationFiles = Object.fromEntries(
+	Object.entries(import.meta.glob<string>("../../migrations/*.sql", { query: "?raw", import: "default", eager: true })).map(([file, text]) => [
+		file.split("/").pop()!,
+		text,
+	]),
+);
+
+/** The schema as sqlite_master holds it, without comments, quoting and layout, and without D1's own tables. */
+async function schemaOf(db: D1Database): Promise<string[]> {
+	const rows = await db
+		.prepare(
+			`SELECT type, name, tbl_name, sql FROM sqlite_master
+			 WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations' ORDER BY type, name`,
+		)
+		.all<{ type: string; name: string; tbl_name: string; sql: string | null }>();
+	return rows.results.map((row) => {
+		const sql = (row.sql ?? "")
+			.replace(/--[^\n]*/g, " ")
+			.replace(/"/g, "")
+			.replace(/\s+/g, " ")
+			.replace(/\s*([(),])\s*/g, "$1")
+			.trim();
+		return `${row.type} ${row.name} on ${row.tbl_name}: ${sql}`;
+	});
+}
+
+/** Empties UPGRADE_DB, so each release's upgrade starts from nothing. */
+async function emptyUpgradeDb(): Promise<void> {
+	const tables = await env.UPGRADE_DB.prepare(
+		"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+	).all<{ name: string }>();
+	// Deferred, so dropping a table that others reference is checked only once all are gone.
+	await env.UPGRADE_DB.batch([
+		env.UPGRADE_DB.prepare("PRAGMA defer_foreign_keys = on"),
+		...tables.results.map((table) => env.UPGRADE_DB.prepare(`DROP TABLE "${table.name}"`)),
+	]);
+}
+
+const releases = Object.keys(env.HISTORIC_MIGRATIONS);
+
+beforeEach(() => emptyUpgradeDb());
+
+describe("upgrading a database migrated by an earlier release", () => {
+	it("has fixtures for the first release", () => {
+		expect(releases).toContain("a48030a-first-release");
+	});
+
+	it.each(releases)("ends, after the %s migrations and then today's, with the schema of a database migrated from scratch", async (release) => {
+		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS[release]!);
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+
+		expect(await schemaOf(env.UPGRADE_DB)).toEqual(await schemaOf(env.DB));
+	});
+
+	it("keeps sync history and messages, takes a past succeeded sync as the completed baseline, and refuses 'sending'", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a48030a-first-release"]!);
+		await env.UPGRADE_DB.batch([
+			env.UPGRADE_DB.prepare(
+				"INSERT INTO sync_runs (id, trigger, started_at, finished_at, status, posts) VALUES ('r1', 'cron', '2026-11-01T00:00:00Z', '2026-11-01T00:00:02Z', 'succeeded', 3)",
+			),
+			env.UPGRADE_DB.prepare("INSERT INTO events (id, type, post_id, payload, created_at) VALUES ('evt_1', 'post.published', 'p1', '{}', '2026-11-01T00:00:02Z')"),
+			env.UPGRADE_DB.prepare(
+				`INSERT INTO messages (id, event_id, subscription_id, status, attempts, enqueued_at, created_at, updated_at)
+				 VALUES ('msg_1', 'evt_1', 'sub_1', 'sending', 1, '2026-11-01T00:00:02Z', '2026-11-01T00:00:02Z', '2026-11-01T00:00:03Z')`,
+			),
+		]);
+
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+
+		expect(await env.UPGRADE_DB.prepare("SELECT id, status, posts, remaining FROM sync_runs").all()).toMatchObject({
+			results: [{ id: "r1", status: "succeeded", posts: 3, remaining: 0 }],
+		});
+		expect(await env.UPGRADE_DB.prepare("SELECT id, status, attempts FROM messages").all()).toMatchObject({
+			results: [{ id: "msg_1", status: "pending", attempts: 1 }],
+		});
+		expect(await env.UPGRADE_DB.prepare("SELECT value FROM catalog_facts WHERE name = 'first_caught_up_at'").first()).toEqual({
+			value: "2026-11-01T00:00:02Z",
+		});
+		await expect(env.UPGRADE_DB.prepare("UPDATE messages SET status = 'sending'").run()).rejects.toThrow(/CHECK constraint failed/);
+	});
+
+	it("takes a past post event as the completed baseline when the outage already pruned every succeeded run", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a48030a-first-release"]!);
+		await env.UPGRADE_DB.batch([
+			env.UPGRADE_DB.prepare("INSERT INTO sync_runs (id, trigger, started_at, status) VALUES ('r1', 'cron', '2026-11-05T00:00:00Z', 'failed')"),
+			env.UPGRADE_DB.prepare("INSERT INTO events (id, type, post_id, payload, created_at) VALUES ('evt_0', 'ping', NULL, '{}', '2026-10-30T00:00:00Z')"),
+			env.UPGRADE_DB.prepare("INSERT INTO events (id, type, post_id, payload, created_at) VALUES ('evt_1', 'post.updated', 'p1', '{}', '2026-11-01T00:00:00Z')"),
+		]);
+
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+
+		expect(await env.UPGRADE_DB.prepare("SELECT value FROM catalog_facts WHERE name = 'first_caught_up_at'").first()).toEqual({
+			value: "2026-11-01T00:00:00Z",
+		});
+	});
+
+	it("keeps a partial run's remaining count from a release that had it", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a1a0696-read-budget"]!);
+		await env.UPGRADE_DB.prepare(
+			"INSERT INTO sync_runs (id, trigger, started_at, status, remaining) VALUES ('r1', 'cron', '2026-11-01T00:00:00Z', 'partial', 42)",
+		).run();
+
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+
+		expect(await env.UPGRADE_DB.prepare("SELECT status, remaining FROM sync_runs").first()).toEqual({ status: "partial", remaining: 42 });
+		// Only partial syncs so far: the catalog has never caught up, webhooks stay a baseline.
+		expect(await env.UPGRADE_DB.prepare("SELECT count(*) AS n FROM catalog_facts WHERE name = 'first_caught_up_at'").first()).toEqual({ n: 0 });
+	});
+});
+
+describe("landed migrations", () => {
+	const landed = landedChecksums
+		.split("\n")
+		.filter((line) => line.trim() !== "")
+		.map((line) => {
+			const [sha256, name] = line.trim().split(/\s+/);
+			return { sha256: sha256!, name: name! };
+		});
+
+	it("are never edited: each file still has the sha256 recorded when it landed", async () => {
+		const actual = await Promise.all(
+			landed.map(async ({ name }) => {
+				const text = migrationFiles[name];
+				return { name, sha256: text === undefined ? "missing" : await sha256(text) };
+			}),
+		);
+		expect(actual, "migrations are append-only: add a new file instead of editing a landed one").toEqual(landed);
+	});
+
+	it("lists every migration file, new ones appended in order", () => {
+		expect(Object.keys(migrationFiles).sort(), "append a new file's `sha256sum` line to tests/storage/fixtures/landed-migrations.sha256").toEqual(
+			landed.map(({ name }) => name),
+		);
+	});
+});
+
+async function sha256(text: string): Promise<string> {
+	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+	return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
