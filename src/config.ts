@@ -3,20 +3,12 @@ import type { SiteIdentity } from "./feeds/channels";
 import type { HubLimits } from "./hub/request";
 import { checkCallbackUrl } from "./webhooks/url-policy";
 import { redactCredentials } from "./redaction";
+import { isHttpUrl, readS3Settings, type S3Settings } from "./storage/s3-settings";
 
 /** Where posts are read from: the R2 binding, or an S3-compatible store named by S3_* settings. */
 export type StorageConfig =
 	| { kind: "r2"; prefix: string }
-	| {
-			kind: "s3";
-			endpoint: string;
-			bucket: string;
-			region: string;
-			forcePathStyle: boolean;
-			prefix: string;
-			accessKeyId: string;
-			secretAccessKey: string;
-	  }
+	| ({ kind: "s3" } & S3Settings)
 	/** Kept as a value so feeds are still served from the catalog; the sync and /api/status report the problems. */
 	| { kind: "invalid"; problems: string[] };
 
@@ -177,42 +169,12 @@ function readInteger(problems: string[], name: string, value: string | undefined
 	return parsed;
 }
 
+/** The R2 binding when no S3_* setting names a store, else the S3 settings or their problems (storage/s3-settings.ts). */
 function readStorageConfig(env: Cloudflare.Env): StorageConfig {
-	const prefix = (env.S3_PREFIX ?? env.POSTS_PREFIX ?? "").trim();
-	const s3Settings = [env.S3_ENDPOINT, env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY].some((v) => v?.trim());
-	if (!s3Settings) return { kind: "r2", prefix };
-
-	const problems: string[] = [];
-	const endpoint = env.S3_ENDPOINT?.trim() ?? "";
-	if (!endpoint) problems.push("S3_ENDPOINT is required when any S3_* setting is given");
-	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${redactCredentials(endpoint)}"`);
-	const bucket = env.S3_BUCKET?.trim() ?? "";
-	if (!bucket) problems.push("S3_BUCKET is required");
-	const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() ?? "";
-	const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim() ?? "";
-	if (!accessKeyId || !secretAccessKey) problems.push("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required (set them as secrets)");
-	const pathStyle = env.S3_FORCE_PATH_STYLE?.trim().toLowerCase() ?? "";
-	if (pathStyle && !["true", "false", "1", "0"].includes(pathStyle)) problems.push(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
-	if (problems.length > 0) return { kind: "invalid", problems };
-	return {
-		kind: "s3",
-		endpoint: endpoint.replace(/\/+$/, ""),
-		bucket,
-		region: env.S3_REGION?.trim() || "auto",
-		forcePathStyle: pathStyle === "true" || pathStyle === "1",
-		prefix,
-		accessKeyId,
-		secretAccessKey,
-	};
-}
-
-function isHttpUrl(value: string): boolean {
-	try {
-		const url = new URL(value);
-		return url.protocol === "https:" || url.protocol === "http:";
-	} catch {
-		return false;
-	}
+	const s3 = readS3Settings(env);
+	if (s3.kind === "none") return { kind: "r2", prefix: s3.prefix };
+	// The problems quote S3_ENDPOINT, which may carry user:pass@; they end up in /api/status and logs.
+	return s3.kind === "invalid" ? { kind: "invalid", problems: s3.problems.map(redactCredentials) } : s3;
 }
 
 function isTimeZone(zone: string): boolean {

@@ -48,19 +48,7 @@ export function httpCall(url, { method = "GET", headers = {}, body, timeoutMs = 
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; returns the results in order. */
-export async function mapConcurrently(items, limit, work) {
-	const results = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(limit, items.length) }, async () => {
-			while (next < items.length) {
-				const index = next++;
-				results[index] = await work(items[index], index);
-			}
-		}),
-	);
-	return results;
-}
+export { mapConcurrently } from "../../src/shared/map-concurrently.ts";
 
 export function contentTypeOf(key) {
 	return key.endsWith(".txt") ? "text/plain; charset=utf-8" : "text/markdown; charset=utf-8";

@@ -9,11 +9,15 @@ import { appendFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { describeError as describeAnyError } from "../../src/shared/describe-error.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Wrangler 4 refuses older versions (FIELD-NOTES: "Wrangler ≥ 4 requires Node ≥ 22.12"). */
-export const MIN_NODE = [22, 12];
+/**
+ * Wrangler 4 refuses older versions (FIELD-NOTES: "Wrangler ≥ 4 requires Node ≥ 22.12"), and the scripts
+ * import the leaf helpers of src/shared as TypeScript, which Node strips without a flag from 22.18 on.
+ */
+export const MIN_NODE = [22, 18];
 
 /** The bucket and database names in wrangler.toml. */
 export const BUCKET_NAME = "pressroom-posts";
@@ -305,12 +309,9 @@ export function exitCodeForSignal(signal) {
 	return signal ? 128 + (numbers[signal] ?? 1) : 1;
 }
 
+/** A caught value for the scripts' messages: its message and its cause's (src/shared/describe-error.ts). */
 export function describeError(error) {
-	if (error instanceof Error) {
-		const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-		return `${error.message}${cause}`;
-	}
-	return String(error);
+	return describeAnyError(error, { cause: true });
 }
 
 /** A command that exited non-zero; carries its output for the report. */

@@ -5,10 +5,10 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { describeError } from "../../src/shared/describe-error.ts";
+import { readS3Settings } from "../../src/storage/s3-settings.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-const S3_NAMES = ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"];
 
 /** A problem the operator must fix (bad settings, an unreachable store); printed without a stack. */
 export class PushError extends Error {
@@ -16,33 +16,15 @@ export class PushError extends Error {
 }
 
 /**
- * The S3 settings in `env`, checked like the Worker's readConfig() does (src/config.ts), or null when no
- * S3_* setting is given (local R2 then).
+ * Where `env` says posts go, by the Worker's own rules (src/storage/s3-settings.ts): `{ s3: null, prefix }`
+ * for local R2 when no S3_* setting names a store, else the checked S3 settings; a PushError lists every problem.
  */
-export function readS3Settings(env) {
-	const value = (name) => env[name]?.trim() ?? "";
-	if (!S3_NAMES.some((name) => value(name))) return null;
-	const problems = [];
-	const endpoint = value("S3_ENDPOINT").replace(/\/+$/, "");
-	if (!endpoint) problems.push("S3_ENDPOINT is required when any S3_* setting is given");
-	else if (!isHttpUrl(endpoint)) problems.push(`S3_ENDPOINT must be an absolute http(s) URL, got "${endpoint}"`);
-	const bucket = value("S3_BUCKET");
-	if (!bucket) problems.push("S3_BUCKET is required");
-	const accessKeyId = value("S3_ACCESS_KEY_ID");
-	const secretAccessKey = value("S3_SECRET_ACCESS_KEY");
-	if (!accessKeyId || !secretAccessKey) problems.push("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required");
-	const pathStyle = value("S3_FORCE_PATH_STYLE").toLowerCase();
-	if (pathStyle && !["true", "false", "1", "0"].includes(pathStyle)) problems.push(`S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
-	if (problems.length > 0) throw new PushError(`S3 settings are incomplete: ${problems.join("; ")}`);
-	return {
-		endpoint,
-		bucket,
-		region: value("S3_REGION") || "auto",
-		forcePathStyle: pathStyle === "true" || pathStyle === "1",
-		prefix: (env.S3_PREFIX ?? env.POSTS_PREFIX ?? "").trim(),
-		accessKeyId,
-		secretAccessKey,
-	};
+export function readPostTarget(env) {
+	const reading = readS3Settings(env);
+	if (reading.kind === "invalid") throw new PushError(`S3 settings are incomplete: ${reading.problems.join("; ")}`);
+	if (reading.kind === "none") return { s3: null, prefix: reading.prefix };
+	const { kind: _kind, ...s3 } = reading;
+	return { s3, prefix: s3.prefix };
 }
 
 /** The local R2 bucket bound as POSTS in wrangler.toml, in `persistTo` (wrangler's --persist-to) or .wrangler/state. */
@@ -132,7 +114,7 @@ export function describeS3Error(error, settings) {
 	else if (status !== undefined) text = `the server answered ${status} ${name}`.trim();
 	else {
 		const code = error?.code ?? error?.cause?.code;
-		text = `could not reach the endpoint${code ? ` (${code})` : ""}: ${firstLine(error)}`;
+		text = `could not reach the endpoint${code ? ` (${code})` : ""}: ${describeError(error, { firstLine: true })}`;
 	}
 	for (const secret of [settings.secretAccessKey, settings.accessKeyId]) if (secret) text = text.split(secret).join("***");
 	return text;
@@ -156,17 +138,4 @@ export function etagMatchesMd5(etag, md5Hex) {
 export function displayPath(file) {
 	const relative = path.relative(process.cwd(), file);
 	return relative === "" ? "." : relative.startsWith("..") ? file : relative;
-}
-
-function firstLine(error) {
-	return (error instanceof Error ? error.message : String(error)).split("\n")[0];
-}
-
-function isHttpUrl(value) {
-	try {
-		const url = new URL(value);
-		return url.protocol === "http:" || url.protocol === "https:";
-	} catch {
-		return false;
-	}
 }

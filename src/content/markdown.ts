@@ -3,7 +3,7 @@ import sanitizeHtml from "sanitize-html";
 import { absoluteUrl, type LinkBase } from "./links";
 import { checkLazyContinuations, htmlNestingDepth } from "./markdown-limits";
 import { PostProblem } from "./problem";
-import { stripXmlForbidden } from "./text";
+import { stripXmlForbidden } from "./xml-chars";
 
 const LINK_SCHEMES = ["http", "https", "mailto"] as const;
 const IMAGE_SCHEMES = ["http", "https"] as const;

@@ -5,6 +5,7 @@ import { entryId } from "./entry-id";
 import { readDraft, readTerms, readText } from "./fields";
 import { splitFrontMatter } from "./front-matter";
 import { absoluteUrl, linkBaseFor } from "./links";
+import { describeError } from "../shared";
 import { renderInlineMarkdown, renderMarkdown } from "./markdown";
 import { readPostDates } from "./post-dates";
 import type { ContentSettings, ParseOutcome, Post, StoredObject } from "./post";
@@ -21,7 +22,7 @@ export function parsePost(object: StoredObject, settings: ContentSettings): Pars
 	try {
 		return { ok: true, post: buildPost(object, settings) };
 	} catch (error) {
-		const reason = error instanceof PostProblem ? error.message : `could not be parsed: ${describe(error)}`;
+		const reason = error instanceof PostProblem ? error.message : `could not be parsed: ${describeError(error, { maxLength: 200 })}`;
 		return { ok: false, error: { key: object.key, reason } };
 	}
 }
@@ -73,9 +74,4 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 		post.image = image;
 	}
 	return post;
-}
-
-function describe(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
-	return message.length > 200 ? `${message.slice(0, 197)}...` : message;
 }

@@ -1,4 +1,5 @@
 import { PostProblem } from "./problem";
+import { stripXmlForbidden } from "./xml-chars";
 
 /**
  * The largest post read. Feed readers cap whole documents at 1–2 MB (FeedBurner 1 MB, goread 2 MiB), and
@@ -8,13 +9,6 @@ export const MAX_POST_BYTES = 1024 * 1024;
 
 /** How much of the start of a post is sampled for NULs, as git does to tell binary from text. */
 const BINARY_SAMPLE_CHARS = 8000;
-
-/**
- * Characters XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls other than TAB, LF
- * and CR, U+FFFE/U+FFFF and lone surrogates. One of them makes a whole feed ill-formed.
- */
-const XML_FORBIDDEN =
-	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * Stored bytes -> text with LF line ends, without BOM and without XML-forbidden characters.
@@ -40,11 +34,6 @@ function looksBinary(text: string): boolean {
 	let nuls = 0;
 	for (let i = 0; i < sample.length; i++) if (sample.charCodeAt(i) === 0) nuls++;
 	return nuls > 0 && nuls * 100 >= sample.length;
-}
-
-// Kept twice on purpose: src/feeds/xml-text.ts has its own, because feeds import only content types (docs/design.md).
-export function stripXmlForbidden(text: string): string {
-	return text.replace(XML_FORBIDDEN, "");
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { Author, Post } from "../content/post";
+import { stripXmlForbidden } from "../content/xml-chars";
 import { toRfc3339 } from "./dates";
 import type { FeedChannel } from "./feed-input";
 import { newestFirst } from "./post-order";
 import { postTerms } from "./post-terms";
-import { stripXmlForbidden } from "./xml-text";
 
 /*
  * JSON Feed 1.1: https://www.jsonfeed.org/version/1.1/.
@@ -28,7 +28,7 @@ interface JsonFeed {
 }
 
 /** https://www.jsonfeed.org/version/1.1/#items-a-name-items-a */
-interface JsonFeedItem {
+export interface JsonFeedItem {
 	id: string;
 	url: string;
 	title: string;
@@ -38,11 +38,12 @@ interface JsonFeedItem {
 	date_published: string;
 	date_modified: string;
 	authors?: JsonFeedAuthor[];
+	/** JSON Feed has only tags: the post's tags, then its categories, once each (see postTerms). */
 	tags?: string[];
 }
 
 /** https://www.jsonfeed.org/version/1.1/#authors-a-name-authors-a */
-interface JsonFeedAuthor {
+export interface JsonFeedAuthor {
 	name: string;
 	url?: string;
 }
@@ -58,12 +59,22 @@ export function renderJsonFeed(channel: FeedChannel, posts: readonly Post[]): st
 		language: clean(channel.language),
 		authors: [jsonAuthor(channel.author)],
 		hubs: channel.hubs.length > 0 ? channel.hubs.map((url) => ({ type: "WebSub" as const, url: clean(url) })) : undefined,
-		items: newestFirst(posts).map(jsonItem),
+		items: newestFirst(posts).map(jsonFeedItem),
 	};
 	return `${JSON.stringify(feed, null, 2)}\n`;
 }
 
-function jsonItem(post: Post): JsonFeedItem {
+/**
+ * A post as a JSON Feed 1.1 item: the one builder for /feed.json and for the `item` of post.* webhook events,
+ * so a receiver can drop an event's item into its own feed and see what our feed shows. Its policy:
+ * - dates are RFC 3339 in UTC without zero milliseconds, as in Atom ("2026-03-01T09:00:00Z");
+ * - an author's e-mail, which RSS and Atom publish too, becomes a mailto: url when the author has no url
+ *   (JSON Feed has no e-mail field);
+ * - summary, image, authors and tags are left out, not empty, when the post has none (items without
+ *   authors inherit the feed's);
+ * - every string is stripped of the characters XML 1.0 forbids, like the XML formats.
+ */
+export function jsonFeedItem(post: Post): JsonFeedItem {
 	const tags = postTerms(post);
 	return {
 		id: clean(post.id),
@@ -71,20 +82,19 @@ function jsonItem(post: Post): JsonFeedItem {
 		title: clean(post.title),
 		// content_html or content_text must be present; content_html always is, even when empty.
 		content_html: clean(post.contentHtml),
-		summary: post.summary === "" ? undefined : clean(post.summary),
-		image: post.image === undefined ? undefined : clean(post.image),
+		...(post.summary === "" ? {} : { summary: clean(post.summary) }),
+		...(post.image === undefined ? {} : { image: clean(post.image) }),
 		date_published: toRfc3339(post.published),
 		date_modified: toRfc3339(post.updated),
-		// Items without authors inherit the feed's.
-		authors: post.authors.length > 0 ? post.authors.map(jsonAuthor) : undefined,
-		tags: tags.length > 0 ? tags : undefined,
+		...(post.authors.length === 0 ? {} : { authors: post.authors.map(jsonAuthor) }),
+		...(tags.length === 0 ? {} : { tags }),
 	};
 }
 
 /** JSON Feed authors carry no e-mail; the spec allows a mailto: URL when there is no site to link. */
 function jsonAuthor(author: Author): JsonFeedAuthor {
 	const url = author.url ?? (author.email ? `mailto:${author.email}` : undefined);
-	return { name: clean(author.name), url: url === undefined ? undefined : clean(url) };
+	return url === undefined ? { name: clean(author.name) } : { name: clean(author.name), url: clean(url) };
 }
 
 /** The same characters are removed as in the XML formats, so all three say the same thing. */

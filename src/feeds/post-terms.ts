@@ -1,5 +1,5 @@
 import type { Post } from "../content/post";
-import { stripXmlForbidden } from "./xml-text";
+import { stripXmlForbidden } from "../content/xml-chars";
 
 /**
  * A post's tags, then its categories, cleaned, without empties or repeats (ignoring case, as readers group

@@ -1,16 +1,4 @@
-/**
- * Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets): C0 controls
- * other than tab, LF and CR, U+FFFE, U+FFFF and lone surrogates. One of them makes a whole document
- * ill-formed, so every string is cleaned here even when the content layer already did it.
- * With the u flag a valid surrogate pair is one code point and does not match the surrogate range.
- */
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/gu;
-
-/** Removes the characters XML 1.0 forbids. */
-// Kept twice on purpose: src/content/text.ts has its own, because feeds import only content types (docs/design.md).
-export function stripXmlForbidden(text: string): string {
-	return text.replace(XML_FORBIDDEN, "");
-}
+import { stripXmlForbidden } from "../content/xml-chars";
 
 const NAMED_REFERENCES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 const HEXADECIMAL_REFERENCES: Record<string, string> = { "&": "&#x26;", "<": "&#x3C;", ">": "&#x3E;" };

@@ -1,13 +1,14 @@
 import type { WebhookConfig } from "../config";
+import { describeError, mapConcurrently } from "../shared";
 import type { Deliveries } from "../storage/deliveries";
 import type { Subscriptions } from "../storage/subscriptions";
 import type { DeadLetter, WebhookQueue, WebhookQueueMessage } from "../storage/webhook-queue";
-import { decideAfterAttempt, shouldDisableSubscription } from "../webhooks/decision";
-import { type FetchFunction, attemptDelivery, buildSignedRequest } from "../webhooks/deliver";
+import { shouldDisableSubscription } from "../webhooks/decision";
+import { type FetchFunction, buildSignedRequest } from "../webhooks/deliver";
 import { buildPayload } from "../webhooks/event";
-import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from "../webhooks/retry-schedule";
-import { messageStatusAfter } from "../webhooks/status";
+import type { RetrySchedule } from "../webhooks/retry-schedule";
 import { checkCallbackUrl } from "../webhooks/url-policy";
+import { attemptAndLog } from "./delivery-attempt";
 
 export interface DeliveryDependencies {
 	deliveries: Deliveries;
@@ -38,22 +39,17 @@ export async function consumeWebhookBatch(
 	/** The queue also carries the WebSub hub's work (src/index.ts routes it by message id). */
 	deliver: (messageId: string) => Promise<QueueVerdict> = (messageId) => deliverMessage(messageId, deps),
 ): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < batch.messages.length) {
-			const message = batch.messages[next++]!;
-			try {
-				const verdict = await deliver(message.body.messageId);
-				if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
-				else message.ack();
-			} catch (error) {
-				// A D1 or queue failure, not the receiver's: let the queue try again (its max_retries ends in the DLQ).
-				console.error(`webhook message ${message.body.messageId}: ${error instanceof Error ? error.message : String(error)}`);
-				message.retry();
-			}
+	await mapConcurrently(batch.messages, CONCURRENCY, async (message) => {
+		try {
+			const verdict = await deliver(message.body.messageId);
+			if (verdict.action === "retry") message.retry({ delaySeconds: verdict.delaySeconds });
+			else message.ack();
+		} catch (error) {
+			// A D1 or queue failure, not the receiver's: let the queue try again (its max_retries ends in the DLQ).
+			console.error(`webhook message ${message.body.messageId}: ${describeError(error)}`);
+			message.retry();
 		}
-	};
-	await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batch.messages.length) }, worker));
+	});
 }
 
 /** Makes one attempt for a message and records it; the verdict says whether the queue should bring it back. */
@@ -73,28 +69,24 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 		return { action: "ack" };
 	}
 
-	const attemptNumber = message.attempts + 1;
 	const request = await buildSignedRequest({
 		msgId: messageId,
 		body: buildPayload(message.event),
 		secrets: await deps.subscriptions.signingSecrets(subscription.id, now),
 		now,
 	});
-	const result = await attemptDelivery({ url: subscription.url, ...request, timeoutMs: deps.webhooks.timeoutMs, fetcher: deps.fetcher });
-	const decision = decideAfterAttempt(result.outcome, attemptNumber, deps.schedule ?? DEFAULT_RETRY_SCHEDULE, now, deps.random);
-	const after = deps.now();
-	const error = decision.action === "succeeded" ? result.error : "reason" in decision ? decision.reason : result.error;
-	await deps.deliveries.recordAttempt(
+	// A redelivery restarts the schedule without renumbering: the log keeps counting, the schedule starts over.
+	const { decision, after } = await attemptAndLog({
+		deliveries: deps.deliveries,
 		messageId,
-		subscription.id,
-		message.event.id,
-		{ attemptNumber, outcome: decision.action, statusCode: result.status, durationMs: result.durationMs, error, responseSnippet: result.responseSnippet },
-		{
-			status: messageStatusAfter(decision),
-			nextAttemptAt: decision.action === "retry" ? new Date(after.getTime() + decision.delaySeconds * 1000).toISOString() : undefined,
-		},
-		after,
-	);
+		subscriptionId: subscription.id,
+		eventId: message.event.id,
+		progress: message,
+		request: { url: subscription.url, ...request, timeoutMs: deps.webhooks.timeoutMs, fetcher: deps.fetcher },
+		now: deps.now,
+		schedule: deps.schedule,
+		random: deps.random,
+	});
 
 	if (decision.action === "succeeded") {
 		await deps.subscriptions.recordSuccess(subscription.id, after);

@@ -3,12 +3,11 @@ import { hubSignature } from "../hub/signature";
 import type { Deliveries } from "../storage/deliveries";
 import type { HubSubscriptions } from "../storage/hub-subscriptions";
 import type { WebhookQueue } from "../storage/webhook-queue";
-import { decideAfterAttempt } from "../webhooks/decision";
-import { type FetchFunction, USER_AGENT, attemptDelivery } from "../webhooks/deliver";
-import { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from "../webhooks/retry-schedule";
-import { messageStatusAfter } from "../webhooks/status";
+import { type FetchFunction, USER_AGENT } from "../webhooks/deliver";
+import type { RetrySchedule } from "../webhooks/retry-schedule";
 import { checkCallbackUrl } from "../webhooks/url-policy";
 import type { QueueVerdict } from "./deliver-messages";
+import { attemptAndLog } from "./delivery-attempt";
 
 export interface HubDeliveryDependencies {
 	hub: HubSubscriptions;
@@ -50,22 +49,17 @@ export async function deliverHubMessage(messageId: string, deps: HubDeliveryDepe
 		"user-agent": USER_AGENT,
 	};
 	if (subscription.secret !== undefined) headers["x-hub-signature"] = await hubSignature(subscription.secret, new TextEncoder().encode(content.body));
-	const result = await attemptDelivery({ url: subscription.callback, body: content.body, headers, timeoutMs: deps.timeoutMs, fetcher: deps.fetcher });
-	const attemptNumber = delivery.attempts + 1;
-	const decision = decideAfterAttempt(result.outcome, attemptNumber, deps.schedule ?? DEFAULT_RETRY_SCHEDULE, now, deps.random);
-	const after = deps.now();
-	const error = decision.action === "succeeded" ? result.error : "reason" in decision ? decision.reason : result.error;
-	await deps.deliveries.recordAttempt(
+	const { decision, result, after } = await attemptAndLog({
+		deliveries: deps.deliveries,
 		messageId,
-		subscription.id,
-		delivery.eventId,
-		{ attemptNumber, outcome: decision.action, statusCode: result.status, durationMs: result.durationMs, error, responseSnippet: result.responseSnippet },
-		{
-			status: messageStatusAfter(decision),
-			nextAttemptAt: decision.action === "retry" ? new Date(after.getTime() + decision.delaySeconds * 1000).toISOString() : undefined,
-		},
-		after,
-	);
+		subscriptionId: subscription.id,
+		eventId: delivery.eventId,
+		progress: delivery,
+		request: { url: subscription.callback, body: content.body, headers, timeoutMs: deps.timeoutMs, fetcher: deps.fetcher },
+		now: deps.now,
+		schedule: deps.schedule,
+		random: deps.random,
+	});
 	await deps.hub.recordDelivery(subscription.id, result.status === undefined ? (result.error ?? "no answer") : String(result.status), after);
 	if (decision.action === "succeeded") return { action: "ack" };
 	if (decision.action === "retry") return { action: "retry", delaySeconds: decision.delaySeconds };

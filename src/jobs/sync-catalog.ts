@@ -5,6 +5,7 @@ import type { Catalog, KnownObject, StagedOutcome } from "../storage/catalog";
 import type { Lease } from "../storage/lease";
 import type { ObjectStore, ObjectSummary } from "../storage/object-store";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
+import { describeError, mapConcurrently } from "../shared";
 
 export interface SyncDependencies {
 	/** Opened inside the sync so a misconfigured store is recorded as a failed run like any other fault. */
@@ -117,14 +118,14 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 			await deps.afterCommit?.({ now, baseline });
 		} catch (error) {
 			// The catalog is committed; what failed is telling subscribers, which the next sync retries.
-			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeFailure(error)}` };
+			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeError(error, { name: true })}` };
 			await deps.runs.save(failed);
 			return failed;
 		}
 		return result;
 	} catch (error) {
 		await deps.catalog.discardStaged(run.id).catch(() => undefined);
-		const failed = finish("failed", describeFailure(error));
+		const failed = finish("failed", describeError(error, { name: true }));
 		await deps.runs.save(failed);
 		return failed;
 	} finally {
@@ -193,21 +194,7 @@ class Claims {
 	}
 }
 
-async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-	const results = new Array<R>(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const index = next++;
-			results[index] = await work(items[index]!);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-	return results;
-}
-
 /** The run's error as /api/status and the logs show it: a store's message may quote a URL, never its credentials. */
 export function describeFailure(error: unknown): string {
-	if (error instanceof Error) return redactCredentials(`${error.name === "Error" ? "" : `${error.name}: `}${error.message}`);
-	return redactCredentials(String(error));
+	return redactCredentials(describeError(error));
 }

@@ -1,10 +1,12 @@
 import type { EventType, WebhookEvent } from "../webhooks/event";
-import type { MessageStatus } from "../webhooks/status";
+import type { AttemptTrigger, MessageStatus } from "../webhooks/status";
 import { decodeCursor, encodeCursor } from "./cursor";
 
 /** One HTTP POST of a message, as the delivery log shows it. */
 export interface AttemptRecord {
+	/** Counts every attempt of the message, redeliveries included: 1, 2, 3… never again 1. */
 	attemptNumber: number;
+	trigger: AttemptTrigger;
 	outcome: string;
 	statusCode?: number;
 	durationMs: number;
@@ -38,7 +40,11 @@ export interface PendingMessage {
 	messageId: string;
 	subscriptionId: string;
 	status: MessageStatus;
+	/** Every attempt so far, redeliveries included. */
 	attempts: number;
+	/** Attempts since the retry schedule last (re)started: its position. */
+	scheduleAttempts: number;
+	nextTrigger: AttemptTrigger;
 	event: WebhookEvent;
 }
 
@@ -115,42 +121,45 @@ export class Deliveries {
 	async pending(messageId: string): Promise<PendingMessage | undefined> {
 		const row = await this.db
 			.prepare(
-				`SELECT m.id, m.subscription_id, m.status, m.attempts, e.payload FROM messages m JOIN events e ON e.id = m.event_id
+				`SELECT m.id, m.subscription_id, m.status, m.attempts, m.schedule_attempts, m.next_trigger, e.payload FROM messages m JOIN events e ON e.id = m.event_id
 				 WHERE m.id = ?1`,
 			)
 			.bind(messageId)
-			.first<{ id: string; subscription_id: string; status: MessageStatus; attempts: number; payload: string }>();
+			.first<{ id: string; subscription_id: string; status: MessageStatus; attempts: number; schedule_attempts: number; next_trigger: AttemptTrigger; payload: string }>();
 		if (!row) return undefined;
 		return {
 			messageId: row.id,
 			subscriptionId: row.subscription_id,
 			status: row.status,
 			attempts: row.attempts,
+			scheduleAttempts: row.schedule_attempts,
+			nextTrigger: row.next_trigger,
 			event: JSON.parse(row.payload) as WebhookEvent,
 		};
 	}
 
-	/** Logs an attempt and moves the message to its next status in one transaction. */
+	/** Logs an attempt and moves the message to its next status (and schedule position) in one transaction. */
 	async recordAttempt(
 		messageId: string,
 		subscriptionId: string,
 		eventId: string,
 		attempt: Omit<AttemptRecord, "createdAt">,
-		next: { status: MessageStatus; nextAttemptAt?: string },
+		next: { status: MessageStatus; scheduleAttempts: number; nextAttemptAt?: string },
 		now: Date,
 	): Promise<void> {
 		const nowIso = now.toISOString();
 		await this.db.batch([
 			this.db
 				.prepare(
-					`INSERT INTO attempts (message_id, subscription_id, event_id, attempt_number, outcome, status_code, duration_ms, error, response_snippet, created_at)
-					 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
+					`INSERT INTO attempts (message_id, subscription_id, event_id, attempt_number, trigger, outcome, status_code, duration_ms, error, response_snippet, created_at)
+					 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)`,
 				)
 				.bind(
 					messageId,
 					subscriptionId,
 					eventId,
 					attempt.attemptNumber,
+					attempt.trigger,
 					attempt.outcome,
 					attempt.statusCode ?? null,
 					attempt.durationMs,
@@ -159,8 +168,11 @@ export class Deliveries {
 					nowIso,
 				),
 			this.db
-				.prepare("UPDATE messages SET status = ?2, attempts = ?3, last_error = ?4, next_attempt_at = ?5, updated_at = ?6 WHERE id = ?1")
-				.bind(messageId, next.status, attempt.attemptNumber, attempt.error ?? null, next.nextAttemptAt ?? null, nowIso),
+				.prepare(
+					`UPDATE messages SET status = ?2, attempts = ?3, schedule_attempts = ?4, next_trigger = 'scheduled', last_error = ?5, next_attempt_at = ?6, updated_at = ?7
+					 WHERE id = ?1`,
+				)
+				.bind(messageId, next.status, attempt.attemptNumber, next.scheduleAttempts, attempt.error ?? null, next.nextAttemptAt ?? null, nowIso),
 		]);
 	}
 
@@ -194,12 +206,13 @@ export class Deliveries {
 
 	/**
 	 * Puts a finished (succeeded or failed) message back to pending with a fresh schedule, for a manual
-	 * redelivery. A message still pending is refused: a second queue copy would double its attempts.
+	 * redelivery: its next attempt is logged as 'manual' and numbered on from the earlier ones. A message
+	 * still pending is refused: a second queue copy would double its attempts.
 	 */
 	async resetForRedelivery(messageId: string, now: Date): Promise<{ messageId: string; status: MessageStatus } | undefined> {
 		const row = await this.db
 			.prepare(
-				`UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = NULL, enqueued_at = NULL, last_error = NULL, updated_at = ?2
+				`UPDATE messages SET status = 'pending', schedule_attempts = 0, next_trigger = 'manual', next_attempt_at = NULL, enqueued_at = NULL, last_error = NULL, updated_at = ?2
 				 WHERE id = ?1 AND status IN ('succeeded', 'failed') RETURNING id, status`,
 			)
 			.bind(messageId, now.toISOString())
@@ -226,7 +239,7 @@ export class Deliveries {
 			? await this.db
 					.prepare("SELECT * FROM attempts WHERE message_id IN (SELECT value FROM json_each(?1)) ORDER BY id")
 					.bind(JSON.stringify(messages.map((m) => m.id)))
-					.all<{ message_id: string; attempt_number: number; outcome: string; status_code: number | null; duration_ms: number; error: string | null; response_snippet: string | null; created_at: string }>()
+					.all<{ message_id: string; attempt_number: number; trigger: AttemptTrigger; outcome: string; status_code: number | null; duration_ms: number; error: string | null; response_snippet: string | null; created_at: string }>()
 			: { results: [] };
 		const deliveries = messages.map((m) => ({
 			messageId: m.id,
@@ -243,6 +256,7 @@ export class Deliveries {
 				.filter((a) => a.message_id === m.id)
 				.map((a) => ({
 					attemptNumber: a.attempt_number,
+					trigger: a.trigger,
 					outcome: a.outcome,
 					statusCode: a.status_code ?? undefined,
 					durationMs: a.duration_ms,

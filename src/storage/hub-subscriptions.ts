@@ -1,5 +1,6 @@
 import type { SubscriptionRequest } from "../hub/request";
 import { decodeCursor, encodeCursor } from "./cursor";
+import type { AttemptTrigger } from "../webhooks/status";
 
 /** A verified subscription of the hub, as the admin API shows it (the secret never leaves storage). */
 export interface HubSubscription {
@@ -35,6 +36,8 @@ export interface HubDelivery {
 	eventId: string;
 	status: string;
 	attempts: number;
+	scheduleAttempts: number;
+	nextTrigger: AttemptTrigger;
 	content: HubContent;
 	subscription: { id: string; callback: string; secret?: string; state: string; expiresAt: string } | undefined;
 }
@@ -238,7 +241,7 @@ export class HubSubscriptions {
 	async delivery(messageId: string): Promise<HubDelivery | undefined> {
 		const row = await this.db
 			.prepare(
-				`SELECT m.id, m.event_id, m.status, m.attempts, e.payload, s.id AS sub_id, s.callback, s.secret, s.state, s.expires_at
+				`SELECT m.id, m.event_id, m.status, m.attempts, m.schedule_attempts, m.next_trigger, e.payload, s.id AS sub_id, s.callback, s.secret, s.state, s.expires_at
 				 FROM messages m JOIN events e ON e.id = m.event_id LEFT JOIN hub_subscriptions s ON s.id = m.subscription_id WHERE m.id = ?1`,
 			)
 			.bind(messageId)
@@ -249,6 +252,8 @@ export class HubSubscriptions {
 			eventId: row.event_id as string,
 			status: row.status as string,
 			attempts: row.attempts as number,
+			scheduleAttempts: row.schedule_attempts as number,
+			nextTrigger: row.next_trigger as AttemptTrigger,
 			content: JSON.parse(row.payload as string),
 			subscription:
 				row.sub_id === null

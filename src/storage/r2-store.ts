@@ -1,4 +1,5 @@
 import { type ListPage, type ObjectStore, type ReadResult, StoreError, normalizeEtag } from "./object-store";
+import { describeError } from "../shared";
 
 /** The default backend: posts in an R2 bucket bound to the Worker. */
 export class R2Store implements ObjectStore {
@@ -61,7 +62,7 @@ export class R2Store implements ObjectStore {
 		try {
 			return await operation();
 		} catch (error) {
-			throw new StoreError("server", `R2 call failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+			throw new StoreError("server", `R2 call failed: ${describeError(error)}`, { cause: error });
 		}
 	}
 }

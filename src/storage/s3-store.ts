@@ -1,10 +1,12 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { StorageConfig } from "../config";
 import { redactCredentials } from "../redaction";
+import { describeError, shorten } from "../shared";
 import { type ListPage, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
+import { type S3Settings, s3SettingsProblems } from "./s3-settings";
 
 /** What S3Store needs to reach a bucket: the `kind: "s3"` storage settings from readConfig(). */
-export type S3StoreSettings = Omit<Extract<StorageConfig, { kind: "s3" }>, "kind">;
+export type S3StoreSettings = S3Settings;
 
 export interface S3StoreOptions {
 	/** Limit for one whole call (request, retries and reading the body). */
@@ -31,12 +33,10 @@ export class S3Store implements ObjectStore {
 		private readonly settings: S3StoreSettings,
 		options: S3StoreOptions = {},
 	) {
-		const endpoint = parseEndpoint(settings.endpoint);
-		if (!settings.bucket) throw new StoreError("config", "S3 bucket name is empty (set S3_BUCKET)");
-		if (!settings.accessKeyId || !settings.secretAccessKey) {
-			throw new StoreError("config", "S3 credentials are missing (set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY as secrets)");
-		}
-		if (!settings.region) throw new StoreError("config", "S3 region is empty (set S3_REGION, or leave it unset for \"auto\")");
+		// Checked again here, by the same rules as readConfig, for settings that did not come through it.
+		const problems = s3SettingsProblems(settings);
+		if (problems.length > 0) throw new StoreError("config", `S3 settings are invalid: ${problems.join("; ")}`);
+		const endpoint = new URL(settings.endpoint);
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_S3_TIMEOUT_MS;
 		// The endpoint may carry user:password; the description goes to logs and /api/status, so it never does.
 		const base = `${endpoint.origin}${endpoint.pathname.replace(/\/+$/, "")}`;
@@ -190,26 +190,14 @@ export class S3Store implements ObjectStore {
 
 	/** The first line of an error's message, short, with any credential removed. */
 	private quote(error: unknown): string {
-		let message = (error instanceof Error ? error.message : String(error)).split("\n")[0]?.trim() ?? "";
+		let message = describeError(error, { firstLine: true });
 		if (message === "UnknownError" || message === "Unknown") message = "";
+		// Credentials go before the cut, so a cut cannot leave part of one behind.
 		for (const secret of [this.settings.secretAccessKey, this.settings.accessKeyId]) {
 			if (secret) message = message.split(secret).join("***");
 		}
-		return message.length > MAX_QUOTED_MESSAGE ? `${message.slice(0, MAX_QUOTED_MESSAGE)}…` : message;
+		return shorten(message, MAX_QUOTED_MESSAGE);
 	}
-}
-
-function parseEndpoint(endpoint: string): URL {
-	let url: URL;
-	try {
-		url = new URL(endpoint);
-	} catch {
-		throw new StoreError("config", `S3_ENDPOINT must be an absolute http(s) URL, got "${redactCredentials(endpoint)}"`);
-	}
-	if (url.protocol !== "http:" && url.protocol !== "https:") {
-		throw new StoreError("config", `S3_ENDPOINT must be an absolute http(s) URL, got "${url.protocol}…"`);
-	}
-	return url;
 }
 
 function httpStatusOf(error: unknown): number | undefined {

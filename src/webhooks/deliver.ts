@@ -3,6 +3,7 @@
  * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#webhook-headers-sending-metadata
  * The attempt never throws: every way it can end is an {@link AttemptOutcome} for decideAfterAttempt().
  */
+import { describeError } from "../shared";
 import type { AttemptOutcome } from "./decision";
 import { signPayload } from "./signature";
 
@@ -85,7 +86,7 @@ export async function attemptDelivery({
 			if (controller.signal.aborted) {
 				return { outcome: { kind: "timeout" }, durationMs: Date.now() - started, responseSnippet: "", error: `no response within ${timeoutMs} ms` };
 			}
-			const message = errorMessage(error);
+			const message = describeError(error);
 			return { outcome: { kind: "network-error", message }, durationMs: Date.now() - started, responseSnippet: "", error: message };
 		}
 
@@ -98,7 +99,7 @@ export async function attemptDelivery({
 		return result;
 	} catch (error) {
 		// Only a bug in this function can get here; it must still not take the queue batch down.
-		const message = errorMessage(error);
+		const message = describeError(error);
 		return { outcome: { kind: "network-error", message }, durationMs: Date.now() - started, responseSnippet: "", error: message };
 	} finally {
 		clearTimeout(timer);
@@ -126,7 +127,7 @@ async function readSnippet(stream: ReadableStream<Uint8Array> | null, limit: num
 		}
 		return { text };
 	} catch (error) {
-		return { text, error: signal.aborted ? "timed out reading the response body" : `response body: ${errorMessage(error)}` };
+		return { text, error: signal.aborted ? "timed out reading the response body" : `response body: ${describeError(error)}` };
 	} finally {
 		reader.cancel().catch(() => undefined);
 	}
@@ -148,8 +149,4 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 			},
 		);
 	});
-}
-
-function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }

@@ -3,8 +3,8 @@
  * dotted event types; the event's own id travels as the `webhook-id` derived from it, not in the body.
  * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#payload-structure
  */
-import type { Author, Post } from "../content/post";
-import { postTerms } from "../feeds/post-terms";
+import type { Post } from "../content/post";
+import { type JsonFeedItem, jsonFeedItem } from "../feeds/json-feed";
 import { hashedId, randomId } from "./ids";
 
 export const EVENT_TYPES = ["post.published", "post.updated", "post.deleted", "ping"] as const;
@@ -17,28 +17,10 @@ export function isEventType(value: string): value is EventType {
 	return (EVENT_TYPES as readonly string[]).includes(value);
 }
 
-/** A JSON Feed 1.1 author; the spec has no e-mail field. https://www.jsonfeed.org/version/1.1/#authors */
-export interface JsonFeedAuthor {
-	name: string;
-	url?: string;
-}
-
-/** A JSON Feed 1.1 item, so a receiver can drop it into its own feed unchanged. https://www.jsonfeed.org/version/1.1/#items */
-export interface JsonFeedItem {
-	id: string;
-	url: string;
-	title: string;
-	content_html: string;
-	summary: string;
-	date_published: string;
-	date_modified: string;
-	authors: JsonFeedAuthor[];
-	/** JSON Feed has only tags, so the post's tags and categories are merged here, tags first, as in /feed.json. */
-	tags: string[];
-	image?: string;
-}
-
-/** `data` of the post.* events: the item, plus tags and categories kept apart for receivers that route on them. */
+/**
+ * `data` of the post.* events: the post as /feed.json shows it (one builder, jsonFeedItem, one policy), plus
+ * tags and categories kept apart for receivers that route on them.
+ */
 export interface PostEventData {
 	item: JsonFeedItem;
 	tags: string[];
@@ -83,19 +65,7 @@ export function messageId(eventId: string, subscriptionId: string): Promise<stri
 }
 
 export function postToEventData(post: Post): PostEventData {
-	const item: JsonFeedItem = {
-		id: post.id,
-		url: post.url,
-		title: post.title,
-		content_html: post.contentHtml,
-		summary: post.summary,
-		date_published: post.published,
-		date_modified: post.updated,
-		authors: post.authors.map(toJsonFeedAuthor),
-		tags: postTerms(post),
-	};
-	if (post.image !== undefined) item.image = post.image;
-	return { item, tags: [...post.tags], categories: [...post.categories] };
+	return { item: jsonFeedItem(post), tags: [...post.tags], categories: [...post.categories] };
 }
 
 export async function buildPostEvent(post: Post, type: Exclude<EventType, "ping">, version: string, occurrence: number, now: Date): Promise<WebhookEvent> {
@@ -119,8 +89,4 @@ export function buildPingEvent(now: Date): WebhookEvent {
 /** The exact request body; sign and send this string, never a re-serialisation of it. */
 export function buildPayload(event: WebhookEvent): string {
 	return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
-}
-
-function toJsonFeedAuthor(author: Author): JsonFeedAuthor {
-	return author.url === undefined ? { name: author.name } : { name: author.name, url: author.url };
 }

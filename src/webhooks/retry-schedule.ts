@@ -23,6 +23,14 @@ export function maxAttempts(schedule: RetrySchedule = DEFAULT_RETRY_SCHEDULE): n
 }
 
 /**
+ * The longest wait the schedule can produce: its longest delay at the top of the jitter range. It bounds what
+ * a receiver's Retry-After can ask for, so a receiver cannot park a message longer than we ever would.
+ */
+export function longestDelay(schedule: RetrySchedule = DEFAULT_RETRY_SCHEDULE): number {
+	return Math.round(Math.max(1, ...schedule.delaysSeconds) * (1 + schedule.jitterRatio));
+}
+
+/**
  * Whole seconds to wait after attempt `attemptNumber` (1 = the first, immediate attempt) failed, or null
  * when the schedule is exhausted. Whole seconds because Queue `retry({ delaySeconds })` takes an integer;
  * never below 1 s so a jittered delay cannot turn into an immediate retry.

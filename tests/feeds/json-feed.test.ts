@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { renderJsonFeed } from "../../src/feeds";
+import { type JsonFeedItem, renderJsonFeed } from "../../src/feeds";
 import { buildAuthor, buildChannel, buildPost, FORBIDDEN_SAMPLE, FORBIDDEN_SAMPLE_CLEANED } from "./builders";
 
-interface ParsedItem {
-	[field: string]: unknown;
-	id: string;
-	url: string;
-	title: string;
-	content_html: string;
-	summary?: string;
-	image?: string;
-	date_published: string;
-	date_modified: string;
-	authors?: { name: string; url?: string }[];
-	tags?: string[];
-}
+/** An item read back from the output: the fields the renderer promises, and whatever else it may have written. */
+type ParsedItem = JsonFeedItem & { [field: string]: unknown };
 
 interface ParsedFeed {
 	[field: string]: unknown;

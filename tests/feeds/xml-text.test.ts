@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { escapePlainText, escapeXmlAttribute, escapeXmlText, stripXmlForbidden } from "../../src/feeds/xml-text";
+import { stripXmlForbidden } from "../../src/content/xml-chars";
+import { escapePlainText, escapeXmlAttribute, escapeXmlText } from "../../src/feeds/xml-text";
 import { FORBIDDEN_SAMPLE, FORBIDDEN_SAMPLE_CLEANED } from "./builders";
 
 describe("xml-text", () => {

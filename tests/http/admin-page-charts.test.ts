@@ -4,7 +4,7 @@ import type { AttemptRecord, Delivery } from "../../src/storage/deliveries";
 import type { SyncRun } from "../../src/storage/sync-runs";
 
 function delivery(id: string, attempts: [outcome: string, at: string][]): Delivery {
-	const attemptLog: AttemptRecord[] = attempts.map(([outcome, createdAt], index) => ({ attemptNumber: index + 1, outcome, durationMs: 10, createdAt }));
+	const attemptLog: AttemptRecord[] = attempts.map(([outcome, createdAt], index) => ({ attemptNumber: index + 1, trigger: "scheduled", outcome, durationMs: 10, createdAt }));
 	return { messageId: id, eventId: "evt", eventType: "ping", subscriptionId: "sub_x", status: "succeeded", attempts: attempts.length, createdAt: "", updatedAt: "", attemptLog };
 }
 

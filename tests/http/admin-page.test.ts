@@ -278,7 +278,14 @@ describe("admin page subscriptions", () => {
 		const event = buildPingEvent(new Date());
 		const message = await messageId(event.id, id);
 		await deliveries.write([deliveries.insertEvent(event, null), deliveries.insertMessage(message, event.id, id, new Date())]);
-		await deliveries.recordAttempt(message, id, event.id, { attemptNumber: 1, outcome: "retry", statusCode: 503, durationMs: 40, error: "HTTP 503", responseSnippet: "busy" }, { status: "pending" }, new Date());
+		await deliveries.recordAttempt(
+			message,
+			id,
+			event.id,
+			{ attemptNumber: 1, trigger: "scheduled", outcome: "retry", statusCode: 503, durationMs: 40, error: "HTTP 503", responseSnippet: "busy" },
+			{ status: "pending", scheduleAttempts: 1 },
+			new Date(),
+		);
 
 		const { cookie, csrf } = await signIn();
 		const page = await (await get(`/admin/subscriptions/${id}`, cookie)).text();

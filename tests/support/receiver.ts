@@ -34,6 +34,25 @@ export async function verifiedByReceiver(webhookId: string, secret: string): Pro
 	return (await response.json()) as { verified: boolean; payload?: { type: string; data: unknown }; error?: string };
 }
 
+/**
+ * What became of a tagged /slow or /stall-body request, once the connection has closed (or null if it never
+ * does within a few seconds). `closed` without `answered` means the sender hung up before the receiver answered.
+ */
+export async function connectionOutcome(tag: string): Promise<ConnectionOutcome | null> {
+	const url = `${inject("webhookReceiverUrl")}/_control/connection?tag=${encodeURIComponent(tag)}`;
+	let outcome = (await (await fetch(url)).json()) as ConnectionOutcome | null;
+	for (let i = 0; i < 200 && !outcome?.closed; i++) {
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		outcome = (await (await fetch(url)).json()) as ConnectionOutcome | null;
+	}
+	return outcome;
+}
+
+interface ConnectionOutcome {
+	answered: boolean;
+	closed: boolean;
+}
+
 /** A receiver path no other test uses, so parallel files never read each other's requests. */
 export function uniquePath(base = "/ok"): string {
 	return `${base}${base.includes("?") ? "&" : "?"}t=${crypto.randomUUID()}`;

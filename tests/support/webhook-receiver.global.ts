@@ -8,12 +8,14 @@
  *   /status/<code>            that status; `?retry-after=<value>` adds a Retry-After header
  *   /retry-after?value=<v>    429 with `Retry-After: <v>` (delta-seconds or an HTTP-date)
  *   /redirect?to=<path>       302 to <path> on this server (a sender must not follow it)
- *   /slow?ms=<n>              waits n ms, then 200 (for timeouts)
- *   /stall-body               200 with headers and a few bytes, then never finishes the body
+ *   /slow?ms=<n>&tag=<t>      waits n ms, then 200 (for timeouts); records for <t> whether the client hung up first
+ *   /stall-body?tag=<t>       200 with headers and a few bytes, then never finishes the body; records a hang-up
  *   /big?tag=<t>              200 streaming 10 MiB in paced bursts; records the bytes written for <t>
  * Control (not recorded):
  *   GET  /_control/requests?webhook-id=<id> | ?path=<prefix>   what arrived: method, path, headers, body
  *   GET  /_control/big?tag=<t>          { bytesWritten, finished, closed }
+ *   GET  /_control/connection?tag=<t>   { answered, closed }: whether /slow or /stall-body finished its answer,
+ *        and whether the connection is closed (closed without answered: the client hung up on it)
  *   POST /_control/verify { webhookId, secret }   verifies that request with the `standardwebhooks`
  *        reference library, here in Node: { verified: true, payload } | { verified: false, error }
  */
@@ -21,6 +23,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import type { TestProject } from "vitest/node";
+import { describeError } from "../../src/shared/describe-error";
 
 declare module "vitest" {
 	interface ProvidedContext {
@@ -35,6 +38,12 @@ interface ReceivedRequest {
 	headers: Record<string, string>;
 	body: string;
 	receivedAt: number;
+}
+
+/** What became of a /slow or /stall-body request: lets a test see that the sender gave up, without timing it. */
+interface WatchedConnection {
+	answered: boolean;
+	closed: boolean;
 }
 
 interface BigTransfer {
@@ -54,6 +63,16 @@ const MAX_RECORDED = 2_000;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
 	const received: ReceivedRequest[] = [];
 	const bigTransfers = new Map<string, BigTransfer>();
+	const connections = new Map<string, WatchedConnection>();
+	const watch = (url: URL, res: ServerResponse): WatchedConnection => {
+		const connection: WatchedConnection = { answered: false, closed: false };
+		const tag = url.searchParams.get("tag");
+		if (tag !== null) connections.set(tag, connection);
+		res.on("close", () => {
+			connection.closed = true;
+		});
+		return connection;
+	};
 	const pendingTimers = new Set<NodeJS.Timeout>();
 
 	const later = (ms: number, run: () => void): void => {
@@ -95,10 +114,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		} else if (url.pathname === "/redirect") {
 			res.writeHead(302, { location: url.searchParams.get("to") ?? "/ok" }).end();
 		} else if (url.pathname === "/slow") {
+			const connection = watch(url, res);
 			later(Number(url.searchParams.get("ms") ?? "1000"), () => {
-				if (!res.destroyed) res.writeHead(200, { "content-type": "text/plain" }).end("late");
+				if (connection.closed) return;
+				connection.answered = true;
+				res.writeHead(200, { "content-type": "text/plain" }).end("late");
 			});
 		} else if (url.pathname === "/stall-body") {
+			watch(url, res);
 			res.writeHead(200, { "content-type": "text/plain" });
 			res.write("partial ");
 		} else if (url.pathname === "/big") {
@@ -157,6 +180,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			);
 		} else if (url.pathname === "/_control/big") {
 			json(200, bigTransfers.get(url.searchParams.get("tag") ?? "") ?? null);
+		} else if (url.pathname === "/_control/connection") {
+			json(200, connections.get(url.searchParams.get("tag") ?? "") ?? null);
 		} else if (url.pathname === "/_control/verify" && req.method === "POST") {
 			const { webhookId, secret } = JSON.parse(await readBody(req)) as { webhookId: string; secret: string };
 			const request = received.find((r) => r.headers["webhook-id"] === webhookId);
@@ -164,7 +189,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			try {
 				json(200, { verified: true, payload: new Webhook(secret).verify(request.body, request.headers) });
 			} catch (error) {
-				json(200, { verified: false, error: error instanceof Error ? error.message : String(error) });
+				json(200, { verified: false, error: describeError(error) });
 			}
 		} else {
 			json(404, { error: "unknown control endpoint" });

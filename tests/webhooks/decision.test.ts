@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decideAfterAttempt, MAX_DELAY_SECONDS, parseRetryAfter, shouldDisableSubscription, type AttemptOutcome } from "../../src/webhooks/decision";
-import { DEFAULT_RETRY_SCHEDULE } from "../../src/webhooks/retry-schedule";
+import { DEFAULT_RETRY_SCHEDULE, longestDelay, type RetrySchedule } from "../../src/webhooks/retry-schedule";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const middle = (): number => 0.5;
@@ -82,6 +82,50 @@ describe("decideAfterAttempt", () => {
 
 	it("still counts a success on the last attempt", () => {
 		expect(decide(response(200), 8)).toEqual({ action: "succeeded" });
+	});
+});
+
+describe("a Retry-After that asks too much or makes no sense", () => {
+	// No jitter, so the schedule's longest delay is exactly 600 s.
+	const short: RetrySchedule = { delaysSeconds: [10, 60, 600], jitterRatio: 0 };
+	const decideShort = (retryAfter: string, attempt = 1) => decideAfterAttempt(response(429, retryAfter), attempt, short, NOW, middle);
+
+	it.each([
+		["a year in delta-seconds", "31536000"],
+		["delta-seconds too long for a number", "9".repeat(400)],
+		["an HTTP-date a year ahead", "Mon, 01 Mar 2027 12:00:00 GMT"],
+		["an obsolete RFC 850 date a year ahead", "Monday, 01-Mar-27 12:00:00 GMT"],
+		["an asctime date a year ahead", "Mon Mar  1 12:00:00 2027"],
+	])("clamps %s to the schedule's longest delay", (_name, value) => {
+		expect(decideShort(value)).toEqual({ action: "retry", delaySeconds: 600, reason: "HTTP 429, Retry-After capped at 600 s" });
+	});
+
+	it.each([
+		["a date in the past", "Sun, 01 Mar 2020 12:00:00 GMT"],
+		["a negative number", "-5"],
+		["a fraction", "120.5"],
+		["an exponent", "1e6"],
+		["words", "soon"],
+		["words with a year, which Date.parse reads as a date", "later 2030"],
+		["a weekday and a number, which Date.parse reads as a date", "Mon 5"],
+		["an HTTP-date in another zone than GMT", "Mon, 01 Mar 2027 12:00:00 +0900"],
+		["an impossible day of the month", "Wed, 31 Feb 2027 12:00:00 GMT"],
+		["an hour past 23", "Mon, 01 Mar 2027 25:00:00 GMT"],
+		["an empty value", ""],
+		["a NUL after the digits", "3600\u0000"],
+	])("ignores %s and keeps the scheduled delay", (_name, value) => {
+		expect(decideShort(value, 2)).toEqual({ action: "retry", delaySeconds: 60, reason: "HTTP 429" });
+	});
+
+	it("never waits longer than 12 hours, whatever the schedule and the header say", () => {
+		const long: RetrySchedule = { delaysSeconds: [30 * 86_400], jitterRatio: 0 };
+		expect(decideAfterAttempt(response(503, "31536000"), 1, long, NOW, middle)).toMatchObject({ action: "retry", delaySeconds: MAX_DELAY_SECONDS });
+	});
+
+	it("names the schedule's longest delay, jitter included, as the most a receiver can ask for", () => {
+		expect(longestDelay(DEFAULT_RETRY_SCHEDULE)).toBe(43_200);
+		expect(longestDelay(short)).toBe(600);
+		expect(longestDelay({ delaysSeconds: [100], jitterRatio: 0.5 })).toBe(150);
 	});
 });
 

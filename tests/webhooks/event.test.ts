@@ -11,6 +11,8 @@ import {
 	postToEventData,
 	type WebhookEvent,
 } from "../../src/webhooks/event";
+import { renderJsonFeed } from "../../src/feeds/json-feed";
+import { buildChannel } from "../feeds/builders";
 import { buildPost } from "./builders";
 
 /** An independent base32 (Crockford, lower case) of SHA-256, via BigInt, to check the id derivation. */
@@ -73,6 +75,16 @@ describe("messageId", () => {
 });
 
 describe("postToEventData", () => {
+	it.each([
+		["a full post", buildPost({ image: "https://blog.example/media/lag.png" })],
+		["an author with only an e-mail", buildPost({ authors: [{ name: "Anon", email: "anon@example.org" }] })],
+		["no summary, tags or authors", buildPost({ summary: "", tags: [], categories: [], authors: [] })],
+		["dates with milliseconds", buildPost({ published: "2026-03-01T09:00:00.250Z", updated: "2026-03-02T10:30:00.000Z" })],
+	])("carries exactly the item /feed.json has for %s", (_name, post) => {
+		const [feedItem] = (JSON.parse(renderJsonFeed(buildChannel(), [post])) as { items: unknown[] }).items;
+		expect(JSON.parse(JSON.stringify(postToEventData(post).item))).toStrictEqual(feedItem);
+	});
+
 	it("carries the post as a JSON Feed 1.1 item with tags and categories also kept apart", () => {
 		const data = postToEventData(buildPost({ image: "https://blog.example/media/lag.png" }));
 		expect(data).toEqual({
@@ -82,8 +94,9 @@ describe("postToEventData", () => {
 				title: "Measuring replication lag",
 				content_html: '<p>How far behind is the replica? <a href="https://blog.example/posts/wal">WAL</a></p>',
 				summary: "How far behind is the replica?",
-				date_published: "2026-03-01T09:00:00.000Z",
-				date_modified: "2026-03-02T10:30:00.000Z",
+				// RFC 3339 without zero milliseconds, as in /feed.json and Atom (one item builder, one policy).
+				date_published: "2026-03-01T09:00:00Z",
+				date_modified: "2026-03-02T10:30:00Z",
 				authors: [{ name: "Ada Example", url: "https://ada.example" }],
 				tags: ["postgres", "replication", "Databases"],
 				image: "https://blog.example/media/lag.png",
@@ -93,11 +106,11 @@ describe("postToEventData", () => {
 		});
 	});
 
-	it("leaves out image and author url when the post has none, and never exposes an author's e-mail", () => {
-		const data = postToEventData(buildPost({ authors: [{ name: "Anon", email: "anon@example.org" }] }));
-		expect("image" in data.item).toBe(false);
-		expect(data.item.authors).toEqual([{ name: "Anon" }]);
-		expect(JSON.stringify(data)).not.toContain("anon@example.org");
+	it("leaves out what the post does not have, and links an e-mail-only author with mailto: as /feed.json does", () => {
+		const data = postToEventData(buildPost({ summary: "", tags: [], categories: [], authors: [{ name: "Anon", email: "anon@example.org" }] }));
+		expect(Object.keys(data.item)).toEqual(["id", "url", "title", "content_html", "date_published", "date_modified", "authors"]);
+		// The same address RSS and Atom publish; JSON Feed has no e-mail field, so it travels as a mailto: url.
+		expect(data.item.authors).toEqual([{ name: "Anon", url: "mailto:anon@example.org" }]);
 	});
 
 	it("lists a term once in the item's tags when it is both a tag and a category", () => {

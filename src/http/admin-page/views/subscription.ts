@@ -119,7 +119,7 @@ ${
 }
 
 function attemptEntry(attempt: AttemptRecord): Html {
-	return html`<li class="attempt">Attempt ${attempt.attemptNumber}: ${badge(attempt.outcome)} ${
+	return html`<li class="attempt">Attempt ${attempt.attemptNumber}${attempt.trigger === "manual" ? " (redelivery)" : ""}: ${badge(attempt.outcome)} ${
 		attempt.statusCode === undefined ? "no response" : html`HTTP <strong>${attempt.statusCode}</strong>`
 	} in ${formatDuration(attempt.durationMs)} at ${timeAt(attempt.createdAt)}
 ${attempt.error ? html`<span class="error">${attempt.error}</span>` : ""}
