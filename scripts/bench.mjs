@@ -106,6 +106,9 @@ try {
 	if (options.mode === "serve") {
 		const { runServeMode } = await import("./bench/serve-mode.mjs");
 		result = await runServeMode(options, { tmpDir, defer, killOnExit, log });
+	} else if (options.mode === "stages") {
+		const { runStagesMode } = await import("./bench/stages-mode.mjs");
+		result = await runStagesMode(options, { log });
 	} else if (options.mode === "fanout") {
 		const { runFanoutMode } = await import("./bench/fanout-mode.mjs");
 		result = await runFanoutMode(options, { tmpDir, defer, killOnExit, log });
@@ -123,7 +126,14 @@ try {
 }
 
 if (result) {
-	const report = options.mode === "serve" ? serveReport(result) : options.mode === "fanout" ? fanoutReport(result) : syncReport(result);
+	const report =
+		options.mode === "serve"
+			? serveReport(result)
+			: options.mode === "stages"
+				? (await import("./bench/stages-mode.mjs")).stagesReport(result)
+				: options.mode === "fanout"
+					? fanoutReport(result)
+					: syncReport(result);
 	console.log(report.text);
 	failed ||= !report.ok;
 	const file = path.join(ROOT, ".bench", `results-${options.mode}.json`);

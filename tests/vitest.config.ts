@@ -46,8 +46,6 @@ export default defineConfig(async () => {
 		},
 		test: {
 			exclude: ["tests/e2e/**", "node_modules/**"],
-			// Pre-bundle sanitize-html: postcss maps source-map-js to `false` for browsers, which workerd's module loader cannot resolve.
-			deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
 			// Node side: s3rver and its fault proxies, and a webhook receiver, all on 127.0.0.1.
 			globalSetup: ["tests/support/s3-server.global.ts", "tests/support/webhook-receiver.global.ts", "tests/support/websub-subscriber.global.ts"],
 			projects: [

@@ -158,7 +158,12 @@ export function siteFromWranglerToml(url) {
  * parse every generated post, then render each format `iterations` times. Null (with the reason) if it fails.
  */
 export function timeRenderersInProcess({ count, seed, iterations, site, itemCount, timeoutMs = 600_000 }) {
-	const args = ["--experimental-transform-types", "--no-warnings", path.join(HERE, "renderers-child.mjs"), JSON.stringify({ count, seed, iterations, itemCount, site })];
+	return runTypeScriptChild("renderers-child.mjs", { count, seed, iterations, itemCount, site }, timeoutMs);
+}
+
+/** Runs scripts/bench/<file> in a child Node that imports src/ as TypeScript; resolves with the JSON line it prints. */
+export function runTypeScriptChild(file, payload, timeoutMs = 600_000) {
+	const args = ["--experimental-transform-types", "--no-warnings", path.join(HERE, file), JSON.stringify(payload)];
 	return new Promise((resolve) => {
 		const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
 		let stdout = "";

@@ -18,6 +18,8 @@ Modes
                         also D1 rows read per request and documents rendered per sync
   --fanout N            N webhook subscriptions to a local receiver; baseline sync, one new post, sync, and wait
                         until every subscription got its delivery. Also measures the receiver's own capacity.
+  --stages              parse cost per post, stage by stage (front matter, fields, ids, Markdown, sanitize, summary),
+                        in-process in Node; no Worker. With sanitize-html installed, the previous sanitizer too.
 
 Options
   --serve-seconds S     wrk duration per route and variant (default 4)
@@ -25,6 +27,7 @@ Options
   --backend r2|s3       object store for the sync modes (default r2)
   --fanout N            run the fan-out mode with N subscriptions (e.g. 1000)
   --feed-requests N     sequential requests per feed and variant (default 200; 0 skips the feed timing)
+  --rounds N            timed rounds over the posts in --stages (default 3; one more warms up)
   --render-iterations N in-process renders per format (default 1000; 0 skips the in-process timing)
   --seed-concurrency N  parallel puts while seeding the bucket (default 32)
   --receiver-requests N POSTs for the receiver capacity test (default 5000)
@@ -43,6 +46,7 @@ Examples
   npm run bench -- --backend s3          10,000 posts through s3rver
   npm run bench -- --fanout 1000         webhook fan-out to 1,000 subscriptions
   npm run bench -- --serve               serving 10,000 posts' documents against the static baseline
+  npm run bench -- --stages --posts 2000 what each stage of parsing a post costs
 `;
 
 export class UsageError extends Error {
@@ -62,6 +66,8 @@ export function readOptions(argv) {
 				fanout: { type: "string" },
 				serve: { type: "boolean", default: false },
 				"serve-seconds": { type: "string", default: "4" },
+				stages: { type: "boolean", default: false },
+				rounds: { type: "string", default: "3" },
 				"feed-requests": { type: "string", default: "200" },
 				"render-iterations": { type: "string", default: "1000" },
 				"seed-concurrency": { type: "string", default: "32" },
@@ -89,13 +95,15 @@ export function readOptions(argv) {
 	const fanout = values.fanout === undefined ? undefined : whole("fanout", values.fanout, 1, 100_000);
 	if (fanout !== undefined && values.backend !== "r2") throw new UsageError("--fanout runs on the R2 backend; leave out --backend");
 	if (values.serve && (fanout !== undefined || backend !== "r2")) throw new UsageError("--serve runs alone on the R2 backend");
-	const mode = values.serve ? "serve" : fanout !== undefined ? "fanout" : backend;
+	if (values.stages && (fanout !== undefined || backend !== "r2")) throw new UsageError("--stages runs on its own; leave out --fanout and --backend");
+	const mode = values.serve ? "serve" : values.stages ? "stages" : fanout !== undefined ? "fanout" : backend;
 	return {
 		help: false,
 		mode,
 		backend,
 		fanout,
-		posts: values.posts === undefined ? (mode === "fanout" ? 100 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
+		rounds: whole("rounds", values.rounds, 1, 1000),
+		posts: values.posts === undefined ? (mode === "fanout" ? 100 : mode === "stages" ? 2_000 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
 		serveSeconds: whole("serve-seconds", values["serve-seconds"], 1, 600),
 		feedRequests: whole("feed-requests", values["feed-requests"], 0, 1_000_000),
 		renderIterations: whole("render-iterations", values["render-iterations"], 0, 1_000_000),

@@ -196,3 +196,21 @@ export function freshPost(at, { seed = 1 } = {}) {
 	].join("\n");
 	return { key: `posts/bench/${stem}.md`, text, kind: "post" };
 }
+
+/** The generated bucket as parsePost's StoredObjects, for the in-process children; `bytes` is their total size. */
+export function storedObjects({ count, seed }) {
+	const objects = [];
+	let bytes = 0;
+	for (let i = 0; i < count; i++) {
+		const generated = generatePost(i, { count, seed });
+		const encoded = new TextEncoder().encode(generated.text);
+		bytes += encoded.byteLength;
+		objects.push({ key: generated.key, bytes: encoded, etag: `etag-${i}`, lastModified: new Date(0) });
+	}
+	return { objects, bytes };
+}
+
+/** src/content's ContentSettings for the bench's site (siteFromWranglerToml). */
+export function contentSettings(site) {
+	return { siteUrl: site.url, timeZone: site.timeZone, defaultAuthor: { name: site.author }, idAuthority: site.idAuthority };
+}

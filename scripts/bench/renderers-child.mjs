@@ -7,7 +7,7 @@
  */
 import "./ts-hooks.mjs";
 import { performance } from "node:perf_hooks";
-import { generatePost } from "./posts.mjs";
+import { contentSettings, storedObjects } from "./posts.mjs";
 import { summarize } from "./stats.mjs";
 
 const options = JSON.parse(process.argv[2] ?? "{}");
@@ -15,16 +15,8 @@ const { parsePost } = await import("../../src/content/parse-post.ts");
 const { renderAtom, renderJsonFeed, renderRss } = await import("../../src/feeds/index.ts");
 
 const site = options.site;
-const settings = { siteUrl: site.url, timeZone: site.timeZone, defaultAuthor: { name: site.author }, idAuthority: site.idAuthority };
-
-const objects = [];
-let bytes = 0;
-for (let i = 0; i < options.count; i++) {
-	const generated = generatePost(i, { count: options.count, seed: options.seed });
-	const encoded = new TextEncoder().encode(generated.text);
-	bytes += encoded.byteLength;
-	objects.push({ key: generated.key, bytes: encoded, etag: `etag-${i}`, lastModified: new Date(0) });
-}
+const settings = contentSettings(site);
+const { objects, bytes } = storedObjects(options);
 const posts = [];
 let broken = 0;
 const parseStarted = performance.now();

@@ -1,19 +1,8 @@
 import { Marked, Tokenizer } from "marked";
-import sanitizeHtml from "sanitize-html";
-import { absoluteUrl, type LinkBase } from "./links";
+import type { LinkBase } from "./links";
 import { checkLazyContinuations, htmlNestingDepth } from "./markdown-limits";
 import { PostProblem } from "./problem";
-import { stripXmlForbidden } from "./xml-chars";
-
-const LINK_SCHEMES = ["http", "https", "mailto"] as const;
-const IMAGE_SCHEMES = ["http", "https"] as const;
-
-const ALLOWED_TAGS = [
-	"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "kbd", "samp", "var",
-	"em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "abbr", "cite", "q", "dfn",
-	"span", "div", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption", "details", "summary",
-	"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-];
+import { type SanitizedHtml, sanitizePostHtml } from "./sanitize";
 
 /** Lines a setext heading's text may span before its `===` / `---` underline is no longer looked for. */
 const SETEXT_HEADING_MAX_LINES = 10;
@@ -22,14 +11,22 @@ export const MAX_MARKDOWN_NESTING = 20;
 /** Open HTML elements; htmlparser2's per-tag cost grows with the depth of its stack. */
 export const MAX_HTML_NESTING = 256;
 
-/** Markdown (GFM, https://github.github.com/gfm/) -> sanitized HTML whose links and images are absolute. */
-export function renderMarkdown(markdown: string, links: LinkBase, firstLine = 1): string {
+/**
+ * Markdown (GFM, https://github.github.com/gfm/) -> sanitized HTML whose links and images are absolute, and the
+ * first `textLength` characters of its text.
+ */
+export function renderMarkdown(markdown: string, links: LinkBase, firstLine = 1, textLength = 0): SanitizedHtml {
+	return sanitizePostHtml(markdownToHtml(markdown, firstLine), links, textLength);
+}
+
+/** Markdown -> HTML as written, not yet sanitized; refuses Markdown or HTML that would make parsing explode. */
+export function markdownToHtml(markdown: string, firstLine = 1): string {
 	checkLazyContinuations(markdown, firstLine);
 	const html = parseMarkdown(markdown);
 	if (htmlNestingDepth(html) > MAX_HTML_NESTING) {
 		throw new PostProblem(`the post's HTML nests elements more than ${MAX_HTML_NESTING} levels deep`);
 	}
-	return sanitizePostHtml(html, links);
+	return html;
 }
 
 /** Inline Markdown (a front matter summary) -> HTML, before it is reduced to text. */
@@ -106,54 +103,4 @@ function underlineNear(src: string): boolean {
 	let end = 0;
 	for (let line = 0; line <= SETEXT_HEADING_MAX_LINES && end !== -1; line++) end = src.indexOf("\n", end + 1);
 	return /\n {0,3}(?:=+|-+)[ \t]*(?:\n|$)/.test(end === -1 ? src : src.slice(0, end));
-}
-
-/**
- * Keeps formatting, tables, code, links and images; drops scripts, styles, frames, embeds, forms, event
- * handler attributes and every URL whose scheme is not http(s) (or mailto for links).
- */
-export function sanitizePostHtml(html: string, links: LinkBase): string {
-	const clean = sanitizeHtml(html, {
-		allowedTags: ALLOWED_TAGS,
-		allowedAttributes: {
-			a: ["href", "title"],
-			img: ["src", "alt", "title", "width", "height"],
-			abbr: ["title"],
-			ol: ["start"],
-			th: ["align", "colspan", "rowspan"],
-			td: ["align", "colspan", "rowspan"],
-		},
-		allowedClasses: { code: ["language-*"] },
-		allowedSchemes: [...LINK_SCHEMES],
-		allowedSchemesByTag: { img: [...IMAGE_SCHEMES] },
-		allowedSchemesAppliedToAttributes: ["href", "src"],
-		allowProtocolRelative: false,
-		disallowedTagsMode: "discard",
-		// Their text is code or data, not prose: drop it with the tag.
-		nonTextTags: ["script", "style", "textarea", "option", "xmp", "noscript", "template", "iframe", "object", "embed", "svg", "math", "title"],
-		enforceHtmlBoundary: false,
-		parseStyleAttributes: false,
-		transformTags: {
-			a: (tagName, attribs) => withUrl(tagName, attribs, "href", links, LINK_SCHEMES),
-			img: (tagName, attribs) => withUrl(tagName, attribs, "src", links, IMAGE_SCHEMES),
-		},
-		exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
-	});
-	return stripXmlForbidden(clean);
-}
-
-function withUrl(
-	tagName: string,
-	attribs: sanitizeHtml.Attributes,
-	name: string,
-	links: LinkBase,
-	schemes: readonly string[],
-): sanitizeHtml.Tag {
-	const raw = attribs[name];
-	if (raw === undefined) return { tagName, attribs };
-	const url = absoluteUrl(raw, links, schemes);
-	// Replacing the value in place keeps the attribute order as written.
-	const result = { ...attribs, [name]: url ?? "" };
-	if (url === undefined) delete result[name];
-	return { tagName, attribs: result };
 }

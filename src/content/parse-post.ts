@@ -11,7 +11,8 @@ import { readPostDates } from "./post-dates";
 import type { ContentSettings, ParseOutcome, Post, StoredObject } from "./post";
 import { PostProblem, quote } from "./problem";
 import { fileStem, normalizeSlug } from "./slug";
-import { htmlToText, summaryFromHtml } from "./summary";
+import { htmlToText } from "./sanitize";
+import { SUMMARY_LENGTH, summaryFromText } from "./summary";
 import { decodePostText } from "./text";
 
 /**
@@ -44,9 +45,10 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 
 	const { published, updated, expires } = readPostDates(data, object.key, zoneFor(settings.timeZone), missing);
 
-	const contentHtml = renderMarkdown(body, links, bodyLine);
+	const content = renderMarkdown(body, links, bodyLine, SUMMARY_LENGTH);
+	const contentHtml = content.html;
 	const summarySource = readText(data.get("summary"), "summary") ?? readText(data.get("description"), "description");
-	const summary = summarySource === undefined ? summaryFromHtml(contentHtml) : htmlToText(renderInlineMarkdown(summarySource));
+	const summary = summarySource === undefined ? summaryFromText(content.text) : htmlToText(renderInlineMarkdown(summarySource));
 
 	const post: Post = {
 		key: object.key,

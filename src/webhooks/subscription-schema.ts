@@ -1,9 +1,10 @@
 /**
- * Request bodies of the subscriptions API (POST /api/webhooks, PATCH /api/webhooks/:id), checked with zod.
+ * Request bodies of the subscriptions API (POST /api/webhooks, PATCH /api/webhooks/:id), checked with zod/mini
+ * (zod's tree-shakable build: no locale bundle; every message the API shows is written here).
  * Objects are strict: a misspelt field (`event_types`) is an error, not a silently ignored default.
  * Messages are predicates ("is required", "must use https") so they read after the field's path.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { DEFAULT_SUBSCRIBED_EVENT_TYPES, EVENT_TYPES, type EventType } from "./event";
 import { checkCallbackUrl, type UrlPolicyOptions } from "./url-policy";
 
@@ -14,37 +15,43 @@ export const MAX_FILTER_VALUE_LENGTH = 200;
 const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${expected}`);
 
 function callbackUrl(options: UrlPolicyOptions) {
-	return z.string({ error: typeError("a string") }).transform((value, ctx) => {
-		const check = checkCallbackUrl(value.trim(), options);
-		if (check.ok) return check.url;
-		ctx.addIssue({ code: "custom", message: check.reason });
-		return z.NEVER;
-	});
+	return z.pipe(
+		z.string({ error: typeError("a string") }),
+		z.transform((value: string, ctx) => {
+			const check = checkCallbackUrl(value.trim(), options);
+			if (check.ok) return check.url;
+			ctx.issues.push({ code: "custom", message: check.reason, input: value });
+			return z.NEVER;
+		}),
+	);
 }
 
 const description = z
 	.string({ error: typeError("a string") })
-	.trim()
-	.max(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+	.check(z.trim(), z.maxLength(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`));
 
-const eventTypes = z
-	.array(z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(", ")}` }), { error: typeError("an array of event types") })
-	.min(1, "must name at least one event type")
-	.transform((types): EventType[] => [...new Set(types)]);
+const eventTypes = z.pipe(
+	z
+		.array(z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(", ")}` }), { error: typeError("an array of event types") })
+		.check(z.minLength(1, "must name at least one event type")),
+	z.transform((types: EventType[]): EventType[] => [...new Set(types)]),
+);
 
 const filterValues = z
 	.array(
 		z
 			.string({ error: typeError("a string") })
-			.trim()
-			.min(1, "must not be empty")
-			.max(MAX_FILTER_VALUE_LENGTH, `must be at most ${MAX_FILTER_VALUE_LENGTH} characters`),
+			.check(
+				z.trim(),
+				z.minLength(1, "must not be empty"),
+				z.maxLength(MAX_FILTER_VALUE_LENGTH, `must be at most ${MAX_FILTER_VALUE_LENGTH} characters`),
+			),
 		{ error: typeError("an array of strings") },
 	)
-	.max(MAX_FILTER_VALUES, `must have at most ${MAX_FILTER_VALUES} entries`);
+	.check(z.maxLength(MAX_FILTER_VALUES, `must have at most ${MAX_FILTER_VALUES} entries`));
 
 export const subscriptionFiltersSchema = z.strictObject(
-	{ tags: filterValues.optional(), categories: filterValues.optional() },
+	{ tags: z.optional(filterValues), categories: z.optional(filterValues) },
 	{ error: typeError("an object with tags and/or categories") },
 );
 export type SubscriptionFilters = z.output<typeof subscriptionFiltersSchema>;
@@ -58,10 +65,10 @@ export function createSubscriptionSchema(options: UrlPolicyOptions) {
 	return z.strictObject(
 		{
 			url: callbackUrl(options),
-			description: description.optional(),
-			eventTypes: eventTypes.default([...DEFAULT_SUBSCRIBED_EVENT_TYPES]),
-			filters: subscriptionFiltersSchema.optional(),
-			enabled: enabled.default(true),
+			description: z.optional(description),
+			eventTypes: z._default(eventTypes, () => [...DEFAULT_SUBSCRIBED_EVENT_TYPES]),
+			filters: z.optional(subscriptionFiltersSchema),
+			enabled: z._default(enabled, true),
 		},
 		{ error: bodyError },
 	);
@@ -73,17 +80,19 @@ export function updateSubscriptionSchema(options: UrlPolicyOptions) {
 	return z
 		.strictObject(
 			{
-				url: callbackUrl(options).optional(),
-				description: description.nullable().optional(),
-				eventTypes: eventTypes.optional(),
-				filters: subscriptionFiltersSchema.nullable().optional(),
-				enabled: enabled.optional(),
+				url: z.optional(callbackUrl(options)),
+				description: z.optional(z.nullable(description)),
+				eventTypes: z.optional(eventTypes),
+				filters: z.optional(z.nullable(subscriptionFiltersSchema)),
+				enabled: z.optional(enabled),
 			},
 			{ error: bodyError },
 		)
-		.refine((body) => Object.values(body).some((value) => value !== undefined), {
-			message: "must change at least one of url, description, eventTypes, filters, enabled",
-		});
+		.check(
+			z.refine((body) => Object.values(body).some((value) => value !== undefined), {
+				message: "must change at least one of url, description, eventTypes, filters, enabled",
+			}),
+		);
 }
 export type UpdateSubscriptionInput = z.output<ReturnType<typeof updateSubscriptionSchema>>;
 
@@ -100,7 +109,7 @@ export interface ValidationErrorBody {
 }
 
 /** The 400 body for a failed parse: one entry per problem, each naming its field. */
-export function formatValidationError(error: z.ZodError): ValidationErrorBody {
+export function formatValidationError(error: z.core.$ZodError): ValidationErrorBody {
 	const fields: FieldError[] = error.issues.flatMap((issue): FieldError[] =>
 		issue.code === "unrecognized_keys"
 			? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: "is not a known field" }))

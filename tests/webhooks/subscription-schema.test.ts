@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { createSubscriptionSchema, formatValidationError, updateSubscriptionSchema } from "../../src/webhooks/subscription-schema";
 
 const production = { devMode: false };
 
-function failure(result: { success: boolean; error?: z.ZodError }) {
+function failure(result: { success: boolean; error?: z.core.$ZodError }) {
 	expect(result.success).toBe(false);
 	return formatValidationError(result.error!);
 }

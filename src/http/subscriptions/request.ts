@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { describeError } from "../../shared";
 import { formatValidationError, type ValidationErrorBody } from "../../webhooks/subscription-schema";
 
@@ -8,7 +8,7 @@ export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
 
 /** Reads and validates a JSON body; a body that is not JSON, or not what the schema wants, is a 400 naming the field. */
-export async function parseJsonBody<Schema extends z.ZodType>(c: Context, schema: Schema): Promise<z.output<Schema>> {
+export async function parseJsonBody<Schema extends z.ZodMiniType>(c: Context, schema: Schema): Promise<z.output<Schema>> {
 	const text = await c.req.text();
 	let body: unknown;
 	try {
