@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { formatValidationError } from "../../webhooks/subscription-schema";
 
 /*
@@ -33,7 +33,7 @@ export function subscriptionFormValues(body: FormBody): SubscriptionFormValues {
 }
 
 /** The form as a create or update body: tags and categories are typed comma- or line-separated. */
-export function parseSubscriptionForm<Schema extends z.ZodType>(body: FormBody, schema: Schema): Parsed<z.output<Schema>> {
+export function parseSubscriptionForm<Schema extends z.ZodMiniType>(body: FormBody, schema: Schema): Parsed<z.output<Schema>> {
 	const values = subscriptionFormValues(body);
 	const input = {
 		url: values.url,
