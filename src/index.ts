@@ -139,7 +139,7 @@ export default {
 	async queue(batch, env) {
 		const { deliveries, subscriptions, queue, hub } = webhookStorage(env);
 		if (batch.queue.endsWith("-dlq")) {
-			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, now });
+			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, hub, now });
 			return;
 		}
 		const { config, problems } = readDeliveryConfig(env);

@@ -7,7 +7,9 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readS3Settings } from "./post-targets.mjs";
+import { describeError } from "../../src/shared/describe-error.ts";
+import { mapConcurrently } from "../../src/shared/map-concurrently.ts";
+import { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readPostTarget } from "./post-targets.mjs";
 
 export { PushError };
 
@@ -20,8 +22,7 @@ const CONCURRENCY = 8;
  */
 export async function pushFolder({ dir, persistTo, dryRun = false, env = process.env, log = console.log, progress }) {
 	const files = await listPostFiles(dir);
-	const s3 = readS3Settings(env);
-	const prefix = s3 ? s3.prefix : (env.POSTS_PREFIX ?? "").trim();
+	const { s3, prefix } = readPostTarget(env);
 	const target = s3 ? await openS3(s3) : await openLocalR2({ persistTo, prefix });
 	try {
 		log(`posts:push: ${files.length} file${files.length === 1 ? "" : "s"} in ${displayPath(dir)} -> ${target.description}${dryRun ? " (dry run)" : ""}`);
@@ -39,7 +40,7 @@ export async function pushFolder({ dir, persistTo, dryRun = false, env = process
 			if (line) log(line);
 			if (done < files.length) progress?.show(`  ${done}/${files.length}…`);
 		};
-		await eachConcurrently(files, CONCURRENCY, async (file) => {
+		await mapConcurrently(files, CONCURRENCY, async (file) => {
 			const key = prefix + path.relative(dir, file).split(path.sep).join("/");
 			let line = "";
 			try {
@@ -97,22 +98,13 @@ async function listPostFiles(dir) {
 	return found.sort();
 }
 
-async function eachConcurrently(items, limit, run) {
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) await run(items[next++]);
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 function formatSize(bytes) {
 	if (bytes < 1024) return `${bytes} B`;
 	if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** A caught value as one line for the push log: its first line and its cause's message. */
 export function describeUnexpected(error) {
-	if (!(error instanceof Error)) return String(error);
-	const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-	return `${error.message.split("\n")[0]}${cause}`;
+	return describeError(error, { firstLine: true, cause: true });
 }

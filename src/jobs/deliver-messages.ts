@@ -1,6 +1,7 @@
 import type { WebhookConfig } from "../config";
 import { describeError, mapConcurrently } from "../shared";
 import type { Deliveries } from "../storage/deliveries";
+import { HUB_VERIFICATION_PREFIX, type HubSubscriptions } from "../storage/hub-subscriptions";
 import type { Subscriptions } from "../storage/subscriptions";
 import type { DeadLetter, WebhookQueue, WebhookQueueMessage } from "../storage/webhook-queue";
 import { shouldDisableSubscription } from "../webhooks/decision";
@@ -111,10 +112,15 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 }
 
 /** The dead-letter queue's consumer: whatever arrives there is recorded as failed, with the reason when known. */
-export async function consumeDeadLetters(batch: MessageBatch<DeadLetter | WebhookQueueMessage>, deps: Pick<DeliveryDependencies, "deliveries" | "now">): Promise<void> {
+export async function consumeDeadLetters(
+	batch: MessageBatch<DeadLetter | WebhookQueueMessage>,
+	deps: Pick<DeliveryDependencies, "deliveries" | "now"> & { hub?: HubSubscriptions },
+): Promise<void> {
 	for (const message of batch.messages) {
 		const reason = "reason" in message.body ? message.body.reason : `gave up after ${message.attempts} queue deliveries`;
-		await deps.deliveries.markFailed(message.body.messageId, `dead-lettered: ${reason}`, deps.now());
+		// A WebSub verification is not an outbox message: it is settled as failed in its own table.
+		if (message.body.messageId.startsWith(HUB_VERIFICATION_PREFIX)) await deps.hub?.failVerification(message.body.messageId, `dead-lettered: ${reason}`, deps.now());
+		else await deps.deliveries.markFailed(message.body.messageId, `dead-lettered: ${reason}`, deps.now());
 		console.warn(`webhook message ${message.body.messageId} dead-lettered: ${reason}`);
 		message.ack();
 	}

@@ -163,6 +163,14 @@ export class HubSubscriptions {
 			.run();
 	}
 
+	/** A verification the queue gave up on (its consumer kept crashing): failed, so it never stays pending. */
+	async failVerification(id: string, reason: string, now: Date): Promise<void> {
+		await this.db
+			.prepare("UPDATE hub_verifications SET status = 'failed', last_error = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'pending'")
+			.bind(id, reason, now.toISOString())
+			.run();
+	}
+
 	async end(id: string, reason: string, now: Date): Promise<boolean> {
 		const result = await this.endStatement("id = ?1", [id], reason, now).run();
 		return (result.meta.changes ?? 0) > 0;

@@ -1,4 +1,6 @@
+import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import worker from "../../src/index";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { eventually } from "../support/eventually";
 import { admin, request, syncNow } from "../support/http";
@@ -246,6 +248,20 @@ describe("operations", () => {
 		expect((await admin(`/api/hub/subscriptions/${list.subscriptions[0]!.id}`, { method: "DELETE" })).status).toBe(204);
 		expect(await hubSubscription(path)).toMatchObject({ state: "ended", ended_reason: "removed" });
 		expect((await admin("/api/hub/subscriptions/hubsub_nope", { method: "DELETE" })).status).toBe(404);
+	});
+
+	it("records a verification the queue dead-lettered as failed, so it never stays pending", async () => {
+		const now = new Date().toISOString();
+		await env.DB.prepare(
+			`INSERT INTO hub_verifications (id, mode, topic, callback, callback_host, lease_seconds, challenge, status, created_at, updated_at)
+			 VALUES ('hubver_dead', 'subscribe', ?1, 'http://127.0.0.1:1/cb', '127.0.0.1:1', 60, 'x', 'pending', ?2, ?2)`,
+		)
+			.bind(`${SITE}/atom.xml`, now)
+			.run();
+		const batch = createMessageBatch("pressroom-webhooks-dlq", [{ id: "d1", timestamp: new Date(), attempts: 21, body: { messageId: "hubver_dead" } }]);
+		await worker.queue(batch, env);
+		const row = await env.DB.prepare("SELECT status, last_error FROM hub_verifications WHERE id = 'hubver_dead'").first<{ status: string; last_error: string }>();
+		expect(row).toMatchObject({ status: "failed", last_error: expect.stringContaining("dead-lettered") });
 	});
 
 	it("limits subscription requests per callback host", async () => {
