@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { requireAdmin } from "./admin/auth";
+import { adminPage } from "./admin-page";
 import { adminRoutes } from "./admin/routes";
 import type { AppEnv, Services } from "./context";
 import { errorResponse, notFoundResponse } from "./errors";
@@ -18,6 +19,8 @@ export function createApp(services: (env: Cloudflare.Env) => Services): Hono<App
 	});
 	app.use("*", serveDocuments());
 	app.route("/", websubRoutes());
+	// serveDocuments passes /admin on: no document path starts with it (src/feeds/document-paths.ts).
+	app.route("/admin", adminPage());
 	app.use("/api/*", requireAdmin());
 	app.route("/api", adminRoutes());
 	app.route("/api/subscriptions", subscriptionRoutes());

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
+import { operatorStatus } from "./status";
 
 /** The operator's API (behind requireAdmin, applied to all of /api in app.ts): run a sync now, and see what the last syncs did and which posts are broken. */
 export function adminRoutes(): Hono<AppEnv> {
@@ -12,28 +13,6 @@ export function adminRoutes(): Hono<AppEnv> {
 		return c.json({ sync: run }, status);
 	});
 
-	routes.get("/status", async (c) => {
-		const { catalog, runs, storageStatus, webhooks, hub, documents, now } = c.get("services");
-		const [recent, lastSucceeded, counts, broken, webhookHealth, hubHealth, publication] = await Promise.all([
-			runs.latest(10),
-			runs.lastSucceeded(),
-			catalog.counts(),
-			catalog.brokenObjects(),
-			webhooks.health(),
-			hub.health(now()),
-			documents.health(),
-		]);
-		return c.json({
-			storage: storageStatus(),
-			lastSync: recent[0] ?? null,
-			lastSuccessfulSync: lastSucceeded ?? null,
-			recentSyncs: recent,
-			catalog: counts,
-			brokenPosts: broken,
-			webhooks: webhookHealth,
-			hub: hubHealth,
-			documents: publication,
-		});
-	});
+	routes.get("/status", async (c) => c.json(await operatorStatus(c.get("services"))));
 	return routes;
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
-import { generateSecret } from "../../webhooks/secret";
 import { createSubscriptionSchema, updateSubscriptionSchema } from "../../webhooks/subscription-schema";
+import { createSubscription, rotateSubscriptionSecret, sendTestPing, subscriptionDeliveries } from "./actions";
 import { notFound, pageParams, parseJsonBody } from "./request";
 
 /**
@@ -12,10 +12,9 @@ export function subscriptionRoutes(): Hono<AppEnv> {
 	const routes = new Hono<AppEnv>();
 
 	routes.post("/", async (c) => {
-		const { config, subscriptions, now } = c.get("services");
-		const input = await parseJsonBody(c, createSubscriptionSchema({ devMode: config.devMode }));
-		const secret = generateSecret();
-		const subscription = await subscriptions.create(input, secret, now());
+		const services = c.get("services");
+		const input = await parseJsonBody(c, createSubscriptionSchema({ devMode: services.config.devMode }));
+		const { subscription, secret } = await createSubscription(services, input);
 		return c.json({ subscription, secret }, 201, { Location: `/api/subscriptions/${subscription.id}` });
 	});
 
@@ -44,32 +43,27 @@ export function subscriptionRoutes(): Hono<AppEnv> {
 	});
 
 	routes.post("/:id/rotate-secret", async (c) => {
-		const { subscriptions, now } = c.get("services");
 		const id = c.req.param("id");
-		const secret = generateSecret();
-		const rotated = await subscriptions.rotateSecret(id, secret, now());
+		const rotated = await rotateSubscriptionSecret(c.get("services"), id);
 		if (!rotated) return notFound(c, `subscription ${id}`);
-		return c.json({ subscription: rotated.subscription, secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt });
+		return c.json({ subscription: rotated.subscription, secret: rotated.secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt });
 	});
 
 	routes.post("/:id/test", async (c) => {
-		const { subscriptions, webhooks } = c.get("services");
 		const id = c.req.param("id");
-		const subscription = await subscriptions.get(id);
-		if (!subscription) return notFound(c, `subscription ${id}`);
-		if (!subscription.enabled) {
+		const ping = await sendTestPing(c.get("services"), id);
+		if (ping.kind === "not-found") return notFound(c, `subscription ${id}`);
+		if (ping.kind === "disabled") {
 			return c.json({ error: "conflict", message: `Subscription ${id} is disabled; enable it (PATCH {"enabled": true}) before sending a test event.` }, 409);
 		}
-		return c.json(await webhooks.sendPing(id), 202);
+		return c.json({ eventId: ping.eventId, messageId: ping.messageId }, 202);
 	});
 
 	routes.get("/:id/deliveries", async (c) => {
-		const { subscriptions, webhooks } = c.get("services");
 		const id = c.req.param("id");
-		const page = pageParams(c);
-		if (!(await subscriptions.get(id))) return notFound(c, `subscription ${id}`);
-		const deliveries = await webhooks.deliveries(id, page);
-		return c.json({ deliveries: deliveries.deliveries, nextCursor: deliveries.nextCursor ?? null });
+		const found = await subscriptionDeliveries(c.get("services"), id, pageParams(c));
+		if (!found) return notFound(c, `subscription ${id}`);
+		return c.json({ deliveries: found.page.deliveries, nextCursor: found.page.nextCursor ?? null });
 	});
 
 	return routes;
