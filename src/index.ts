@@ -8,7 +8,7 @@ import { hubDistribution } from "./jobs/hub-distribute";
 import { pingExternalHubs } from "./jobs/hub-publish-ping";
 import { verifyIntent } from "./jobs/hub-verify";
 import { enqueueOutbox, requeueStranded } from "./jobs/outbox";
-import { createPublication } from "./jobs/publication";
+import { type Publication, createPublication } from "./jobs/publication";
 import { type PublishDependencies, publishDocuments } from "./jobs/publish-documents";
 import { syncAndPublish } from "./jobs/sync-and-publish";
 import { webhookCommands } from "./jobs/webhook-commands";
@@ -55,19 +55,18 @@ function webhookStorage(env: Cloudflare.Env) {
 }
 
 /** Everything a request or job needs, built from the bindings and the configuration checked once here. */
-function services(env: Cloudflare.Env, config: Config = configFor(env)): Services {
-	const catalog = new Catalog(env.DB);
-	const runs = new SyncRuns(env.DB);
-	const documents = new Documents(env.DB);
+/** The publish step's dependencies: used by syncs, and by the first request after a scheduled post's time. */
+function publishing(env: Cloudflare.Env, config: Config): PublishDependencies {
 	const webhooks = webhookStorage(env);
-	const publishing: PublishDependencies = {
-		catalog,
-		documents,
+	const site = siteIdentity(config);
+	return {
+		catalog: new Catalog(env.DB),
+		documents: new Documents(env.DB),
 		lease: new Lease(env.DB, "publish"),
-		site: siteIdentity(config),
+		site,
 		now,
 		maxRenders: config.publishMaxRenders,
-		distribute: hubDistribution(webhooks.hub, config.site.url, siteIdentity(config).hubs),
+		distribute: hubDistribution(webhooks.hub, config.site.url, site.hubs),
 		onPublished: async (written, at) => {
 			// Readers of this isolate see a publish made here at once; other isolates within the staleness bound.
 			documentCache.expire();
@@ -75,6 +74,35 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 			if (config.hub.publishTo.length > 0) await pingExternalHubs(config.hub.publishTo, config.site.url, written);
 		},
 	};
+}
+
+/** The serving side, built once per isolate and bindings object: a document request builds nothing. */
+const publications = new WeakMap<object, Publication>();
+function publicationFor(env: Cloudflare.Env): Publication {
+	let publication = publications.get(env);
+	if (publication === undefined) {
+		const config = configFor(env);
+		const publish = publishing(env, config);
+		publication = createPublication({
+			documents: publish.documents,
+			cache: documentCache,
+			stalenessMs: config.documentStalenessMs,
+			publish: () => publishDocuments(publish),
+			now,
+			exposeCost: config.devMode,
+			siteUrl: config.site.url,
+			hubs: publish.site.hubs,
+		});
+		publications.set(env, publication);
+	}
+	return publication;
+}
+
+function services(env: Cloudflare.Env, config: Config = configFor(env)): Services {
+	const catalog = new Catalog(env.DB);
+	const runs = new SyncRuns(env.DB);
+	const documents = new Documents(env.DB);
+	const webhooks = webhookStorage(env);
 	return {
 		config,
 		catalog,
@@ -97,25 +125,15 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 					now,
 					...webhookSyncHooks(webhooks),
 				},
-				publishing,
+				publishing(env, config),
 				trigger,
 			),
-		publication: createPublication({
-			documents,
-			cache: documentCache,
-			stalenessMs: config.documentStalenessMs,
-			publish: () => publishDocuments(publishing),
-			now,
-			exposeCost: config.devMode,
-			siteUrl: config.site.url,
-			hubs: siteIdentity(config).hubs,
-		}),
 		storageStatus: () =>
 			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
 	};
 }
 
-const app = createApp((env) => services(env));
+const app = createApp((env) => services(env), publicationFor);
 
 export default {
 	fetch: app.fetch,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requireAdmin } from "./admin/auth";
 import { adminPage } from "./admin-page";
 import { adminRoutes } from "./admin/routes";
+import type { Publication } from "../jobs/publication";
 import type { AppEnv, Services } from "./context";
 import { errorResponse, notFoundResponse } from "./errors";
 import { serveDocuments } from "./documents/serve";
@@ -10,14 +11,18 @@ import { subscriptionRoutes } from "./subscriptions/routes";
 import { hubAdminRoutes } from "./websub/admin-routes";
 import { websubRoutes } from "./websub/routes";
 
-/** The Hono app; `services` is built per request by the caller so routes never read bindings or env. */
-export function createApp(services: (env: Cloudflare.Env) => Services): Hono<AppEnv> {
+/**
+ * The Hono app; `services` is built per request by the caller so routes never read bindings or env. Published
+ * documents are served first, from `publication` (built once per isolate and bindings), so the hot path builds
+ * nothing else.
+ */
+export function createApp(services: (env: Cloudflare.Env) => Services, publication: (env: Cloudflare.Env) => Publication): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
+	app.use("*", serveDocuments(publication));
 	app.use("*", async (c, next) => {
 		c.set("services", services(c.env));
 		await next();
 	});
-	app.use("*", serveDocuments());
 	app.route("/", websubRoutes());
 	// serveDocuments passes /admin on: no document path starts with it (src/feeds/document-paths.ts).
 	app.route("/admin", adminPage());

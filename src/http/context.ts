@@ -1,5 +1,4 @@
 import type { Config } from "../config";
-import type { Publication } from "../jobs/publication";
 import type { PublishReport } from "../jobs/publish-documents";
 import type { Catalog } from "../storage/catalog";
 import type { DeliveryPage } from "../storage/deliveries";
@@ -42,8 +41,6 @@ export interface Services {
 	now: () => Date;
 	/** Runs a sync now (under the same lease as the cron), then publishes what it changed. */
 	sync: (trigger: string) => Promise<SyncRun & { publish?: PublishReport }>;
-	/** The published documents and the publish step, for the serving route. */
-	publication: Publication;
 	/** Describes the configured object store, or why it is misconfigured. */
 	storageStatus: () => { backend: string; problems: string[] };
 }

@@ -32,9 +32,10 @@ const CREDENTIALS: [string, Record<string, string>, number][] = [
 
 /** What the route table records, without the middleware patterns ("/*", "/api/*"). */
 function registeredApiRoutes(): string[] {
-	const app = createApp(() => {
+	const unused = () => {
 		throw new Error("only the route table is read");
-	});
+	};
+	const app = createApp(unused, unused);
 	return app.routes.filter((r) => r.path.startsWith("/api/") && !r.path.includes("*")).map((r) => `${r.method} ${r.path}`);
 }
 

@@ -3,6 +3,7 @@ import { canonicalPath } from "../../feeds/document-paths";
 import { HTML_CONTENT_TYPE } from "../../feeds/publication";
 import type { LookupCost } from "../../storage/document-cache";
 import { discoveryLinks } from "../../hub/links";
+import type { Publication } from "../../jobs/publication";
 import { isNotModified } from "../conditional-get";
 import type { AppEnv } from "../context";
 import { notFoundResponse } from "../errors";
@@ -13,14 +14,14 @@ import { notFoundResponse } from "../errors";
  * hash, no bucket access on a request. When a scheduled post's time has come, the first request after it
  * publishes before answering, so the post appears on time. Other paths fall through to the API routes.
  */
-export function serveDocuments(): MiddlewareHandler<AppEnv> {
+export function serveDocuments(publicationFor: (env: Cloudflare.Env) => Publication): MiddlewareHandler<AppEnv> {
 	return async (c, next) => {
 		const method = c.req.method;
 		if (method !== "GET" && method !== "HEAD") return next();
 		const path = canonicalPath(new URL(c.req.url).pathname);
 		if (path === undefined) return isDocumentArea(c.req.path) ? notFoundResponse(c) : next();
 
-		const { publication } = c.get("services");
+		const publication = publicationFor(c.env);
 		const cost: LookupCost = { rowsRead: 0 };
 		const state = await publication.state(cost);
 		if (state.nextVisibilityChange !== undefined && Date.parse(state.nextVisibilityChange) <= publication.nowMs()) {
