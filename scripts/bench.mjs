@@ -305,7 +305,7 @@ function serveReport(result) {
 	parts.push(
 		table(
 			`Serving ${int(result.posts)} posts' documents: wrk -t2 -c32, ${options.serveSeconds} s runs, Pressroom and the baseline (same bytes and headers from a prebuilt string) in 5 alternating rounds per row; req/s and latency of the median round; ratio = median of the rounds' paired ratios`,
-			["route", "status", "bytes", "Pressroom req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "ratio", "round ratios", "target", "met"],
+			["route", "status", "bytes", "Pressroom req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "ratio", "round ratios", "target", "met", "CPU ms/req ours", "baseline", "CPU ratio"],
 			result.rows.map((row) => [
 				row.route,
 				row.variant,
@@ -320,6 +320,9 @@ function serveReport(result) {
 				(row.pairRatios ?? []).map((r) => fmt(r, 2)).join(" "),
 				"≥ 0.90",
 				row.ratio >= 0.9 ? "yes" : "NO",
+				fmt(row.cpuMs?.ours, 3),
+				fmt(row.cpuMs?.theirs, 3),
+				fmt(row.cpuRatio, 2),
 			]),
 		),
 	);

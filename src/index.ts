@@ -1,5 +1,6 @@
 import { type Config, readConfig, readDeliveryConfig, siteIdentity } from "./config";
 import { createApp } from "./http/app";
+import { serveDocumentRequest } from "./http/documents/serve";
 import type { Services } from "./http/context";
 import { webhookSyncHooks } from "./jobs/announce-changes";
 import { consumeDeadLetters, consumeWebhookBatch, deliverMessage } from "./jobs/deliver-messages";
@@ -136,7 +137,17 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 const app = createApp((env) => services(env), publicationFor);
 
 export default {
-	fetch: app.fetch,
+	async fetch(request, env, ctx) {
+		// Published documents first, without building the app's per-request services; a misconfigured site falls
+		// through to the app, whose error mapping answers it.
+		let publication: Publication | undefined;
+		try {
+			publication = publicationFor(env);
+		} catch {
+			return app.fetch(request, env, ctx);
+		}
+		return (await serveDocumentRequest(request, publication)) ?? app.fetch(request, env, ctx);
+	},
 
 	async scheduled(controller, env) {
 		// First, and needing no site settings: nothing D1 holds as pending may be left behind by the queue.

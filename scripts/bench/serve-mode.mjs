@@ -14,7 +14,7 @@ import { httpCall, postToEdit, runSync, seedBucket } from "./common.mjs";
 import { baselineWorkerSource } from "./baseline-worker.mjs";
 import { bundleWorker, loadMiniflare, startLocalWorker } from "./local-worker.mjs";
 import { editedPost } from "./posts.mjs";
-import { runWrk, wrkAvailable } from "./wrk.mjs";
+import { runWrk, workerdPidFor, wrkAvailable } from "./wrk.mjs";
 
 const HEADERS = ["content-type", "etag", "last-modified", "cache-control"];
 
@@ -64,6 +64,7 @@ export async function runServeMode(options, { tmpDir, defer, log }) {
 
 	const baseline = await startBaseline(captured, tmpDir);
 	defer(() => baseline.dispose());
+	const pids = { ours: workerdPidFor(new URL(worker.url).port), theirs: workerdPidFor(new URL(baseline.url).port) };
 	for (const route of captured) {
 		for (const variant of ["200", "304"]) {
 			const headers = variant === "304" ? { "If-None-Match": route.headers.etag } : {};
@@ -72,16 +73,19 @@ export async function runServeMode(options, { tmpDir, defer, log }) {
 			const runs = { ours: [], theirs: [] };
 			for (let round = 0; round < SERVE_ROUNDS; round++) {
 				const order = round % 2 === 0 ? ["ours", "theirs"] : ["theirs", "ours"];
-				for (const side of order) runs[side].push(await runWrk(new URL(route.path, side === "ours" ? worker.url : baseline.url), load));
+				for (const side of order) runs[side].push(await runWrk(new URL(route.path, side === "ours" ? worker.url : baseline.url), { ...load, cpuPid: pids[side] }));
 			}
 			const ours = medianRun(runs.ours);
 			const theirs = medianRun(runs.theirs);
 			// Each round's two runs are neighbours in time, so their ratio cancels most of the background load.
 			const pairRatios = runs.ours.map((run, i) => run.perSecond / runs.theirs[i].perSecond).sort((a, b) => a - b);
 			const ratio = pairRatios[Math.floor(pairRatios.length / 2)];
-			const row = { route: route.path, variant, bytes: route.body.length, pressroom: ours, baseline: theirs, ratio, pairRatios, rounds: runs };
+			// workerd CPU per request, median over rounds: baseline ÷ Pressroom, so 1.0 means "as cheap as a static string".
+			const cpu = (side) => [...runs[side].map((run) => run.cpuMsPerRequest)].sort((a, b) => a - b)[Math.floor(SERVE_ROUNDS / 2)];
+			const cpuRatio = cpu("theirs") / cpu("ours");
+			const row = { route: route.path, variant, bytes: route.body.length, pressroom: ours, baseline: theirs, ratio, pairRatios, cpuMs: { ours: cpu("ours"), theirs: cpu("theirs") }, cpuRatio, rounds: runs };
 			result.rows.push(row);
-			log(`${route.path} ${variant}: ${ours.perSecond.toFixed(0)} req/s vs baseline ${theirs.perSecond.toFixed(0)} (ratio ${row.ratio.toFixed(2)})`);
+			log(`${route.path} ${variant}: ${ours.perSecond.toFixed(0)} req/s vs baseline ${theirs.perSecond.toFixed(0)} (ratio ${row.ratio.toFixed(2)}); workerd CPU/request ${row.cpuMs.ours.toFixed(3)} vs ${row.cpuMs.theirs.toFixed(3)} ms (ratio ${cpuRatio.toFixed(2)})`);
 		}
 	}
 	return result;

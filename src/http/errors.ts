@@ -35,8 +35,13 @@ export function errorResponse(error: Error, c: Context): Response {
 	return c.json({ error: "internal_error", message: "Something went wrong on our side; the error has been logged." }, 500);
 }
 
-export function notFoundResponse(c: Context, headers?: Headers): Response {
-	const response = c.json({ error: "not_found", message: `Nothing at ${c.req.method} ${new URL(c.req.url).pathname}` }, 404);
+export function notFoundResponse(c: Context): Response {
+	return notFound(c.req.method, new URL(c.req.url).pathname);
+}
+
+/** The 404 of every route, also of the document route, which answers without a Hono context. */
+export function notFound(method: string, pathname: string, headers?: Headers): Response {
+	const response = Response.json({ error: "not_found", message: `Nothing at ${method} ${pathname}` }, { status: 404 });
 	for (const [name, value] of headers ?? []) response.headers.set(name, value);
 	return response;
 }

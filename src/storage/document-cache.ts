@@ -4,6 +4,8 @@ import type { Documents, PublicationState, StoredDocument } from "./documents";
 export interface CachedDocument extends StoredDocument {
 	lastModifiedHttp: string;
 	lastModifiedMs: number;
+	/** The response headers, filled by the serving route the first time it answers with this entry. */
+	responseHeaders?: [string, string][];
 }
 
 export interface DocumentCacheOptions {

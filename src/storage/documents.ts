@@ -17,6 +17,8 @@ export interface PublicationState {
 	version: string;
 	/** When the next scheduled post becomes visible (ISO); the first request or cron after it publishes. */
 	nextVisibilityChange?: string;
+	/** The same in ms, parsed once rather than on every request. */
+	nextVisibilityChangeMs?: number;
 }
 
 interface DocumentRow {
@@ -66,7 +68,9 @@ export class Documents {
 			.bind(FACT_VERSION, FACT_NEXT_CHANGE)
 			.all<{ name: string; value: string }>();
 		const facts = new Map(result.results.map((row) => [row.name, row.value]));
-		return { state: { version: facts.get(FACT_VERSION) ?? "0", nextVisibilityChange: facts.get(FACT_NEXT_CHANGE) }, rowsRead: result.meta.rows_read ?? 0 };
+		const next = facts.get(FACT_NEXT_CHANGE);
+		const state = { version: facts.get(FACT_VERSION) ?? "0", nextVisibilityChange: next, nextVisibilityChangeMs: next === undefined ? undefined : Date.parse(next) };
+		return { state, rowsRead: result.meta.rows_read ?? 0 };
 	}
 
 	/** Etags of what these refs produced last time, to write only what changed and drop what it no longer makes. */

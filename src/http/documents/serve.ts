@@ -1,44 +1,60 @@
 import type { MiddlewareHandler } from "hono";
 import { canonicalPath } from "../../feeds/document-paths";
 import { HTML_CONTENT_TYPE } from "../../feeds/publication";
-import type { LookupCost } from "../../storage/document-cache";
+import type { CachedDocument, LookupCost } from "../../storage/document-cache";
 import { discoveryLinks } from "../../hub/links";
 import type { Publication } from "../../jobs/publication";
 import { isNotModified } from "../conditional-get";
 import type { AppEnv } from "../context";
-import { notFoundResponse } from "../errors";
+import { notFound } from "../errors";
 
 /**
  * Serves every published document (feeds, tag feeds, pages) from the document store: map the path to its
  * canonical form, look it up (memory first, then one D1 row), compare validators, answer. No render, no
  * hash, no bucket access on a request. When a scheduled post's time has come, the first request after it
  * publishes before answering, so the post appears on time. Other paths fall through to the API routes.
+ * src/index.ts calls serveDocumentRequest before the Hono app, so a document request builds nothing else.
  */
-export function serveDocuments(publicationFor: (env: Cloudflare.Env) => Publication): MiddlewareHandler<AppEnv> {
-	return async (c, next) => {
-		const method = c.req.method;
-		if (method !== "GET" && method !== "HEAD") return next();
-		const path = canonicalPath(new URL(c.req.url).pathname);
-		if (path === undefined) return isDocumentArea(c.req.path) ? notFoundResponse(c) : next();
+export async function serveDocumentRequest(request: Request, publication: Publication): Promise<Response | undefined> {
+	const method = request.method;
+	if (method !== "GET" && method !== "HEAD") return undefined;
+	const pathname = new URL(request.url).pathname;
+	const path = canonicalPath(pathname);
+	if (path === undefined) return isDocumentArea(pathname) ? notFound(method, pathname) : undefined;
 
-		const publication = publicationFor(c.env);
-		const cost: LookupCost = { rowsRead: 0 };
-		const state = await publication.state(cost);
-		if (state.nextVisibilityChange !== undefined && Date.parse(state.nextVisibilityChange) <= publication.nowMs()) {
-			await publication.publishDue(cost);
-		}
-		const document = await publication.lookup(path, cost);
-		const headers = new Headers(publication.exposeCost ? { "X-Pressroom-D1-Rows-Read": String(cost.rowsRead) } : {});
-		if (document === null) return notFoundResponse(c, headers);
-		headers.set("Content-Type", document.contentType);
-		headers.set("ETag", document.etag);
-		headers.set("Last-Modified", document.lastModifiedHttp);
-		headers.set("Cache-Control", document.cacheControl);
-		// Every feed is a WebSub topic; its self URL is exactly the hub.topic to subscribe with.
-		if (document.contentType !== HTML_CONTENT_TYPE) headers.set("Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`));
-		if (isNotModified(c.req.raw.headers, document)) return new Response(null, { status: 304, headers });
-		return new Response(method === "HEAD" ? null : document.body, { status: 200, headers });
-	};
+	const cost: LookupCost = { rowsRead: 0 };
+	const state = await publication.state(cost);
+	if (state.nextVisibilityChangeMs !== undefined && state.nextVisibilityChangeMs <= publication.nowMs()) await publication.publishDue(cost);
+	const document = await publication.lookup(path, cost);
+	if (document === null) return notFound(method, pathname, publication.exposeCost ? costHeaders(cost) : undefined);
+	document.responseHeaders ??= responseHeaders(document, publication, path);
+	const headers = new Headers(document.responseHeaders);
+	if (publication.exposeCost) headers.set(COST_HEADER, String(cost.rowsRead));
+	if (isNotModified(request.headers, document)) return new Response(null, { status: 304, headers });
+	return new Response(method === "HEAD" ? null : document.body, { status: 200, headers });
+}
+
+/** The same as Hono middleware, for the app's own route table (tests, and any request index.ts passes on). */
+export function serveDocuments(publicationFor: (env: Cloudflare.Env) => Publication): MiddlewareHandler<AppEnv> {
+	return async (c, next) => (await serveDocumentRequest(c.req.raw, publicationFor(c.env))) ?? next();
+}
+
+const COST_HEADER = "X-Pressroom-D1-Rows-Read";
+
+function costHeaders(cost: LookupCost): Headers {
+	return new Headers({ [COST_HEADER]: String(cost.rowsRead) });
+}
+
+function responseHeaders(document: CachedDocument, publication: Publication, path: string): [string, string][] {
+	const headers: [string, string][] = [
+		["Content-Type", document.contentType],
+		["ETag", document.etag],
+		["Last-Modified", document.lastModifiedHttp],
+		["Cache-Control", document.cacheControl],
+	];
+	// Every feed is a WebSub topic; its self URL is exactly the hub.topic to subscribe with.
+	if (document.contentType !== HTML_CONTENT_TYPE) headers.push(["Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`)]);
+	return headers;
 }
 
 /** Paths under the document tree that no document can have answer 404 here rather than reaching the API. */
