@@ -9,7 +9,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { freePort, newToken } from "../lib/dev-server.mjs";
+import { ROOT, freePort, newToken } from "../lib/dev-server.mjs";
 import { httpCall, postToEdit, runSync, seedBucket } from "./common.mjs";
 import { baselineWorkerSource } from "./baseline-worker.mjs";
 import { bundleWorker, loadMiniflare, startLocalWorker } from "./local-worker.mjs";
@@ -125,6 +125,9 @@ async function measureRowsRead(baseUrl, routes) {
 
 async function startBaseline(routes, tmpDir) {
 	const { Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
+	// The same platform as Pressroom's (wrangler.toml): compatibility date and flags (nodejs_compat) change per-request costs.
+	const { unstable_readConfig } = await import("wrangler");
+	const { compatibility_date: compatibilityDate, compatibility_flags: compatibilityFlags } = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") });
 	const script = path.join(tmpDir, "baseline-worker.mjs");
 	await writeFile(script, baselineWorkerSource(routes));
 	const miniflare = new Miniflare(convertV4MiniflareOptions({
@@ -132,7 +135,7 @@ async function startBaseline(routes, tmpDir) {
 		port: await freePort(),
 		cf: false,
 		logRequests: false,
-		workers: [{ name: "baseline", modules: [{ type: "ESModule", path: script, contents: await readFile(script, "utf8") }], modulesRoot: path.dirname(script), compatibilityDate: "2026-10-20" }],
+		workers: [{ name: "baseline", modules: [{ type: "ESModule", path: script, contents: await readFile(script, "utf8") }], modulesRoot: path.dirname(script), compatibilityDate, compatibilityFlags }],
 	}));
 	return { url: await miniflare.ready, dispose: () => miniflare.dispose() };
 }
