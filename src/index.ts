@@ -56,7 +56,7 @@ function webhookStorage(env: Cloudflare.Env) {
 
 /** Everything a request or job needs, built from the bindings and the configuration checked once here. */
 function services(env: Cloudflare.Env, config: Config = configFor(env)): Services {
-	const catalog = new Catalog(env.DB);
+	const catalog = new Catalog(env.DB, config.site.archivePageSize);
 	const runs = new SyncRuns(env.DB);
 	const documents = new Documents(env.DB);
 	const webhooks = webhookStorage(env);

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { requireAdmin } from "./admin/auth";
 import { adminRoutes } from "./admin/routes";
 import type { AppEnv, Services } from "./context";
-import { errorResponse, notFoundResponse } from "./errors";
+import { errorResponse } from "./errors";
+import { aliasOrNotFound } from "./documents/aliases";
 import { serveDocuments } from "./documents/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
 import { subscriptionRoutes } from "./subscriptions/routes";
@@ -23,7 +24,7 @@ export function createApp(services: (env: Cloudflare.Env) => Services): Hono<App
 	app.route("/api/subscriptions", subscriptionRoutes());
 	app.route("/api/deliveries", deliveryRoutes());
 	app.route("/api/hub", hubAdminRoutes());
-	app.notFound(notFoundResponse);
+	app.notFound((c) => aliasOrNotFound(c));
 	app.onError(errorResponse);
 	return app;
 }

@@ -5,7 +5,7 @@ import type { LookupCost } from "../../storage/document-cache";
 import { discoveryLinks } from "../../hub/links";
 import { isNotModified } from "../conditional-get";
 import type { AppEnv } from "../context";
-import { notFoundResponse } from "../errors";
+import { aliasOrNotFound } from "./aliases";
 
 /**
  * Serves every published document (feeds, tag feeds, pages) from the document store: map the path to its
@@ -18,7 +18,7 @@ export function serveDocuments(): MiddlewareHandler<AppEnv> {
 		const method = c.req.method;
 		if (method !== "GET" && method !== "HEAD") return next();
 		const path = canonicalPath(new URL(c.req.url).pathname);
-		if (path === undefined) return isDocumentArea(c.req.path) ? notFoundResponse(c) : next();
+		if (path === undefined) return isDocumentArea(c.req.path) ? aliasOrNotFound(c) : next();
 
 		const { publication } = c.get("services");
 		const cost: LookupCost = { rowsRead: 0 };
@@ -28,7 +28,7 @@ export function serveDocuments(): MiddlewareHandler<AppEnv> {
 		}
 		const document = await publication.lookup(path, cost);
 		const headers = new Headers(publication.exposeCost ? { "X-Pressroom-D1-Rows-Read": String(cost.rowsRead) } : {});
-		if (document === null) return notFoundResponse(c, headers);
+		if (document === null) return aliasOrNotFound(c, headers);
 		headers.set("Content-Type", document.contentType);
 		headers.set("ETag", document.etag);
 		headers.set("Last-Modified", document.lastModifiedHttp);
@@ -42,5 +42,5 @@ export function serveDocuments(): MiddlewareHandler<AppEnv> {
 
 /** Paths under the document tree that no document can have answer 404 here rather than reaching the API. */
 function isDocumentArea(path: string): boolean {
-	return path.startsWith("/tags/") || path.startsWith("/posts/") || path.startsWith("/archive/");
+	return path.startsWith("/tags/") || path.startsWith("/authors/") || path.startsWith("/posts/") || path.startsWith("/archive/");
 }
