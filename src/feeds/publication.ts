@@ -76,22 +76,9 @@ export function renderDocuments(site: SiteIdentity, input: RenderInput): Rendere
 	switch (input.kind) {
 		case "site":
 			return siteFeeds(site, input.posts.slice(0, site.itemCount), input.newestArchivePage);
-		case "term": {
-			if (input.posts.length === 0) return [];
-			const term = { display: input.display, normalized: input.normalized };
-			return [
-				...feeds(site, termChannel(site, term), feedPaths(input.normalized), input.posts.slice(0, site.itemCount)),
-				htmlDocument(termPagePath(input.normalized), termPage(site, term, input.posts.slice(0, HTML_LIST_LENGTH))),
-			];
-		}
-		case "author": {
-			if (input.posts.length === 0) return [];
-			const author = { display: input.display, normalized: input.normalized };
-			return [
-				...feeds(site, authorChannel(site, author), authorFeedPaths(input.normalized), input.posts.slice(0, site.itemCount)),
-				htmlDocument(authorPagePath(input.normalized), authorPage(site, author, input.posts.slice(0, HTML_LIST_LENGTH))),
-			];
-		}
+		case "term":
+		case "author":
+			return labelDocuments(site, input);
 		case "post":
 			return [htmlDocument(postPath(input.post.slug), postPage(site, input.post))];
 		case "home":
@@ -142,6 +129,17 @@ function archiveFeeds(site: SiteIdentity, input: Extract<RenderInput, { kind: "a
 		cacheControl,
 		body: fitUnderCap((some) => RENDERERS[format](channel, some), input.feedPosts, site.feedMaxBytes, false).body,
 	}));
+}
+
+/** A term's or an author's feeds and page; none once no visible post carries the label. */
+function labelDocuments(site: SiteIdentity, input: Extract<RenderInput, { kind: "term" | "author" }>): RenderedDocument[] {
+	if (input.posts.length === 0) return [];
+	const label = { display: input.display, normalized: input.normalized };
+	const [channel, paths, pagePath, html] =
+		input.kind === "term"
+			? [termChannel(site, label), feedPaths(label.normalized), termPagePath(label.normalized), termPage]
+			: [authorChannel(site, label), authorFeedPaths(label.normalized), authorPagePath(label.normalized), authorPage];
+	return [...feeds(site, channel, paths, input.posts.slice(0, site.itemCount)), htmlDocument(pagePath, html(site, label, input.posts.slice(0, HTML_LIST_LENGTH)))];
 }
 
 /** A term's or an author's feeds: entries over the cap are left out (they are in the site feeds' archives). */

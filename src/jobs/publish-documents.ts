@@ -2,7 +2,8 @@ import type { Post } from "../content/post";
 import type { SiteIdentity } from "../feeds/channels";
 import type { DocumentRef } from "../feeds/document-paths";
 import { HTML_LIST_LENGTH, type RenderInput, type RenderedDocument, renderDocuments } from "../feeds/publication";
-import type { Catalog, SequencedPost } from "../storage/catalog";
+import type { SequencedPost } from "../storage/archive-order";
+import type { Catalog } from "../storage/catalog";
 import type { Documents, StaleRef, StoredDocument } from "../storage/documents";
 import type { Lease } from "../storage/lease";
 import { describeFailure } from "./sync-catalog";
@@ -102,11 +103,11 @@ async function noticeVisibilityChanges(deps: PublishDependencies, now: Date): Pr
 	const settings = JSON.stringify(deps.site);
 	if ((await deps.documents.renderedWith()) !== settings) {
 		// The site feeds decide again where the feed archives end (FEED_ITEM_COUNT or FEED_MAX_BYTES may have changed).
-		statements.push(...deps.catalog.markEverythingStale(now), deps.catalog.resetArchiveBoundary(), deps.documents.recordRenderSettings(settings));
+		statements.push(...deps.catalog.markEverythingStale(now), deps.catalog.archive.resetArchiveBoundary(), deps.documents.recordRenderSettings(settings));
 	}
 	const through = await deps.documents.checkedThrough();
 	if (through !== undefined && through < now.toISOString()) statements.push(...deps.catalog.markBecameVisible(new Date(through), now, now));
-	statements.push(...deps.catalog.assignSequence(now));
+	statements.push(...deps.catalog.archive.assignSequence(now));
 	statements.push(...deps.documents.recordVisibility(now, await deps.catalog.nextVisibilityChange(now)));
 	await deps.documents.write(statements);
 }
@@ -124,8 +125,8 @@ async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Da
 	const [posts, etags, sequenceLength, boundary] = await Promise.all([
 		slugs.length > 0 ? deps.catalog.visiblePostsBySlug(slugs, now) : new Map<string, Post>(),
 		deps.documents.etagsOf(round.map(({ ref }) => ref)),
-		deps.catalog.sequenceLength(),
-		deps.catalog.archiveBoundary(),
+		deps.catalog.archive.sequenceLength(),
+		deps.catalog.archive.archiveBoundary(),
 	]);
 	const context: RoundContext = { now, posts, sequenceLength, boundary };
 	const results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra: D1PreparedStatement[] }[] = [];
@@ -155,8 +156,8 @@ async function renderRef(deps: PublishDependencies, ref: DocumentRef, context: R
  */
 async function renderSiteFeeds(deps: PublishDependencies, context: RoundContext) {
 	const render = deps.render ?? renderDocuments;
-	const size = deps.catalog.archivePageSize;
-	const candidates = await deps.catalog.postsAfterSequence(context.boundary, deps.site.itemCount, context.now);
+	const size = deps.catalog.archive.pageSize;
+	const candidates = await deps.catalog.archive.postsAfterSequence(context.boundary, deps.site.itemCount, context.now);
 	const renderWith = (posts: SequencedPost[], boundary: number) =>
 		render(deps.site, { ref: "site", kind: "site", posts: posts.map(({ post }) => post), newestArchivePage: boundary > 0 ? Math.ceil(boundary / size) : undefined });
 	const boundaryAfter = (posts: SequencedPost[], documents: RenderedDocument[]) => {
@@ -171,20 +172,20 @@ async function renderSiteFeeds(deps: PublishDependencies, context: RoundContext)
 		documents = renderWith(kept, boundary);
 		boundary = Math.max(boundary, boundaryAfter(kept, documents));
 	}
-	const extra = boundary > context.boundary ? deps.catalog.moveArchiveBoundary(context.boundary, boundary, context.now) : [];
+	const extra = boundary > context.boundary ? deps.catalog.archive.moveArchiveBoundary(context.boundary, boundary, context.now) : [];
 	return { documents, extra };
 }
 
 async function loadInput(deps: PublishDependencies, ref: DocumentRef, context: RoundContext): Promise<RenderInput | undefined> {
 	const { now, posts, sequenceLength, boundary } = context;
-	const size = deps.catalog.archivePageSize;
+	const size = deps.catalog.archive.pageSize;
 	const lastPage = Math.ceil(sequenceLength / size);
 	if (ref === "home") {
 		const newest = await deps.catalog.visiblePosts({ now, limit: HTML_LIST_LENGTH });
 		return { ref, kind: "home", posts: newest, newestArchivePage: sequenceLength > HTML_LIST_LENGTH ? lastPage : undefined };
 	}
 	if (ref === "tags") {
-		const [terms, authors] = await Promise.all([deps.catalog.termCounts(now), deps.catalog.authorCounts(now)]);
+		const [terms, authors] = await Promise.all([deps.catalog.labels.termCounts(now), deps.catalog.labels.authorCounts(now)]);
 		return { ref, kind: "tags", terms, authors };
 	}
 	const [kind, subject] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
@@ -194,12 +195,12 @@ async function loadInput(deps: PublishDependencies, ref: DocumentRef, context: R
 	}
 	if (kind === "term" || kind === "author") {
 		const options = { now, limit: Math.max(deps.site.itemCount, HTML_LIST_LENGTH) };
-		const selection = kind === "term" ? await deps.catalog.termPosts(subject, options) : await deps.catalog.authorPosts(subject, options);
+		const selection = kind === "term" ? await deps.catalog.labels.termPosts(subject, options) : await deps.catalog.labels.authorPosts(subject, options);
 		return { ref, kind, normalized: subject, display: selection.display ?? subject, posts: selection.posts };
 	}
 	if (kind === "archive") {
 		const page = Number(subject);
-		const pagePosts = await deps.catalog.postsInSequence((page - 1) * size, page * size, now);
+		const pagePosts = await deps.catalog.archive.postsInSequence((page - 1) * size, page * size, now);
 		return {
 			ref,
 			kind: "archive",

@@ -1,10 +1,11 @@
 import type { Post, PostError } from "../content/post";
-import { type DocumentRef, archiveRef, postPath } from "../feeds/document-paths";
+import { postPath } from "../feeds/document-paths";
 import { postAuthorRows, postTermRows } from "../content/terms";
 import { ARCHIVE_PAGE_SIZE } from "../feeds/publication";
-import type { TermCount } from "../feeds/pages/pages";
+import { ArchiveOrder, archiveRefOf } from "./archive-order";
 import { Documents } from "./documents";
-import { AUTHOR_INDEX, POST_INDEXES, type PostIndex, TERM_INDEX, indexRefsOf, stagedIndexRefs } from "./post-index";
+import { readFact, writeFact } from "./facts";
+import { LabelIndexes, POST_INDEXES, indexRefsOf, stagedIndexRefs } from "./post-index";
 import { visibilityChangedIn, visibleAt } from "./post-visibility";
 
 /** What the catalog knows of one object, enough to decide whether the sync must read it again. */
@@ -21,9 +22,6 @@ export interface BrokenObject extends PostError {
 	seenAt: string;
 }
 
-/** The archive page of a sequence number `seq` (an SQL expression), as a ref. */
-const archiveRefOf = (seq: string, pageSize: number) => `'archive:' || ((${seq} - 1) / ${pageSize} + 1)`;
-
 /** The documents a change of these objects can alter, as they stand before the change (their old terms, authors, slug, archive page). */
 const refsOf = (affectedKeys: string, pageSize: number) => [
 	...indexRefsOf(affectedKeys),
@@ -36,12 +34,6 @@ const stagedRefs = (pageSize: number) => [
 	"SELECT 'post:' || slug AS ref FROM staged_objects WHERE run_id = ?2 AND reason IS NULL",
 	`SELECT ${archiveRefOf("q.seq", pageSize)} AS ref FROM staged_objects s JOIN post_sequence q ON q.post_id = s.id WHERE s.run_id = ?2 AND s.reason IS NULL`,
 ];
-/** Posts with their archive place (post_sequence). */
-export interface SequencedPost {
-	post: Post;
-	seq: number;
-}
-
 const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases"];
 
 /** Documents that list every post or every term: any change may alter them. */
@@ -54,18 +46,24 @@ const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
 const STAGE_BATCH = 50;
 /** A visible post (?1 is now): see post-visibility.ts. */
 const VISIBLE = visibleAt("?1");
-/** Where the feed archives end: posts with archive places up to it are in /archive/{n}/ feeds, later ones in the site feeds. */
-const ARCHIVE_BOUNDARY_FACT = "feed_archive_boundary";
 /** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */
 const KEYS_PER_STATEMENT = 400;
 
 /** The D1 catalog of posts: written only by the sync, read by every feed request. */
 export class Catalog {
-	/** `archivePageSize`: posts per archive page (ARCHIVE_PAGE_SIZE); the publish step must render with the same. */
+	/** The archive order of posts and where the feed archives end (archive-order.ts). */
+	readonly archive: ArchiveOrder;
+	/** Posts and counts by term and by author (post-index.ts). */
+	readonly labels: LabelIndexes;
+
+	/** `archivePageSize`: posts per archive page (ARCHIVE_PAGE_SIZE); the publish step renders with the same. */
 	constructor(
 		private readonly db: D1Database,
 		readonly archivePageSize: number = ARCHIVE_PAGE_SIZE,
-	) {}
+	) {
+		this.archive = new ArchiveOrder(db, archivePageSize);
+		this.labels = new LabelIndexes(db);
+	}
 
 	/** Every object the catalog knows, posts and broken ones, keyed by storage key. */
 	async knownObjects(now: Date): Promise<Map<string, KnownObject>> {
@@ -214,14 +212,11 @@ export class Catalog {
 	}
 
 	private setFact(name: string, value: string): D1PreparedStatement {
-		return this.db
-			.prepare("INSERT INTO catalog_facts (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-			.bind(name, value);
+		return writeFact(this.db, name, value);
 	}
 
-	async fact(name: string): Promise<string | undefined> {
-		const row = await this.db.prepare("SELECT value FROM catalog_facts WHERE name = ?1").bind(name).first<{ value: string }>();
-		return row?.value;
+	fact(name: string): Promise<string | undefined> {
+		return readFact(this.db, name);
 	}
 
 	/** Newest visible posts (published, not draft, date reached). */
@@ -233,89 +228,6 @@ export class Catalog {
 		return rows.results.map((row) => JSON.parse(row.post) as Post);
 	}
 
-	/** Newest visible posts carrying one term (as tag or category), read through the term index. */
-	termPosts(normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
-		return this.indexedPosts(TERM_INDEX, normalized, options);
-	}
-
-	/** Newest visible posts crediting one author (normalised like terms), read through the author index. */
-	authorPosts(normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
-		return this.indexedPosts(AUTHOR_INDEX, normalized, options);
-	}
-
-	/** Every term of a visible post, with how many visible posts carry it. */
-	termCounts(now: Date): Promise<TermCount[]> {
-		return this.indexCounts(TERM_INDEX, now);
-	}
-
-	/** Every author of a visible post, with how many visible posts credit them. */
-	authorCounts(now: Date): Promise<TermCount[]> {
-		return this.indexCounts(AUTHOR_INDEX, now);
-	}
-
-	private async indexedPosts(index: PostIndex, normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
-		const [posts, display] = await this.db.batch<{ post?: string; label?: string }>([
-			this.db
-				.prepare(
-					`SELECT p.post FROM posts p WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
-					 ORDER BY p.published_at DESC, p.id LIMIT ?2`,
-				)
-				.bind(options.now.toISOString(), options.limit, normalized),
-			// The label as most posts write it, for titles ("PostgreSQL" rather than "postgresql").
-			this.db
-				.prepare(`SELECT ${index.label} AS label FROM ${index.table} WHERE normalized = ?1 GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1`)
-				.bind(normalized),
-		]);
-		return { display: display!.results[0]?.label, posts: posts!.results.map((row) => JSON.parse(row.post!) as Post) };
-	}
-
-	private async indexCounts(index: PostIndex, now: Date): Promise<TermCount[]> {
-		const rows = await this.db
-			.prepare(
-				`SELECT t.normalized, count(DISTINCT t.post_key) AS posts,
-				 (SELECT ${index.label} FROM ${index.table} d WHERE d.normalized = t.normalized GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1) AS display
-				 FROM ${index.table} t JOIN posts p ON p.key = t.post_key WHERE ${visibleAt("?1", "p")}
-				 GROUP BY t.normalized ORDER BY t.normalized`,
-			)
-			.bind(now.toISOString())
-			.all<{ normalized: string; posts: number; display: string }>();
-		return rows.results;
-	}
-
-	/**
-	 * Gives every visible post that has none its place in the archive order (the order of becoming visible;
-	 * among posts that appear together, by date), and marks stale the archive pages that gained a post and
-	 * the page before them (its "newer" link), in one transaction.
-	 */
-	assignSequence(now: Date): D1PreparedStatement[] {
-		const documents = new Documents(this.db);
-		return [
-			this.db.prepare(
-				`INSERT INTO catalog_facts (name, value) SELECT 'sequence_before', coalesce(max(seq), 0) FROM post_sequence WHERE true
-				 ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-			),
-			this.db
-				.prepare(
-					`INSERT INTO post_sequence (post_id, seq)
-					 SELECT id, (SELECT coalesce(max(seq), 0) FROM post_sequence) + row_number() OVER (ORDER BY published_at, id)
-					 FROM posts WHERE ${VISIBLE} AND id NOT IN (SELECT post_id FROM post_sequence)`,
-				)
-				.bind(now.toISOString()),
-			documents.markStaleWhere(
-				`SELECT DISTINCT ${archiveRefOf("seq", this.archivePageSize)} AS ref FROM post_sequence
-				 WHERE seq >= (SELECT CAST(value AS INTEGER) FROM catalog_facts WHERE name = 'sequence_before')
-				 AND (SELECT max(seq) FROM post_sequence) > (SELECT CAST(value AS INTEGER) FROM catalog_facts WHERE name = 'sequence_before')`,
-				now,
-			),
-		];
-	}
-
-	/** The highest archive place given so far (0 before any post was visible). */
-	async sequenceLength(): Promise<number> {
-		const row = await this.db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM post_sequence").first<{ seq: number }>();
-		return row?.seq ?? 0;
-	}
-
 	/** Visible posts with the given slugs (hidden or unknown ones are left out). */
 	async visiblePostsBySlug(slugs: string[], now: Date): Promise<Map<string, Post>> {
 		const rows = await this.db
@@ -324,51 +236,6 @@ export class Catalog {
 			.all<{ post: string }>();
 		const posts = rows.results.map((row) => JSON.parse(row.post) as Post);
 		return new Map(posts.map((post) => [post.slug, post]));
-	}
-
-	/** Visible posts whose archive place is in (from, to], newest place first, with their places. */
-	async postsInSequence(from: number, to: number, now: Date): Promise<SequencedPost[]> {
-		const rows = await this.db
-			.prepare(
-				`SELECT p.post, s.seq FROM post_sequence s JOIN posts p ON p.id = s.post_id
-				 WHERE s.seq > ?2 AND s.seq <= ?3 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?4`,
-			)
-			.bind(now.toISOString(), from, to, to - from)
-			.all<{ post: string; seq: number }>();
-		return rows.results.map((row) => ({ post: JSON.parse(row.post) as Post, seq: row.seq }));
-	}
-
-	/** The newest `limit` visible posts with archive places after `after`, newest place first: the site feeds' candidates. */
-	async postsAfterSequence(after: number, limit: number, now: Date): Promise<SequencedPost[]> {
-		const rows = await this.db
-			.prepare(
-				`SELECT p.post, s.seq FROM post_sequence s JOIN posts p ON p.id = s.post_id
-				 WHERE s.seq > ?2 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?3`,
-			)
-			.bind(now.toISOString(), after, limit)
-			.all<{ post: string; seq: number }>();
-		return rows.results.map((row) => ({ post: JSON.parse(row.post) as Post, seq: row.seq }));
-	}
-
-	/** The last archive place in the feed archives (0: none yet); see docs/serving.md, "Feed archives". */
-	async archiveBoundary(): Promise<number> {
-		return Number((await this.fact(ARCHIVE_BOUNDARY_FACT)) ?? 0);
-	}
-
-	/**
-	 * Moves the feed archives' end forward to `boundary`, and marks stale the archive pages that gain posts
-	 * and the one before them (its `next-archive` link); written with the site feeds that no longer hold them.
-	 */
-	moveArchiveBoundary(from: number, to: number, now: Date): D1PreparedStatement[] {
-		const size = this.archivePageSize;
-		const pages: DocumentRef[] = [];
-		for (let page = Math.max(1, Math.ceil(from / size)); page <= Math.ceil(to / size); page += 1) pages.push(archiveRef(page));
-		return [this.setFact(ARCHIVE_BOUNDARY_FACT, String(to)), new Documents(this.db).markStale(pages, now)];
-	}
-
-	/** Forgets where the feed archives end: after a change of settings the site feeds decide it again. */
-	resetArchiveBoundary(): D1PreparedStatement {
-		return this.db.prepare("DELETE FROM catalog_facts WHERE name = ?1").bind(ARCHIVE_BOUNDARY_FACT);
 	}
 
 	/** The site-relative path of the post an old address belongs to (visible posts only; the oldest claim wins). */

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ATOM, childrenNamed, childNamed, parseXml } from "../feeds/xml";
+import { walkJsonFeed } from "../support/feed-walk";
 import { request } from "../support/http";
 import { fencedPost } from "../support/posts";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
@@ -40,17 +41,6 @@ async function walkAtom(): Promise<{ titles: string[]; documents: { path: string
 		expect(documents.length).toBeLessThan(50);
 	}
 	return { titles, documents };
-}
-
-async function walkJsonFeed(): Promise<string[]> {
-	const titles: string[] = [];
-	let next: string | undefined = "/feed.json";
-	while (next !== undefined) {
-		const feed = (await (await request(next)).json()) as { items: { title: string }[]; next_url?: string };
-		titles.push(...feed.items.map((item) => item.title));
-		next = feed.next_url === undefined ? undefined : new URL(feed.next_url).pathname;
-	}
-	return titles;
 }
 
 const titlesOf = (numbers: number[]) => numbers.map((n) => `Post ${String(n).padStart(2, "0")}`);

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ATOM, childrenNamed, parseXml, type XmlNode } from "../feeds/xml";
+import { walkJsonFeed } from "../support/feed-walk";
 import { request } from "../support/http";
 import { fencedPost } from "../support/posts";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
@@ -40,17 +41,6 @@ async function atomEntries(path: string): Promise<XmlNode[]> {
 }
 const hasContent = (entry: XmlNode) => childrenNamed(entry, ATOM, "content").length === 1;
 const titleOf = (entry: XmlNode) => entry.children.find((child) => child.local === "title")!.text;
-
-async function walkJsonFeed(): Promise<string[]> {
-	const seen: string[] = [];
-	let next: string | undefined = "/feed.json";
-	while (next !== undefined) {
-		const page = (await (await request(next)).json()) as { items: { title: string }[]; next_url?: string };
-		seen.push(...page.items.map((item) => item.title));
-		next = page.next_url === undefined ? undefined : new URL(page.next_url).pathname;
-	}
-	return seen;
-}
 
 describe("FEED_MAX_BYTES with FEED_ITEM_COUNT=500 and long posts", () => {
 	it("first takes the full content off older entries, which keep their summary", async () => {
