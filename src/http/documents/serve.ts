@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { canonicalPath } from "../../feeds/document-paths";
-import { HTML_CONTENT_TYPE } from "../../feeds/publication";
+import { HTML_CONTENT_TYPE, OPML_CONTENT_TYPE } from "../../feeds/publication";
 import type { LookupCost } from "../../storage/document-cache";
 import { discoveryLinks } from "../../hub/links";
 import { isNotModified } from "../conditional-get";
@@ -34,7 +34,9 @@ export function serveDocuments(): MiddlewareHandler<AppEnv> {
 		headers.set("Last-Modified", document.lastModifiedHttp);
 		headers.set("Cache-Control", document.cacheControl);
 		// Every feed is a WebSub topic; its self URL is exactly the hub.topic to subscribe with.
-		if (document.contentType !== HTML_CONTENT_TYPE) headers.set("Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`));
+		if (document.contentType !== HTML_CONTENT_TYPE && document.contentType !== OPML_CONTENT_TYPE) {
+			headers.set("Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`));
+		}
 		if (isNotModified(c.req.raw.headers, document)) return new Response(null, { status: 304, headers });
 		return new Response(method === "HEAD" ? null : document.body, { status: 200, headers });
 	};
