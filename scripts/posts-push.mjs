@@ -32,7 +32,7 @@ try {
 	if (counts.failed > 0) console.error(`posts:push: ${counts.failed} file${counts.failed === 1 ? "" : "s"} not stored; see the FAILED lines above.`);
 	process.exitCode = counts.failed > 0 ? 1 : 0;
 } catch (error) {
-	console.error(`posts:push: ${error instanceof PushError ? error.message : describeError(error, { firstLine: true, cause: true })}`);
+	console.error(`posts:push: ${error instanceof PushError ? error.message : describeUnexpected(error)}`);
 	process.exitCode = 1;
 }
 

@@ -20,6 +20,10 @@ export interface SiteConfig {
 	timeZone: string;
 	author: Author;
 	itemCount: number;
+	/** ARCHIVE_PAGE_SIZE: posts per archive page, HTML and feeds (docs/serving.md, "Feed archives"). */
+	archivePageSize: number;
+	/** FEED_MAX_BYTES: the largest feed document; older entries lose their content, then move to the archives. */
+	feedMaxBytes: number;
 }
 
 export interface WebhookConfig {
@@ -99,6 +103,10 @@ export function readConfig(env: Cloudflare.Env): Config {
 		timeZone,
 		author,
 		itemCount: integer("FEED_ITEM_COUNT", env.FEED_ITEM_COUNT, 20, 1, 500),
+		// Changing it renumbers every archive page: set it once.
+		archivePageSize: integer("ARCHIVE_PAGE_SIZE", env.ARCHIVE_PAGE_SIZE, 50, 1, 500),
+		// Readers cap a feed between 512 KB and 15 MB; D1 stores at most 2,000,000 bytes in a row.
+		feedMaxBytes: integer("FEED_MAX_BYTES", env.FEED_MAX_BYTES, 1_000_000, 10_000, 1_990_000),
 	};
 	const delivery = readDeliveryConfig(env);
 	problems.push(...delivery.problems);

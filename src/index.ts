@@ -61,7 +61,7 @@ function publishing(env: Cloudflare.Env, config: Config): PublishDependencies {
 	const webhooks = webhookStorage(env);
 	const site = siteIdentity(config);
 	return {
-		catalog: new Catalog(env.DB),
+		catalog: new Catalog(env.DB, config.site.archivePageSize),
 		documents: new Documents(env.DB),
 		lease: new Lease(env.DB, "publish"),
 		site,
@@ -100,7 +100,7 @@ function publicationFor(env: Cloudflare.Env): Publication {
 }
 
 function services(env: Cloudflare.Env, config: Config = configFor(env)): Services {
-	const catalog = new Catalog(env.DB);
+	const catalog = new Catalog(env.DB, config.site.archivePageSize);
 	const runs = new SyncRuns(env.DB);
 	const documents = new Documents(env.DB);
 	const webhooks = webhookStorage(env);

@@ -14,6 +14,8 @@ declare namespace Cloudflare {
 		SYNC_MAX_READS?: string;
 		PUBLISH_MAX_RENDERS?: string;
 		DOCUMENT_STALENESS_MS?: string;
+		ARCHIVE_PAGE_SIZE?: string;
+		FEED_MAX_BYTES?: string;
 		WEBSUB_LEASE_DEFAULT_SECONDS?: string;
 		WEBSUB_LEASE_MIN_SECONDS?: string;
 		WEBSUB_LEASE_MAX_SECONDS?: string;

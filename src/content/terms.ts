@@ -61,3 +61,13 @@ export function postTermRows(post: Pick<Post, "tags" | "categories">): PostTerm[
 	}
 	return rows;
 }
+
+/** A post's authors as index rows [name, normalized]: normalised like terms, so "Ada" and "ada " are one feed. */
+export function postAuthorRows(post: Pick<Post, "authors">): [string, string][] {
+	const rows = new Map<string, string>();
+	for (const { name } of post.authors) {
+		const normalized = normalizeTerm(name);
+		if (normalized !== undefined && !rows.has(normalized)) rows.set(normalized, name);
+	}
+	return [...rows].map(([normalized, name]) => [name, normalized]);
+}

@@ -4,6 +4,7 @@ import type { FeedChannel } from "./feed-input";
 import { feedUpdated, newestFirst } from "./post-order";
 import { postTerms } from "./post-terms";
 import { atomText } from "./atom-text";
+import { FEED_HISTORY_NAMESPACE, historyLinks } from "./feed-history";
 import { element, plainTextElement, textElement, writeXmlDocument, type XmlElement } from "./xml-writer";
 
 /*
@@ -19,8 +20,9 @@ import { element, plainTextElement, textElement, writeXmlDocument, type XmlEleme
 
 /** An Atom 1.0 document: newest post first, titles and summaries as text constructs (atom-text.ts), full HTML content. */
 export function renderAtom(channel: FeedChannel, posts: readonly Post[]): string {
+	const history = channel.history;
 	return writeXmlDocument(
-		element("feed", { xmlns: "http://www.w3.org/2005/Atom", "xml:lang": channel.language }, [
+		element("feed", { xmlns: "http://www.w3.org/2005/Atom", "xmlns:fh": history ? FEED_HISTORY_NAMESPACE : undefined, "xml:lang": channel.language }, [
 			// The feed needs a permanent IRI of its own (RFC 4287 §4.2.6); its self URL is the one the channel has.
 			textElement("id", channel.id),
 			atomText("title", channel.title),
@@ -28,6 +30,8 @@ export function renderAtom(channel: FeedChannel, posts: readonly Post[]): string
 			textElement("updated", toRfc3339(feedUpdated(posts) ?? EMPTY_FEED_UPDATED)),
 			element("link", { rel: "alternate", type: "text/html", href: channel.links.html }),
 			element("link", { rel: "self", type: "application/atom+xml", href: channel.links.atom }),
+			...historyLinks(history, "atom").map(({ rel, href }) => element("link", { rel, type: "application/atom+xml", href })),
+			history?.archive ? element("fh:archive") : undefined,
 			// WebSub discovery (https://www.w3.org/TR/websub/#discovery): the hubs that push this topic.
 			...channel.hubs.map((hub) => element("link", { rel: "hub", href: hub })),
 			// A feed-level author covers every entry that names none (RFC 4287 §4.1.1).

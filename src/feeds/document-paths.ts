@@ -11,7 +11,7 @@ export const FEED_FILES = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" 
 export type FeedFormat = keyof typeof FEED_FILES;
 const FEED_FORMATS = Object.keys(FEED_FILES) as FeedFormat[];
 
-export type DocumentRef = "site" | "home" | "tags" | `archive:${number}` | `term:${string}` | `post:${string}`;
+export type DocumentRef = "site" | "home" | "tags" | `archive:${number}` | `term:${string}` | `author:${string}` | `post:${string}`;
 
 const SLUG = /^[a-z0-9-]{1,200}$/;
 const ARCHIVE_PAGE = /^[1-9][0-9]{0,8}$/;
@@ -20,11 +20,33 @@ export const siteRef = (): DocumentRef => "site";
 export const termRef = (normalized: string): DocumentRef => `term:${normalized}`;
 export const postRef = (slug: string): DocumentRef => `post:${slug}`;
 export const archiveRef = (page: number): DocumentRef => `archive:${page}`;
+export const authorRef = (normalized: string): DocumentRef => `author:${normalized}`;
+
+/** The OPML 2.0 list of every feed (http://opml.org/spec2.opml), rendered with the term index. */
+export const OPML_PATH = "/feeds.opml";
 
 /** Site-relative paths of the three feeds of the whole site (no term) or of one normalised term. */
 export function feedPaths(normalizedTerm?: string): Record<FeedFormat, string> {
-	const base = normalizedTerm === undefined ? "" : termPagePath(normalizedTerm);
+	return feedPathsUnder(normalizedTerm === undefined ? "" : termPagePath(normalizedTerm));
+}
+
+/** The three feeds of one author: /authors/{normalised name}/atom.xml … */
+export function authorFeedPaths(normalizedAuthor: string): Record<FeedFormat, string> {
+	return feedPathsUnder(authorPagePath(normalizedAuthor));
+}
+
+/** The three feeds of archive page n (RFC 5005 archive documents): /archive/{n}/atom.xml … */
+export function archiveFeedPaths(page: number): Record<FeedFormat, string> {
+	return feedPathsUnder(archivePath(page));
+}
+
+function feedPathsUnder(base: string): Record<FeedFormat, string> {
 	return { rss: `${base}/${FEED_FILES.rss}`, atom: `${base}/${FEED_FILES.atom}`, json: `${base}/${FEED_FILES.json}` };
+}
+
+/** An author's page; the segment is encoded like a term's (src/content/terms.ts). */
+export function authorPagePath(normalizedAuthor: string): string {
+	return `/authors/${termSegment(normalizedAuthor)}`;
 }
 
 export function termPagePath(normalizedTerm: string): string {
@@ -44,16 +66,25 @@ export function archivePath(page: number): string {
  * document can live there (a malformed or over-long term, control characters, an impossible slug).
  */
 export function canonicalPath(pathname: string): string | undefined {
-	if (pathname === "/" || pathname === "/tags" || FEED_FORMATS.some((format) => pathname === `/${FEED_FILES[format]}`)) return pathname;
+	if (pathname === "/" || pathname === "/tags" || pathname === OPML_PATH || FEED_FORMATS.some((format) => pathname === `/${FEED_FILES[format]}`)) {
+		return pathname;
+	}
 	const parts = pathname.split("/");
 	if (parts[1] === "posts" && parts.length === 3) return SLUG.test(parts[2]!) ? pathname : undefined;
-	if (parts[1] === "archive" && parts.length === 3) return ARCHIVE_PAGE.test(parts[2]!) ? pathname : undefined;
-	if (parts[1] === "tags" && (parts.length === 3 || parts.length === 4)) {
-		const term = termFromSegment(parts[2]!);
-		if (term === undefined) return undefined;
-		if (parts.length === 3) return termPagePath(term);
-		const format = FEED_FORMATS.find((candidate) => FEED_FILES[candidate] === parts[3]);
-		return format === undefined ? undefined : feedPaths(term)[format];
+	if (parts[1] === "archive" && (parts.length === 3 || parts.length === 4)) {
+		if (!ARCHIVE_PAGE.test(parts[2]!)) return undefined;
+		return parts.length === 3 ? pathname : feedFile(archiveFeedPaths(Number(parts[2])), parts[3]!);
+	}
+	if ((parts[1] === "tags" || parts[1] === "authors") && (parts.length === 3 || parts.length === 4)) {
+		const label = termFromSegment(parts[2]!);
+		if (label === undefined) return undefined;
+		const [pagePath, paths] = parts[1] === "tags" ? [termPagePath(label), feedPaths(label)] : [authorPagePath(label), authorFeedPaths(label)];
+		return parts.length === 3 ? pagePath : feedFile(paths, parts[3]!);
 	}
 	return undefined;
+}
+
+function feedFile(paths: Record<FeedFormat, string>, file: string): string | undefined {
+	const format = FEED_FORMATS.find((candidate) => FEED_FILES[candidate] === file);
+	return format === undefined ? undefined : paths[format];
 }

@@ -14,5 +14,26 @@ export interface FeedChannel {
 	/** WebSub hubs that push this feed (https://www.w3.org/TR/websub/#discovery); none leaves discovery out. */
 	hubs: readonly string[];
 	/** Absolute URLs: each format's self link, and the HTML page the feed belongs to. */
-	links: { rss: string; atom: string; json: string; html: string };
+	links: FeedLinks & { html: string };
+	/** RFC 5005 archived feeds (https://www.rfc-editor.org/rfc/rfc5005#section-4); absent for feeds without archives. */
+	history?: FeedHistory;
+}
+
+/** One document's absolute URL in each format. */
+export interface FeedLinks {
+	rss: string;
+	atom: string;
+	json: string;
+}
+
+/**
+ * Where a document sits among the archives: `archive` marks an archive document (fh:archive), `prev` is the
+ * next older archive (prev-archive; JSON Feed's next_url), `next` the next newer one (next-archive), `current`
+ * the subscription feed.
+ */
+export interface FeedHistory {
+	archive: boolean;
+	prev?: FeedLinks;
+	next?: FeedLinks;
+	current?: FeedLinks;
 }

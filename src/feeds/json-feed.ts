@@ -24,6 +24,8 @@ interface JsonFeed {
 	authors: JsonFeedAuthor[];
 	/** https://www.jsonfeed.org/version/1.1/#top-level-a-name-top-level-a: endpoints for real-time notification. */
 	hubs?: { type: "WebSub"; url: string }[];
+	/** https://www.jsonfeed.org/version/1.1/#top-level-a-name-top-level-a: the next older page of items (the archive before this one). */
+	next_url?: string;
 	items: JsonFeedItem[];
 }
 
@@ -59,6 +61,7 @@ export function renderJsonFeed(channel: FeedChannel, posts: readonly Post[]): st
 		language: clean(channel.language),
 		authors: [jsonAuthor(channel.author)],
 		hubs: channel.hubs.length > 0 ? channel.hubs.map((url) => ({ type: "WebSub" as const, url: clean(url) })) : undefined,
+		next_url: channel.history?.prev ? clean(channel.history.prev.json) : undefined,
 		items: newestFirst(posts).map(jsonFeedItem),
 	};
 	return `${JSON.stringify(feed, null, 2)}\n`;

@@ -3,6 +3,7 @@ import { toRfc822 } from "./dates";
 import type { FeedChannel } from "./feed-input";
 import { feedUpdated, newestFirst } from "./post-order";
 import { postTerms } from "./post-terms";
+import { FEED_HISTORY_NAMESPACE, historyLinks } from "./feed-history";
 import { plainTextAsHtml } from "./xml-text";
 import { element, plainTextElement, textElement, writeXmlDocument, type XmlElement } from "./xml-writer";
 
@@ -28,8 +29,9 @@ const NAMESPACES = {
 /** An RSS 2.0 document: newest post first, full content in content:encoded, the summary in description. */
 export function renderRss(channel: FeedChannel, posts: readonly Post[]): string {
 	const lastBuildDate = feedUpdated(posts);
+	const history = channel.history;
 	return writeXmlDocument(
-		element("rss", { version: "2.0", ...NAMESPACES }, [
+		element("rss", { version: "2.0", ...NAMESPACES, "xmlns:fh": history ? FEED_HISTORY_NAMESPACE : undefined }, [
 			element("channel", {}, [
 				// Plain-text elements take hexadecimal references for & < > (RSS Profile; see escapePlainText).
 				plainTextElement("title", channel.title),
@@ -42,6 +44,9 @@ export function renderRss(channel: FeedChannel, posts: readonly Post[]): string 
 				textElement("docs", "https://www.rssboard.org/rss-specification"),
 				textElement("generator", "Pressroom"),
 				element("atom:link", { href: channel.links.rss, rel: "self", type: "application/rss+xml" }),
+				// RFC 5005 §3 allows its link relations in RSS through atom:link.
+				...historyLinks(history, "rss").map(({ rel, href }) => element("atom:link", { href, rel, type: "application/rss+xml" })),
+				history?.archive ? element("fh:archive") : undefined,
 				// WebSub discovery (https://www.w3.org/TR/websub/#discovery), in the Atom namespace as for self.
 				...channel.hubs.map((hub) => element("atom:link", { href: hub, rel: "hub" })),
 				...newestFirst(posts).map((post) => rssItem(post, channel)),

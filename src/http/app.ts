@@ -4,7 +4,8 @@ import { adminPage } from "./admin-page";
 import { adminRoutes } from "./admin/routes";
 import type { Publication } from "../jobs/publication";
 import type { AppEnv, Services } from "./context";
-import { errorResponse, notFoundResponse } from "./errors";
+import { errorResponse } from "./errors";
+import { aliasOrNotFound } from "./documents/aliases";
 import { serveDocuments } from "./documents/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
 import { subscriptionRoutes } from "./subscriptions/routes";
@@ -31,7 +32,7 @@ export function createApp(services: (env: Cloudflare.Env) => Services, publicati
 	app.route("/api/subscriptions", subscriptionRoutes());
 	app.route("/api/deliveries", deliveryRoutes());
 	app.route("/api/hub", hubAdminRoutes());
-	app.notFound(notFoundResponse);
+	app.notFound((c) => aliasOrNotFound(c));
 	app.onError(errorResponse);
 	return app;
 }

@@ -1,7 +1,8 @@
 import type { Post } from "../content/post";
 import type { SiteIdentity } from "../feeds/channels";
 import type { DocumentRef } from "../feeds/document-paths";
-import { ARCHIVE_PAGE_SIZE, HTML_LIST_LENGTH, type RenderInput, type RenderedDocument, renderDocuments } from "../feeds/publication";
+import { HTML_LIST_LENGTH, type RenderInput, type RenderedDocument, renderDocuments } from "../feeds/publication";
+import type { SequencedPost } from "../storage/archive-order";
 import type { Catalog } from "../storage/catalog";
 import type { Documents, StaleRef, StoredDocument } from "../storage/documents";
 import type { Lease } from "../storage/lease";
@@ -69,7 +70,10 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 			const results = await renderRound(deps, round, now, report, failed);
 			const written = results.flatMap((result) => result.write);
 			const distribution = written.length > 0 && deps.distribute ? await deps.distribute(written, now) : new Map<string, D1PreparedStatement[]>();
-			const withOutbox = results.map((result) => ({ ...result, extra: result.write.flatMap((document) => distribution.get(document.path) ?? []) }));
+			const withOutbox = results.map((result) => ({
+				...result,
+				extra: [...result.extra, ...result.write.flatMap((document) => distribution.get(document.path) ?? [])],
+			}));
 			await deps.documents.publish(withOutbox, version);
 			report.written += written.length;
 			if (written.length > 0) await deps.onPublished?.(written, now);
@@ -98,31 +102,40 @@ async function noticeVisibilityChanges(deps: PublishDependencies, now: Date): Pr
 	// The first publish, and one after a change of title, URL, hubs or item count, renders every document.
 	const settings = JSON.stringify(deps.site);
 	if ((await deps.documents.renderedWith()) !== settings) {
-		statements.push(...deps.catalog.markEverythingStale(now), deps.documents.recordRenderSettings(settings));
+		// The site feeds decide again where the feed archives end (FEED_ITEM_COUNT or FEED_MAX_BYTES may have changed).
+		statements.push(...deps.catalog.markEverythingStale(now), deps.catalog.archive.resetArchiveBoundary(), deps.documents.recordRenderSettings(settings));
 	}
 	const through = await deps.documents.checkedThrough();
 	if (through !== undefined && through < now.toISOString()) statements.push(...deps.catalog.markBecameVisible(new Date(through), now, now));
-	statements.push(...deps.catalog.assignSequence(now));
+	statements.push(...deps.catalog.archive.assignSequence(now));
 	statements.push(...deps.documents.recordVisibility(now, await deps.catalog.nextVisibilityChange(now)));
 	await deps.documents.write(statements);
 }
 
+/** What every ref of a round reads alike: how far the archive order goes, and where the feed archives end. */
+interface RoundContext {
+	now: Date;
+	posts: Map<string, Post>;
+	sequenceLength: number;
+	boundary: number;
+}
+
 async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Date, report: PublishReport, failed: Set<DocumentRef>) {
-	const render = deps.render ?? renderDocuments;
 	const slugs = round.flatMap(({ ref }) => (ref.startsWith("post:") ? [ref.slice("post:".length)] : []));
-	const [posts, etags, sequenceLength] = await Promise.all([
+	const [posts, etags, sequenceLength, boundary] = await Promise.all([
 		slugs.length > 0 ? deps.catalog.visiblePostsBySlug(slugs, now) : new Map<string, Post>(),
 		deps.documents.etagsOf(round.map(({ ref }) => ref)),
-		deps.catalog.sequenceLength(),
+		deps.catalog.archive.sequenceLength(),
+		deps.catalog.archive.archiveBoundary(),
 	]);
-	const results: { stale: StaleRef; write: StoredDocument[]; keep: string[] }[] = [];
+	const context: RoundContext = { now, posts, sequenceLength, boundary };
+	const results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra: D1PreparedStatement[] }[] = [];
 	for (const stale of round) {
 		report.rendered += 1;
 		report.refs.push(stale.ref);
 		try {
-			const input = await loadInput(deps, stale.ref, now, posts, sequenceLength);
-			const documents = input === undefined ? [] : render(deps.site, input);
-			results.push(await compareWithStored(stale, documents, etags, now));
+			const { documents, extra } = stale.ref === "site" ? await renderSiteFeeds(deps, context) : await renderRef(deps, stale.ref, context);
+			results.push({ ...(await compareWithStored(stale, documents, etags, now)), extra });
 		} catch (error) {
 			failed.add(stale.ref);
 			report.failures.push({ ref: stale.ref, error: describeFailure(error) });
@@ -131,27 +144,73 @@ async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Da
 	return results;
 }
 
-async function loadInput(deps: PublishDependencies, ref: DocumentRef, now: Date, posts: Map<string, Post>, sequenceLength: number): Promise<RenderInput | undefined> {
-	const lastPage = Math.ceil(sequenceLength / ARCHIVE_PAGE_SIZE);
-	if (ref === "site") return { ref, kind: "site", posts: await deps.catalog.visiblePosts({ now, limit: deps.site.itemCount }) };
+async function renderRef(deps: PublishDependencies, ref: DocumentRef, context: RoundContext) {
+	const input = await loadInput(deps, ref, context);
+	return { documents: input === undefined ? [] : (deps.render ?? renderDocuments)(deps.site, input), extra: [] };
+}
+
+/**
+ * The site feeds hold the newest posts after the feed archives' end, as many as FEED_ITEM_COUNT and
+ * FEED_MAX_BYTES allow; the posts they no longer hold move into the archives, whose end moves forward with
+ * the feeds in one batch. Never backward: a complete archive page stays complete (docs/serving.md).
+ */
+async function renderSiteFeeds(deps: PublishDependencies, context: RoundContext) {
+	const render = deps.render ?? renderDocuments;
+	const size = deps.catalog.archive.pageSize;
+	const candidates = await deps.catalog.archive.postsAfterSequence(context.boundary, deps.site.itemCount, context.now);
+	const renderWith = (posts: SequencedPost[], boundary: number) =>
+		render(deps.site, { ref: "site", kind: "site", posts: posts.map(({ post }) => post), newestArchivePage: boundary > 0 ? Math.ceil(boundary / size) : undefined });
+	const boundaryAfter = (posts: SequencedPost[], documents: RenderedDocument[]) => {
+		const entries = documents[0]?.entries ?? posts.length;
+		return entries === 0 ? context.boundary : posts[entries - 1]!.seq - 1;
+	};
+	let documents = renderWith(candidates, context.boundary);
+	let boundary = boundaryAfter(candidates, documents);
+	if (Math.ceil(boundary / size) !== Math.ceil(context.boundary / size)) {
+		// The prev-archive link names the newest archive page, which just changed: render once more with it.
+		const kept = candidates.filter(({ seq }) => seq > boundary);
+		documents = renderWith(kept, boundary);
+		boundary = Math.max(boundary, boundaryAfter(kept, documents));
+	}
+	const extra = boundary > context.boundary ? deps.catalog.archive.moveArchiveBoundary(context.boundary, boundary, context.now) : [];
+	return { documents, extra };
+}
+
+async function loadInput(deps: PublishDependencies, ref: DocumentRef, context: RoundContext): Promise<RenderInput | undefined> {
+	const { now, posts, sequenceLength, boundary } = context;
+	const size = deps.catalog.archive.pageSize;
+	const lastPage = Math.ceil(sequenceLength / size);
 	if (ref === "home") {
 		const newest = await deps.catalog.visiblePosts({ now, limit: HTML_LIST_LENGTH });
 		return { ref, kind: "home", posts: newest, newestArchivePage: sequenceLength > HTML_LIST_LENGTH ? lastPage : undefined };
 	}
-	if (ref === "tags") return { ref, kind: "tags", terms: await deps.catalog.termCounts(now) };
+	if (ref === "tags") {
+		const [terms, authors] = await Promise.all([deps.catalog.labels.termCounts(now), deps.catalog.labels.authorCounts(now)]);
+		return { ref, kind: "tags", terms, authors };
+	}
 	const [kind, subject] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
 	if (kind === "post") {
 		const post = posts.get(subject);
 		return post === undefined ? undefined : { ref, kind: "post", post };
 	}
-	if (kind === "term") {
-		const selection = await deps.catalog.termPosts(subject, { now, limit: Math.max(deps.site.itemCount, HTML_LIST_LENGTH) });
-		return { ref, kind: "term", normalized: subject, display: selection.display ?? subject, posts: selection.posts };
+	if (kind === "term" || kind === "author") {
+		const options = { now, limit: Math.max(deps.site.itemCount, HTML_LIST_LENGTH) };
+		const selection = kind === "term" ? await deps.catalog.labels.termPosts(subject, options) : await deps.catalog.labels.authorPosts(subject, options);
+		return { ref, kind, normalized: subject, display: selection.display ?? subject, posts: selection.posts };
 	}
 	if (kind === "archive") {
 		const page = Number(subject);
-		const pagePosts = await deps.catalog.postsInSequence((page - 1) * ARCHIVE_PAGE_SIZE, page * ARCHIVE_PAGE_SIZE, now);
-		return { ref, kind: "archive", page, posts: pagePosts, lastPage };
+		const pagePosts = await deps.catalog.archive.postsInSequence((page - 1) * size, page * size, now);
+		return {
+			ref,
+			kind: "archive",
+			page,
+			posts: pagePosts.map(({ post }) => post),
+			lastPage,
+			feedPosts: pagePosts.filter(({ seq }) => seq <= boundary).map(({ post }) => post),
+			newestFeedPage: Math.ceil(boundary / size),
+			complete: page * size <= boundary,
+		};
 	}
 	throw new Error(`unknown document ref "${ref}"`);
 }

@@ -1,4 +1,5 @@
 import type { Post } from "../content/post";
+import { expiredAt, visibleAt } from "./post-visibility";
 
 /** Changes to announce: posts newly visible, visible posts whose `updated` moved, announced posts now gone. */
 export interface PendingAnnouncements {
@@ -24,20 +25,24 @@ export class Announcements {
 				.prepare(
 					`SELECT p.post, p.id AS post_id, c.events FROM posts p LEFT JOIN announcements a ON a.post_id = p.id
 					 LEFT JOIN post_event_counts c ON c.post_id = p.id
-					 WHERE p.draft = 0 AND p.published_at <= ?1 AND a.post_id IS NULL ORDER BY p.published_at, p.id`,
+					 WHERE ${visibleAt("?1", "p")} AND a.post_id IS NULL ORDER BY p.published_at, p.id`,
 				)
 				.bind(nowIso),
 			this.db
 				.prepare(
 					`SELECT p.post, p.id AS post_id, c.events FROM posts p JOIN announcements a ON a.post_id = p.id
 					 LEFT JOIN post_event_counts c ON c.post_id = p.id
-					 WHERE p.draft = 0 AND p.published_at <= ?1 AND p.updated_at != a.version ORDER BY p.updated_at, p.id`,
+					 WHERE ${visibleAt("?1", "p")} AND p.updated_at != a.version ORDER BY p.updated_at, p.id`,
 				)
 				.bind(nowIso),
-			this.db.prepare(
-				`SELECT a.post_id, c.events FROM announcements a LEFT JOIN posts p ON p.id = a.post_id
-				 LEFT JOIN post_event_counts c ON c.post_id = a.post_id WHERE p.id IS NULL`,
-			),
+			// Announced posts gone for good: removed from the bucket, or past their expiry. A post made a draft
+			// again stays announced (tests/webhook-flow/events.test.ts), so flipping it back is no new post.published.
+			this.db
+				.prepare(
+					`SELECT a.post_id, c.events FROM announcements a LEFT JOIN posts p ON p.id = a.post_id
+					 LEFT JOIN post_event_counts c ON c.post_id = a.post_id WHERE p.id IS NULL OR ${expiredAt("?1", "p")}`,
+				)
+				.bind(nowIso),
 		]);
 		const eventCounts = new Map<string, number>();
 		for (const row of [...published!.results, ...updated!.results, ...deleted!.results]) if (row.events) eventCounts.set(row.post_id, row.events);
@@ -58,11 +63,11 @@ export class Announcements {
 	 */
 	baseline(now: Date): D1PreparedStatement[] {
 		return [
-			this.db.prepare("DELETE FROM announcements WHERE post_id NOT IN (SELECT id FROM posts)"),
+			this.db.prepare(`DELETE FROM announcements WHERE post_id NOT IN (SELECT id FROM posts WHERE NOT ${expiredAt("?1")})`).bind(now.toISOString()),
 			this.db
 				.prepare(
 					`INSERT INTO announcements (post_id, version, announced_at)
-					 SELECT id, updated_at, ?1 FROM posts WHERE draft = 0 AND published_at <= ?1
+					 SELECT id, updated_at, ?1 FROM posts WHERE ${visibleAt("?1")}
 					 ON CONFLICT (post_id) DO UPDATE SET version = excluded.version`,
 				)
 				.bind(now.toISOString()),

@@ -1,8 +1,12 @@
 import type { Post, PostError } from "../content/post";
-import { postTermRows } from "../content/terms";
+import { postPath } from "../feeds/document-paths";
+import { postAuthorRows, postTermRows } from "../content/terms";
 import { ARCHIVE_PAGE_SIZE } from "../feeds/publication";
-import type { TermCount } from "../feeds/pages/pages";
+import { ArchiveOrder, archiveRefOf } from "./archive-order";
 import { Documents } from "./documents";
+import { readFact, writeFact } from "./facts";
+import { LabelIndexes, POST_INDEXES, indexRefsOf, stagedIndexRefs } from "./post-index";
+import { visibilityChangedIn, visibleAt } from "./post-visibility";
 
 /** What the catalog knows of one object, enough to decide whether the sync must read it again. */
 export interface KnownObject {
@@ -18,18 +22,20 @@ export interface BrokenObject extends PostError {
 	seenAt: string;
 }
 
-/** The documents a change of these objects can alter, as they stand before the change (their old terms, slug, archive page). */
-const refsOf = (affectedKeys: string) => [
-	`SELECT 'term:' || normalized AS ref FROM post_terms WHERE post_key IN (${affectedKeys})`,
+/** The documents a change of these objects can alter, as they stand before the change (their old terms, authors, slug, archive page). */
+const refsOf = (affectedKeys: string, pageSize: number) => [
+	...indexRefsOf(affectedKeys),
 	`SELECT 'post:' || slug AS ref FROM posts WHERE key IN (${affectedKeys})`,
-	`SELECT 'archive:' || ((s.seq - 1) / ${ARCHIVE_PAGE_SIZE} + 1) AS ref FROM posts p JOIN post_sequence s ON s.post_id = p.id WHERE p.key IN (${affectedKeys})`,
+	`SELECT ${archiveRefOf("s.seq", pageSize)} AS ref FROM posts p JOIN post_sequence s ON s.post_id = p.id WHERE p.key IN (${affectedKeys})`,
 ];
 /** The same for staged posts as they will stand after the commit. */
-const STAGED_REFS = [
-	"SELECT 'term:' || json_extract(j.value, '$[2]') AS ref FROM staged_objects s, json_each(s.terms) j WHERE s.run_id = ?2 AND s.reason IS NULL",
+const stagedRefs = (pageSize: number) => [
+	...stagedIndexRefs(),
 	"SELECT 'post:' || slug AS ref FROM staged_objects WHERE run_id = ?2 AND reason IS NULL",
-	`SELECT 'archive:' || ((q.seq - 1) / ${ARCHIVE_PAGE_SIZE} + 1) AS ref FROM staged_objects s JOIN post_sequence q ON q.post_id = s.id WHERE s.run_id = ?2 AND s.reason IS NULL`,
+	`SELECT ${archiveRefOf("q.seq", pageSize)} AS ref FROM staged_objects s JOIN post_sequence q ON q.post_id = s.id WHERE s.run_id = ?2 AND s.reason IS NULL`,
 ];
+const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases"];
+
 /** Documents that list every post or every term: any change may alter them. */
 export const SITE_WIDE_REFS = ["site", "home", "tags"] as const;
 /** The same as an SQL row source of one column, `column1`. */
@@ -38,19 +44,31 @@ const SITE_WIDE_ROWS = `(VALUES ${SITE_WIDE_REFS.map((ref) => `('${ref}')`).join
 /** Also written by migrations/0003_hardening.sql for databases that had a succeeded sync before the fact existed. */
 const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
 const STAGE_BATCH = 50;
-/** A visible post: not a draft, and its publication date reached (?1 is now). */
-const VISIBLE = "draft = 0 AND published_at <= ?1";
+/** A visible post (?1 is now): see post-visibility.ts. */
+const VISIBLE = visibleAt("?1");
 /** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */
 const KEYS_PER_STATEMENT = 400;
 
 /** The D1 catalog of posts: written only by the sync, read by every feed request. */
 export class Catalog {
-	constructor(private readonly db: D1Database) {}
+	/** The archive order of posts and where the feed archives end (archive-order.ts). */
+	readonly archive: ArchiveOrder;
+	/** Posts and counts by term and by author (post-index.ts). */
+	readonly labels: LabelIndexes;
+
+	/** `archivePageSize`: posts per archive page (ARCHIVE_PAGE_SIZE); the publish step renders with the same. */
+	constructor(
+		private readonly db: D1Database,
+		readonly archivePageSize: number = ARCHIVE_PAGE_SIZE,
+	) {
+		this.archive = new ArchiveOrder(db, archivePageSize);
+		this.labels = new LabelIndexes(db);
+	}
 
 	/** Every object the catalog knows, posts and broken ones, keyed by storage key. */
 	async knownObjects(now: Date): Promise<Map<string, KnownObject>> {
 		const [posts, broken] = await this.db.batch<{ key: string; etag: string; id?: string; slug?: string; visible?: number }>([
-			this.db.prepare("SELECT key, etag, id, slug, (draft = 0 AND published_at <= ?1) AS visible FROM posts").bind(now.toISOString()),
+			this.db.prepare(`SELECT key, etag, id, slug, (${VISIBLE}) AS visible FROM posts`).bind(now.toISOString()),
 			this.db.prepare("SELECT key, etag FROM broken_objects"),
 		]);
 		const known = new Map<string, KnownObject>();
@@ -62,8 +80,8 @@ export class Catalog {
 	/** Writes parsed objects aside for `runId`; nothing is visible until commitSync(). */
 	async stage(runId: string, outcomes: StagedOutcome[]): Promise<void> {
 		const insert = this.db.prepare(
-			`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)`,
+			`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors)
+			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
 		);
 		for (let start = 0; start < outcomes.length; start += STAGE_BATCH) {
 			await this.db.batch(
@@ -81,8 +99,9 @@ export class Catalog {
 								JSON.stringify(outcome.post),
 								null,
 								JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
+								JSON.stringify(postAuthorRows(outcome.post)),
 							)
-						: insert.bind(runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null),
+						: insert.bind(runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null),
 				),
 			);
 		}
@@ -101,14 +120,14 @@ export class Catalog {
 		const DELETED = "SELECT value FROM json_each(?2)";
 		for (let start = 0; start < deletedKeys.length; start += KEYS_PER_STATEMENT) {
 			const keys = JSON.stringify(deletedKeys.slice(start, start + KEYS_PER_STATEMENT));
-			statements.push(...refsOf(DELETED).map((select) => documents.markStaleWhere(select, now, keys)));
-			statements.push(this.db.prepare("DELETE FROM post_terms WHERE post_key IN (SELECT value FROM json_each(?1))").bind(keys));
+			statements.push(...refsOf(DELETED, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, keys)));
+			for (const table of INDEX_TABLES) statements.push(this.db.prepare(`DELETE FROM ${table} WHERE post_key IN (SELECT value FROM json_each(?1))`).bind(keys));
 			statements.push(this.db.prepare("DELETE FROM posts WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
 			statements.push(this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
 		}
 		const STAGED = "SELECT key FROM staged_objects WHERE run_id = ?2";
 		statements.push(
-			...refsOf(STAGED).map((select) => documents.markStaleWhere(select, now, runId)),
+			...refsOf(STAGED, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, runId)),
 			documents.markStaleWhere(
 				`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS}
 				 WHERE ?3 OR EXISTS (SELECT 1 FROM staged_objects WHERE run_id = ?2)`,
@@ -116,13 +135,13 @@ export class Catalog {
 				runId,
 				deletedKeys.length > 0 ? 1 : 0,
 			),
-			this.db.prepare("DELETE FROM post_terms WHERE post_key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
+			...INDEX_TABLES.map((table) => this.db.prepare(`DELETE FROM ${table} WHERE post_key IN (SELECT key FROM staged_objects WHERE run_id = ?1)`).bind(runId)),
 			this.db.prepare("DELETE FROM posts WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 			this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 			this.db
 				.prepare(
-					`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
-					 SELECT key, etag, id, slug, published_at, updated_at, draft, post, ?2 FROM staged_objects
+					`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at, expires_at)
+					 SELECT key, etag, id, slug, published_at, updated_at, draft, post, ?2, json_extract(post, '$.expires') FROM staged_objects
 					 WHERE run_id = ?1 AND reason IS NULL`,
 				)
 				.bind(runId, nowIso),
@@ -135,11 +154,24 @@ export class Catalog {
 				.bind(runId),
 			this.db
 				.prepare(
+					`INSERT OR IGNORE INTO post_authors (post_key, author, normalized)
+					 SELECT s.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')
+					 FROM staged_objects s, json_each(s.authors) j WHERE s.run_id = ?1 AND s.reason IS NULL`,
+				)
+				.bind(runId),
+			this.db
+				.prepare(
+					`INSERT OR IGNORE INTO post_aliases (path, post_key)
+					 SELECT j.value, s.key FROM staged_objects s, json_each(s.post, '$.aliases') j WHERE s.run_id = ?1 AND s.reason IS NULL`,
+				)
+				.bind(runId),
+			this.db
+				.prepare(
 					`INSERT INTO broken_objects (key, etag, reason, seen_at)
 					 SELECT key, etag, reason, ?2 FROM staged_objects WHERE run_id = ?1 AND reason IS NOT NULL`,
 				)
 				.bind(runId, nowIso),
-			...STAGED_REFS.map((select) => documents.markStaleWhere(select, now, runId)),
+			...stagedRefs(this.archivePageSize).map((select) => documents.markStaleWhere(select, now, runId)),
 			this.db.prepare("DELETE FROM staged_objects WHERE run_id = ?1").bind(runId),
 			...extra,
 		);
@@ -180,14 +212,11 @@ export class Catalog {
 	}
 
 	private setFact(name: string, value: string): D1PreparedStatement {
-		return this.db
-			.prepare("INSERT INTO catalog_facts (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-			.bind(name, value);
+		return writeFact(this.db, name, value);
 	}
 
-	async fact(name: string): Promise<string | undefined> {
-		const row = await this.db.prepare("SELECT value FROM catalog_facts WHERE name = ?1").bind(name).first<{ value: string }>();
-		return row?.value;
+	fact(name: string): Promise<string | undefined> {
+		return readFact(this.db, name);
 	}
 
 	/** Newest visible posts (published, not draft, date reached). */
@@ -197,69 +226,6 @@ export class Catalog {
 			.bind(options.now.toISOString(), options.limit)
 			.all<{ post: string }>();
 		return rows.results.map((row) => JSON.parse(row.post) as Post);
-	}
-
-	/** Newest visible posts carrying one term (as tag or category), read through the term index. */
-	async termPosts(normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
-		const [posts, display] = await this.db.batch<{ post?: string; term?: string }>([
-			this.db
-				.prepare(
-					`SELECT p.post FROM posts p WHERE p.key IN (SELECT post_key FROM post_terms WHERE normalized = ?3) AND p.draft = 0 AND p.published_at <= ?1
-					 ORDER BY p.published_at DESC, p.id LIMIT ?2`,
-				)
-				.bind(options.now.toISOString(), options.limit, normalized),
-			// The term as most posts write it, for titles ("PostgreSQL" rather than "postgresql").
-			this.db.prepare("SELECT term FROM post_terms WHERE normalized = ?1 GROUP BY term ORDER BY count(*) DESC, term LIMIT 1").bind(normalized),
-		]);
-		return { display: display!.results[0]?.term, posts: posts!.results.map((row) => JSON.parse(row.post!) as Post) };
-	}
-
-	/** Every term of a visible post, with how many visible posts carry it. */
-	async termCounts(now: Date): Promise<TermCount[]> {
-		const rows = await this.db
-			.prepare(
-				`SELECT t.normalized, count(DISTINCT t.post_key) AS posts,
-				 (SELECT term FROM post_terms d WHERE d.normalized = t.normalized GROUP BY term ORDER BY count(*) DESC, term LIMIT 1) AS display
-				 FROM post_terms t JOIN posts p ON p.key = t.post_key WHERE p.draft = 0 AND p.published_at <= ?1
-				 GROUP BY t.normalized ORDER BY t.normalized`,
-			)
-			.bind(now.toISOString())
-			.all<{ normalized: string; posts: number; display: string }>();
-		return rows.results;
-	}
-
-	/**
-	 * Gives every visible post that has none its place in the archive order (the order of becoming visible;
-	 * among posts that appear together, by date), and marks stale the archive pages that gained a post and
-	 * the page before them (its "newer" link), in one transaction.
-	 */
-	assignSequence(now: Date): D1PreparedStatement[] {
-		const documents = new Documents(this.db);
-		return [
-			this.db.prepare(
-				`INSERT INTO catalog_facts (name, value) SELECT 'sequence_before', coalesce(max(seq), 0) FROM post_sequence WHERE true
-				 ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
-			),
-			this.db
-				.prepare(
-					`INSERT INTO post_sequence (post_id, seq)
-					 SELECT id, (SELECT coalesce(max(seq), 0) FROM post_sequence) + row_number() OVER (ORDER BY published_at, id)
-					 FROM posts WHERE ${VISIBLE} AND id NOT IN (SELECT post_id FROM post_sequence)`,
-				)
-				.bind(now.toISOString()),
-			documents.markStaleWhere(
-				`SELECT DISTINCT 'archive:' || ((seq - 1) / ${ARCHIVE_PAGE_SIZE} + 1) AS ref FROM post_sequence
-				 WHERE seq >= (SELECT CAST(value AS INTEGER) FROM catalog_facts WHERE name = 'sequence_before')
-				 AND (SELECT max(seq) FROM post_sequence) > (SELECT CAST(value AS INTEGER) FROM catalog_facts WHERE name = 'sequence_before')`,
-				now,
-			),
-		];
-	}
-
-	/** The highest archive place given so far (0 before any post was visible). */
-	async sequenceLength(): Promise<number> {
-		const row = await this.db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM post_sequence").first<{ seq: number }>();
-		return row?.seq ?? 0;
 	}
 
 	/** Visible posts with the given slugs (hidden or unknown ones are left out). */
@@ -272,36 +238,42 @@ export class Catalog {
 		return new Map(posts.map((post) => [post.slug, post]));
 	}
 
-	/** Visible posts whose archive place is in (from, to], newest place first. */
-	async postsInSequence(from: number, to: number, now: Date): Promise<Post[]> {
-		const rows = await this.db
+	/** The site-relative path of the post an old address belongs to (visible posts only; the oldest claim wins). */
+	async aliasTarget(path: string, now: Date): Promise<string | undefined> {
+		const row = await this.db
 			.prepare(
-				`SELECT p.post FROM post_sequence s JOIN posts p ON p.id = s.post_id
-				 WHERE s.seq > ?2 AND s.seq <= ?3 AND p.draft = 0 AND p.published_at <= ?1 ORDER BY s.seq DESC`,
+				`SELECT p.slug FROM post_aliases a JOIN posts p ON p.key = a.post_key WHERE a.path = ?2 AND ${visibleAt("?1", "p")}
+				 ORDER BY p.published_at, p.id LIMIT 1`,
 			)
-			.bind(now.toISOString(), from, to)
-			.all<{ post: string }>();
-		return rows.results.map((row) => JSON.parse(row.post) as Post);
+			.bind(now.toISOString(), path)
+			.first<{ slug: string }>();
+		return row === null ? undefined : postPath(row.slug);
 	}
 
-	/** The earliest publication date still in the future among non-draft posts: when the catalog next changes by itself. */
+	/** The next instant a non-draft post appears (its date) or disappears (its expiry): when the catalog next changes by itself. */
 	async nextVisibilityChange(now: Date): Promise<string | undefined> {
 		const row = await this.db
-			.prepare("SELECT min(published_at) AS next FROM posts WHERE draft = 0 AND published_at > ?1")
+			.prepare(
+				`SELECT min(next) AS next FROM (SELECT min(published_at) AS next FROM posts WHERE draft = 0 AND published_at > ?1
+				 UNION ALL SELECT min(expires_at) FROM posts WHERE draft = 0 AND expires_at > ?1)`,
+			)
 			.bind(now.toISOString())
 			.first<{ next: string | null }>();
 		return row?.next ?? undefined;
 	}
 
 
-	/** Marks stale the documents of posts whose publication time came in (after, upTo]: they change with no write to the catalog. */
+	/**
+	 * Marks stale the documents of posts whose publication time or expiry came in (after, upTo]: they change
+	 * with no write to the catalog. An expired post leaves its archive page, its terms' and authors' feeds.
+	 */
 	markBecameVisible(after: Date, upTo: Date, now: Date): D1PreparedStatement[] {
 		const documents = new Documents(this.db);
-		const window = "p.draft = 0 AND p.published_at > ?2 AND p.published_at <= ?3";
+		const window = visibilityChangedIn("?2", "?3");
 		const range = [after.toISOString(), upTo.toISOString()];
+		const changedKeys = `SELECT p.key FROM posts p WHERE ${window}`;
 		return [
-			documents.markStaleWhere(`SELECT 'term:' || t.normalized AS ref FROM posts p JOIN post_terms t ON t.post_key = p.key WHERE ${window}`, now, ...range),
-			documents.markStaleWhere(`SELECT 'post:' || p.slug AS ref FROM posts p WHERE ${window}`, now, ...range),
+			...refsOf(changedKeys, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, ...range)),
 			documents.markStaleWhere(
 				`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS} WHERE EXISTS (SELECT 1 FROM posts p WHERE ${window})`,
 				now,
@@ -315,9 +287,9 @@ export class Catalog {
 		const documents = new Documents(this.db);
 		return [
 			documents.markStale([...SITE_WIDE_REFS], now),
-			documents.markStaleWhere("SELECT DISTINCT 'term:' || normalized AS ref FROM post_terms", now),
+			...POST_INDEXES.map((index) => documents.markStaleWhere(`SELECT DISTINCT '${index.refPrefix}' || normalized AS ref FROM ${index.table}`, now)),
 			documents.markStaleWhere("SELECT 'post:' || slug AS ref FROM posts", now),
-			documents.markStaleWhere(`SELECT DISTINCT 'archive:' || ((seq - 1) / ${ARCHIVE_PAGE_SIZE} + 1) AS ref FROM post_sequence`, now),
+			documents.markStaleWhere(`SELECT DISTINCT ${archiveRefOf("seq", this.archivePageSize)} AS ref FROM post_sequence`, now),
 		];
 	}
 

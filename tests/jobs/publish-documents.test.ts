@@ -30,7 +30,7 @@ describe("the publish step", () => {
 		const first = await seedTaggedPosts(h);
 		expect(first.publish).toMatchObject({ status: "published", remaining: 0, failures: [] });
 		expect(first.publish.refs.sort()).toEqual(
-			["archive:1", "home", "post:a", "post:b", "post:c", "site", "tags", "term:w", "term:x", "term:y", "term:z"].sort(),
+			["archive:1", "author:site editors", "home", "post:a", "post:b", "post:c", "site", "tags", "term:w", "term:x", "term:y", "term:z"].sort(),
 		);
 
 		h.clock.now = new Date(h.clock.now.getTime() + 60_000);
@@ -49,7 +49,7 @@ describe("the publish step", () => {
 		await h.put("a.md", fencedPost({ title: "Alpha, edited", date: "2026-01-01", tags: ["x", "y"] }));
 		const edit = await h.sync();
 
-		expect(edit.publish.refs.sort()).toEqual(["archive:1", "home", "post:a", "site", "tags", "term:x", "term:y"].sort());
+		expect(edit.publish.refs.sort()).toEqual(["archive:1", "author:site editors", "home", "post:a", "site", "tags", "term:x", "term:y"].sort());
 		const after = await storedDocuments();
 		for (const path of ["/tags/z/atom.xml", "/tags/w/rss.xml", "/posts/b"]) expect(after.get(path)).toEqual(before.get(path));
 		expect(after.get("/tags/x/atom.xml")!.body).toContain("Alpha, edited");

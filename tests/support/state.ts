@@ -10,8 +10,9 @@ import { type SyncDependencies, syncCatalog } from "../../src/jobs/sync-catalog"
 import { type PublishDependencies, publishDocuments } from "../../src/jobs/publish-documents";
 import { syncAndPublish } from "../../src/jobs/sync-and-publish";
 import { Documents } from "../../src/storage/documents";
+import type { SiteIdentity } from "../../src/feeds/channels";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases"];
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
@@ -68,10 +69,11 @@ export class CountingStore implements ObjectStore {
 }
 
 /** A sync wired to the real local R2 and D1, with a clock the test controls. */
-export function syncHarness(options: { now?: Date; settings?: ContentSettings; maxReads?: number } = {}) {
+export function syncHarness(options: { now?: Date; settings?: ContentSettings; maxReads?: number; site?: Partial<SiteIdentity> } = {}) {
+	const site = { ...testSite(), ...options.site };
 	const clock = { now: options.now ?? new Date("2026-06-01T12:00:00Z") };
 	const store = new CountingStore(new R2Store(env.POSTS));
-	const catalog = new Catalog(env.DB);
+	const catalog = new Catalog(env.DB, site.archivePageSize);
 	const runs = new SyncRuns(env.DB);
 	const deps: SyncDependencies = {
 		openStore: async () => store,
@@ -86,7 +88,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 		catalog,
 		documents: new Documents(env.DB),
 		lease: new Lease(env.DB, "publish"),
-		site: testSite(),
+		site,
 		now: () => clock.now,
 		maxRenders: 10_000,
 	};

@@ -1,22 +1,26 @@
 import { html as honoHtml } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { SiteIdentity } from "../channels";
-import { feedPaths } from "../document-paths";
+import { type FeedFormat, OPML_PATH, feedPaths } from "../document-paths";
 
 export type Html = HtmlEscapedString;
 
 /** Hono's escaping template tag; nothing interpolated here is a promise, so the result is always ready. */
 export const html = (strings: TemplateStringsArray, ...values: unknown[]): Html => honoHtml(strings, ...values) as Html;
 
+/** Feeds a page advertises: a label for people and the three formats' paths. */
+export interface AdvertisedFeeds {
+	label: string;
+	paths: Record<FeedFormat, string>;
+}
+
 /**
  * The frame of every HTML page. Each page advertises the feeds relevant to it (RSS Autodiscovery,
- * https://www.rssboard.org/rss-autodiscovery): the site's, and on a term's page that term's first.
+ * https://www.rssboard.org/rss-autodiscovery): its own first (a term's, an author's, a post's terms and
+ * authors), then the site's, and the OPML list of every feed.
  */
-export function page(site: SiteIdentity, options: { title: string; term?: { display: string; normalized: string }; body: Html }): string {
-	const feeds = [
-		...(options.term ? [{ label: `${site.title}: ${options.term.display}`, paths: feedPaths(options.term.normalized) }] : []),
-		{ label: site.title, paths: feedPaths() },
-	];
+export function page(site: SiteIdentity, options: { title: string; feeds?: readonly AdvertisedFeeds[]; body: Html }): string {
+	const feeds = [...(options.feeds ?? []), { label: site.title, paths: feedPaths() }];
 	const own = feeds[0]!.paths;
 	return html`<!doctype html>
 <html lang="${site.language}">
@@ -29,7 +33,8 @@ ${feeds.map(
 <link rel="alternate" type="application/atom+xml" title="${label} (Atom)" href="${site.url}${paths.atom}">
 <link rel="alternate" type="application/feed+json" title="${label} (JSON Feed)" href="${site.url}${paths.json}">
 `,
-)}<style>body{font:1.05rem/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem}img{max-width:100%}nav a{margin-right:1rem}</style>
+)}<link rel="outline" type="text/x-opml" title="Every feed of ${site.title} (OPML)" href="${site.url}${OPML_PATH}">
+<style>body{font:1.05rem/1.6 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem}img{max-width:100%}nav a{margin-right:1rem}</style>
 </head>
 <body>
 <header><a href="${site.url}/"><strong>${site.title}</strong></a>

@@ -1,9 +1,9 @@
 import { raw } from "hono/html";
 import type { Post } from "../../content/post";
-import { normalizeTerm } from "../../content/terms";
+import { normalizeTerm, postAuthorRows } from "../../content/terms";
 import type { SiteIdentity } from "../channels";
-import { archivePath, feedPaths, termPagePath } from "../document-paths";
-import { type Html, html, page } from "./layout";
+import { archivePath, authorFeedPaths, authorPagePath, feedPaths, termPagePath } from "../document-paths";
+import { type AdvertisedFeeds, type Html, html, page } from "./layout";
 
 /** A term with the number of visible posts carrying it, for /tags. */
 export interface TermCount {
@@ -28,7 +28,20 @@ export function archivePage(site: SiteIdentity, pageNumber: number, posts: reado
 
 /** `/tags/{term}`: the term's newest posts, with its own feeds advertised first. */
 export function termPage(site: SiteIdentity, term: { display: string; normalized: string }, posts: readonly Post[]): string {
-	return page(site, { title: `${term.display} · ${site.title}`, term, body: html`<h1>${term.display}</h1>${postList(posts)}` });
+	return page(site, { title: `${term.display} · ${site.title}`, feeds: [termFeeds(site, term)], body: html`<h1>${term.display}</h1>${postList(posts)}` });
+}
+
+/** `/authors/{author}`: an author's newest posts, with the author's feeds advertised first. */
+export function authorPage(site: SiteIdentity, author: { display: string; normalized: string }, posts: readonly Post[]): string {
+	return page(site, { title: `${author.display} · ${site.title}`, feeds: [authorFeeds(site, author)], body: html`<h1>${author.display}</h1>${postList(posts)}` });
+}
+
+function termFeeds(site: SiteIdentity, term: { display: string; normalized: string }): AdvertisedFeeds {
+	return { label: `${site.title}: ${term.display}`, paths: feedPaths(term.normalized) };
+}
+
+function authorFeeds(site: SiteIdentity, author: { display: string; normalized: string }): AdvertisedFeeds {
+	return { label: `${site.title}: ${author.display}`, paths: authorFeedPaths(author.normalized) };
 }
 
 /** `/tags`: every term with its post count and links to its page and feeds. */
@@ -47,15 +60,31 @@ export function postPage(site: SiteIdentity, post: Post): string {
 		const normalized = normalizeTerm(term);
 		return normalized === undefined ? [] : [html`<a href="${site.url}${termPagePath(normalized)}">#${term}</a> `];
 	});
+	const authors = postAuthorRows(post).map(([display, normalized]) => ({ display, normalized }));
+	const termFeedList = [...post.tags, ...post.categories].flatMap((term) => {
+		const normalized = normalizeTerm(term);
+		return normalized === undefined ? [] : [termFeeds(site, { display: term, normalized })];
+	});
 	return page(site, {
 		title: `${post.title} · ${site.title}`,
+		// The post's own authors and terms first: a reader who liked it subscribes to one of those.
+		feeds: [...authors.map((author) => authorFeeds(site, author)), ...uniqueByPath(termFeedList)],
 		body: html`<article>
 <h1>${post.title}</h1>
-<p><time datetime="${post.published}">${post.published.slice(0, 10)}</time> · ${post.authors.map((a) => a.name).join(", ")}</p>
+<p><time datetime="${post.published}">${post.published.slice(0, 10)}</time> · ${post.authors.map((author, index) => {
+			const normalized = normalizeTerm(author.name);
+			const name = normalized === undefined ? author.name : html`<a href="${site.url}${authorPagePath(normalized)}">${author.name}</a>`;
+			return html`${index > 0 ? ", " : ""}${name}`;
+		})}</p>
 ${raw(post.contentHtml)}
 ${terms.length ? html`<p>${terms}</p>` : ""}
 </article>`,
 	});
+}
+
+function uniqueByPath(feeds: AdvertisedFeeds[]): AdvertisedFeeds[] {
+	const seen = new Set<string>();
+	return feeds.filter((feed) => !seen.has(feed.paths.atom) && seen.add(feed.paths.atom) !== undefined);
 }
 
 function postList(posts: readonly Post[]): Html {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { canonicalPath } from "../../feeds/document-paths";
-import { HTML_CONTENT_TYPE } from "../../feeds/publication";
+import { FEED_CONTENT_TYPES } from "../../feeds/publication";
 import type { CachedDocument, LookupCost } from "../../storage/document-cache";
 import { discoveryLinks } from "../../hub/links";
 import type { Publication } from "../../jobs/publication";
@@ -20,13 +20,17 @@ export async function serveDocumentRequest(request: Request, publication: Public
 	if (method !== "GET" && method !== "HEAD") return undefined;
 	const pathname = new URL(request.url).pathname;
 	const path = canonicalPath(pathname);
-	if (path === undefined) return isDocumentArea(pathname) ? notFound(method, pathname) : undefined;
+	// A path no document can have: a term feed answers 404 at once; anything else may be an alias (the app's 404).
+	if (path === undefined) return pathname.startsWith("/tags/") ? notFound(method, pathname) : undefined;
 
 	const cost: LookupCost = { rowsRead: 0 };
 	const state = await publication.state(cost);
 	if (state.nextVisibilityChangeMs !== undefined && state.nextVisibilityChangeMs <= publication.nowMs()) await publication.publishDue(cost);
 	const document = await publication.lookup(path, cost);
-	if (document === null) return notFound(method, pathname, publication.exposeCost ? costHeaders(cost) : undefined);
+	if (document === null) {
+		// An unknown term costs the one document lookup; a missing page may be an old address (aliases, in the app).
+		return path.startsWith("/tags") ? notFound(method, pathname, publication.exposeCost ? costHeaders(cost) : undefined) : undefined;
+	}
 	document.responseHeaders ??= responseHeaders(document, publication, path);
 	const headers = new Headers(document.responseHeaders);
 	if (publication.exposeCost) headers.set(COST_HEADER, String(cost.rowsRead));
@@ -40,6 +44,7 @@ export function serveDocuments(publicationFor: (env: Cloudflare.Env) => Publicat
 }
 
 const COST_HEADER = "X-Pressroom-D1-Rows-Read";
+const FEED_TYPES = new Set<string>(Object.values(FEED_CONTENT_TYPES));
 
 function costHeaders(cost: LookupCost): Headers {
 	return new Headers({ [COST_HEADER]: String(cost.rowsRead) });
@@ -53,11 +58,6 @@ function responseHeaders(document: CachedDocument, publication: Publication, pat
 		["Cache-Control", document.cacheControl],
 	];
 	// Every feed is a WebSub topic; its self URL is exactly the hub.topic to subscribe with.
-	if (document.contentType !== HTML_CONTENT_TYPE) headers.push(["Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`)]);
+	if (FEED_TYPES.has(document.contentType)) headers.push(["Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`)]);
 	return headers;
-}
-
-/** Paths under the document tree that no document can have answer 404 here rather than reaching the API. */
-function isDocumentArea(path: string): boolean {
-	return path.startsWith("/tags/") || path.startsWith("/posts/") || path.startsWith("/archive/");
 }

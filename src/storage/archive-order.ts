@@ -1,0 +1,107 @@
+import type { Post } from "../content/post";
+import { type DocumentRef, archiveRef } from "../feeds/document-paths";
+import { Documents } from "./documents";
+import { readFact, writeFact } from "./facts";
+import { visibleAt } from "./post-visibility";
+
+/** Posts with their archive place (post_sequence). */
+export interface SequencedPost {
+	post: Post;
+	seq: number;
+}
+
+/** The archive page of a sequence number `seq` (an SQL expression), as a ref. */
+export const archiveRefOf = (seq: string, pageSize: number) => `'archive:' || ((${seq} - 1) / ${pageSize} + 1)`;
+
+/** Where the feed archives end: posts with archive places up to it are in /archive/{n}/ feeds, later ones in the site feeds. */
+const ARCHIVE_BOUNDARY_FACT = "feed_archive_boundary";
+
+/**
+ * The archive order (post_sequence): the order in which posts became visible, cut into pages of a fixed size,
+ * so a new post only ever lands on the last page and a deletion leaves a hole (docs/serving.md, "Feed archives").
+ */
+export class ArchiveOrder {
+	constructor(
+		private readonly db: D1Database,
+		readonly pageSize: number,
+	) {}
+
+	/**
+	 * Gives every visible post that has none its place in the archive order (the order of becoming visible;
+	 * among posts that appear together, by date), and marks stale the archive pages that gained a post and
+	 * the page before them (its "newer" link), in one transaction.
+	 */
+	assignSequence(now: Date): D1PreparedStatement[] {
+		const documents = new Documents(this.db);
+		return [
+			this.db.prepare(
+				`INSERT INTO catalog_facts (name, value) SELECT 'sequence_before', coalesce(max(seq), 0) FROM post_sequence WHERE true
+				 ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+			),
+			this.db
+				.prepare(
+					`INSERT INTO post_sequence (post_id, seq)
+					 SELECT id, (SELECT coalesce(max(seq), 0) FROM post_sequence) + row_number() OVER (ORDER BY published_at, id)
+					 FROM posts WHERE ${visibleAt("?1")} AND id NOT IN (SELECT post_id FROM post_sequence)`,
+				)
+				.bind(now.toISOString()),
+			documents.markStaleWhere(
+				`SELECT DISTINCT ${archiveRefOf("seq", this.pageSize)} AS ref FROM post_sequence
+				 WHERE seq >= (SELECT CAST(value AS INTEGER) FROM catalog_facts WHERE name = 'sequence_before')
+				 AND (SELECT max(seq) FROM post_sequence) > (SELECT CAST(value AS INTEGER) FROM catalog_facts WHERE name = 'sequence_before')`,
+				now,
+			),
+		];
+	}
+
+	/** The highest archive place given so far (0 before any post was visible). */
+	async sequenceLength(): Promise<number> {
+		const row = await this.db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM post_sequence").first<{ seq: number }>();
+		return row?.seq ?? 0;
+	}
+
+	/** Visible posts whose archive place is in (from, to], newest place first, with their places. */
+	async postsInSequence(from: number, to: number, now: Date): Promise<SequencedPost[]> {
+		const rows = await this.db
+			.prepare(
+				`SELECT p.post, s.seq FROM post_sequence s JOIN posts p ON p.id = s.post_id
+				 WHERE s.seq > ?2 AND s.seq <= ?3 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?4`,
+			)
+			.bind(now.toISOString(), from, to, to - from)
+			.all<{ post: string; seq: number }>();
+		return rows.results.map((row) => ({ post: JSON.parse(row.post) as Post, seq: row.seq }));
+	}
+
+	/** The newest `limit` visible posts with archive places after `after`, newest place first: the site feeds' candidates. */
+	async postsAfterSequence(after: number, limit: number, now: Date): Promise<SequencedPost[]> {
+		const rows = await this.db
+			.prepare(
+				`SELECT p.post, s.seq FROM post_sequence s JOIN posts p ON p.id = s.post_id
+				 WHERE s.seq > ?2 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?3`,
+			)
+			.bind(now.toISOString(), after, limit)
+			.all<{ post: string; seq: number }>();
+		return rows.results.map((row) => ({ post: JSON.parse(row.post) as Post, seq: row.seq }));
+	}
+
+	/** The last archive place in the feed archives (0: none yet); see docs/serving.md, "Feed archives". */
+	async archiveBoundary(): Promise<number> {
+		return Number((await readFact(this.db, ARCHIVE_BOUNDARY_FACT)) ?? 0);
+	}
+
+	/**
+	 * Moves the feed archives' end forward to `boundary`, and marks stale the archive pages that gain posts
+	 * and the one before them (its `next-archive` link); written with the site feeds that no longer hold them.
+	 */
+	moveArchiveBoundary(from: number, to: number, now: Date): D1PreparedStatement[] {
+		const size = this.pageSize;
+		const pages: DocumentRef[] = [];
+		for (let page = Math.max(1, Math.ceil(from / size)); page <= Math.ceil(to / size); page += 1) pages.push(archiveRef(page));
+		return [writeFact(this.db, ARCHIVE_BOUNDARY_FACT, String(to)), new Documents(this.db).markStale(pages, now)];
+	}
+
+	/** Forgets where the feed archives end: after a change of settings the site feeds decide it again. */
+	resetArchiveBoundary(): D1PreparedStatement {
+		return this.db.prepare("DELETE FROM catalog_facts WHERE name = ?1").bind(ARCHIVE_BOUNDARY_FACT);
+	}
+}

@@ -1,0 +1,91 @@
+import type { Post } from "../content/post";
+import type { TermCount } from "../feeds/pages/pages";
+import { visibleAt } from "./post-visibility";
+
+
+/**
+ * The per-post indexes the catalog keeps beside `posts` (terms, authors), described once so that the sync
+ * commit, the clock-driven visibility check and the full re-render mark the same documents for both.
+ */
+export interface PostIndex {
+	table: "post_terms" | "post_authors";
+	/** The column holding the label as a post wrote it. */
+	label: "term" | "author";
+	/** The documents of one normalised label: `term:<normalized>`, `author:<normalized>`. */
+	refPrefix: "term:" | "author:";
+	/** The staged_objects column holding the rows as JSON arrays, and the position of `normalized` in each. */
+	staged: "terms" | "authors";
+	normalizedAt: number;
+}
+
+export const TERM_INDEX: PostIndex = { table: "post_terms", label: "term", refPrefix: "term:", staged: "terms", normalizedAt: 2 };
+export const AUTHOR_INDEX: PostIndex = { table: "post_authors", label: "author", refPrefix: "author:", staged: "authors", normalizedAt: 1 };
+export const POST_INDEXES = [TERM_INDEX, AUTHOR_INDEX] as const;
+
+/** The refs of the indexed labels of the posts `affectedKeys` selects (an SQL list source), as they stand now. */
+export function indexRefsOf(affectedKeys: string): string[] {
+	return POST_INDEXES.map((index) => `SELECT '${index.refPrefix}' || normalized AS ref FROM ${index.table} WHERE post_key IN (${affectedKeys})`);
+}
+
+/** The same for a run's staged posts, as they will stand after the commit (?2 is the run id). */
+export function stagedIndexRefs(): string[] {
+	return POST_INDEXES.map(
+		(index) =>
+			`SELECT '${index.refPrefix}' || json_extract(j.value, '$[${index.normalizedAt}]') AS ref FROM staged_objects s, json_each(s.${index.staged}) j
+			 WHERE s.run_id = ?2 AND s.reason IS NULL`,
+	);
+}
+
+/** Reads through the term and author indexes: a label's newest visible posts, every label with its count. */
+export class LabelIndexes {
+	constructor(private readonly db: D1Database) {}
+
+	/** Newest visible posts carrying one term (as tag or category), read through the term index. */
+	termPosts(normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
+		return this.posts(TERM_INDEX, normalized, options);
+	}
+
+	/** Newest visible posts crediting one author (normalised like terms), read through the author index. */
+	authorPosts(normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
+		return this.posts(AUTHOR_INDEX, normalized, options);
+	}
+
+	/** Every term of a visible post, with how many visible posts carry it. */
+	termCounts(now: Date): Promise<TermCount[]> {
+		return this.counts(TERM_INDEX, now);
+	}
+
+	/** Every author of a visible post, with how many visible posts credit them. */
+	authorCounts(now: Date): Promise<TermCount[]> {
+		return this.counts(AUTHOR_INDEX, now);
+	}
+
+	private async posts(index: PostIndex, normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
+		const [posts, display] = await this.db.batch<{ post?: string; label?: string }>([
+			this.db
+				.prepare(
+					`SELECT p.post FROM posts p WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
+					 ORDER BY p.published_at DESC, p.id LIMIT ?2`,
+				)
+				.bind(options.now.toISOString(), options.limit, normalized),
+			// The label as most posts write it, for titles ("PostgreSQL" rather than "postgresql").
+			this.db
+				.prepare(`SELECT ${index.label} AS label FROM ${index.table} WHERE normalized = ?1 GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1`)
+				.bind(normalized),
+		]);
+		return { display: display!.results[0]?.label, posts: posts!.results.map((row) => JSON.parse(row.post!) as Post) };
+	}
+
+	private async counts(index: PostIndex, now: Date): Promise<TermCount[]> {
+		const rows = await this.db
+			.prepare(
+				`SELECT t.normalized, count(DISTINCT t.post_key) AS posts,
+				 (SELECT ${index.label} FROM ${index.table} d WHERE d.normalized = t.normalized GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1) AS display
+				 FROM ${index.table} t JOIN posts p ON p.key = t.post_key WHERE ${visibleAt("?1", "p")}
+				 GROUP BY t.normalized ORDER BY t.normalized`,
+			)
+			.bind(now.toISOString())
+			.all<{ normalized: string; posts: number; display: string }>();
+		return rows.results;
+	}
+}
