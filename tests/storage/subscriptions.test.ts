@@ -1,17 +1,16 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { InvalidCursorError } from "../../src/storage/cursor";
-import { type Subscription, Subscriptions } from "../../src/storage/subscriptions";
+import { type NewSubscription, type Subscription, Subscriptions } from "../../src/storage/subscriptions";
 import type { EventType } from "../../src/webhooks/event";
 import { generateSecret } from "../../src/webhooks/secret";
-import type { CreateSubscriptionInput } from "../../src/webhooks/subscription-schema";
 
 const T0 = new Date("2026-06-01T12:00:00.000Z");
 const hoursAfter = (start: Date, hours: number): Date => new Date(start.getTime() + hours * 3600 * 1000);
 
 const subscriptions = (): Subscriptions => new Subscriptions(env.DB);
 
-function input(overrides: Partial<CreateSubscriptionInput> = {}): CreateSubscriptionInput {
+function input(overrides: Partial<NewSubscription> = {}): NewSubscription {
 	return { url: "https://hooks.example/in", eventTypes: ["post.published", "post.updated", "post.deleted"], enabled: true, ...overrides };
 }
 
@@ -36,6 +35,7 @@ describe("Subscriptions", () => {
 		expect(created).toEqual({
 			id: created.id,
 			url: "https://hooks.example/in",
+			format: "standard-webhooks",
 			description: "Planet",
 			eventTypes: ["post.published", "post.updated", "post.deleted"],
 			filters: { tags: ["postgres"], categories: [] },
@@ -217,7 +217,7 @@ describe("Subscriptions.recipientsFor", () => {
 	const post = (tags: string[], categories: string[] = []) => ({ tags, categories });
 	const ids = (list: Subscription[]) => list.map((s) => s.id).sort();
 
-	async function make(overrides: Partial<CreateSubscriptionInput>, createdAt = T0): Promise<string> {
+	async function make(overrides: Partial<NewSubscription>, createdAt = T0): Promise<string> {
 		return (await subscriptions().create(input(overrides), generateSecret(), createdAt)).id;
 	}
 

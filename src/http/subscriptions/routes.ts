@@ -1,12 +1,14 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
+import { isChatFormat } from "../../webhooks/delivery-format";
 import { generateSecret } from "../../webhooks/secret";
 import { createSubscriptionSchema, updateSubscriptionSchema } from "../../webhooks/subscription-schema";
 import { notFound, pageParams, parseJsonBody } from "./request";
 
 /**
  * The subscriptions API, mounted at /api/subscriptions behind requireAdmin. The signing secret is shown only
- * when created and when rotated, as Svix does; every other answer leaves it out.
+ * when created and when rotated, as Svix does; every other answer leaves it out. A Slack or Discord
+ * subscription's URL is shown in full only when created; every other answer masks it (maskChatUrl).
  */
 export function subscriptionRoutes(): Hono<AppEnv> {
 	const routes = new Hono<AppEnv>();
@@ -16,7 +18,10 @@ export function subscriptionRoutes(): Hono<AppEnv> {
 		const input = await parseJsonBody(c, createSubscriptionSchema({ devMode: config.devMode }));
 		const secret = generateSecret();
 		const subscription = await subscriptions.create(input, secret, now());
-		return c.json({ subscription, secret }, 201, { Location: `/api/subscriptions/${subscription.id}` });
+		const location = { Location: `/api/subscriptions/${subscription.id}` };
+		// A chat webhook signs nothing (its URL is the secret), so its answer has no secret but the one look at the full URL.
+		if (isChatFormat(subscription.format)) return c.json({ subscription: { ...subscription, url: input.url } }, 201, location);
+		return c.json({ subscription, secret }, 201, location);
 	});
 
 	routes.get("/", async (c) => {
