@@ -6,6 +6,7 @@ import { Announcements } from "../../src/storage/announcements";
 import { Deliveries } from "../../src/storage/deliveries";
 import { Subscriptions } from "../../src/storage/subscriptions";
 import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "../../src/storage/webhook-queue";
+import type { DeliveryFormat } from "../../src/webhooks/delivery-format";
 import { generateSecret } from "../../src/webhooks/secret";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
 
@@ -50,12 +51,13 @@ export function webhookHarness(options: { now?: Date } = {}) {
 	};
 	return {
 		...sync,
+		queue,
 		queued,
 		deadLettered,
 		deliveries,
 		subscriptions,
 		deliveryDeps,
-		async subscribe(path: string, extra: { tags?: string[]; categories?: string[]; eventTypes?: string[] } = {}) {
+		async subscribe(path: string, extra: { tags?: string[]; categories?: string[]; eventTypes?: string[]; format?: DeliveryFormat } = {}) {
 			const secret = generateSecret();
 			const subscription = await subscriptions.create(
 				{
@@ -63,6 +65,7 @@ export function webhookHarness(options: { now?: Date } = {}) {
 					description: "",
 					eventTypes: (extra.eventTypes ?? ["post.published", "post.updated", "post.deleted"]) as never,
 					filters: { tags: extra.tags ?? [], categories: extra.categories ?? [] },
+					format: extra.format ?? "standard-webhooks",
 					enabled: true,
 				},
 				secret,
