@@ -5,6 +5,7 @@ import type { Subscriptions } from "../storage/subscriptions";
 import type { DeadLetter, WebhookQueue, WebhookQueueMessage } from "../storage/webhook-queue";
 import { shouldDisableSubscription } from "../webhooks/decision";
 import { type FetchFunction, USER_AGENT, buildSignedRequest } from "../webhooks/deliver";
+import { MAX_INLINE_WAIT_MS, minSendIntervalMs, pacingStep } from "../webhooks/chat-pacing";
 import { type DeliveryFormat, hideChatUrl, isChatFormat, payloadFor } from "../webhooks/delivery-format";
 import type { WebhookEvent } from "../webhooks/event";
 import type { RetrySchedule } from "../webhooks/retry-schedule";
@@ -21,6 +22,8 @@ export interface DeliveryDependencies {
 	schedule?: RetrySchedule;
 	random?: () => number;
 	fetcher?: FetchFunction;
+	/** Waits for a chat webhook's send slot; tests pass one that moves their clock. */
+	sleep?: (ms: number) => Promise<void>;
 }
 
 /** What to tell the queue about one message. */
@@ -73,7 +76,15 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 		return { action: "ack" };
 	}
 
-	const request = await deliveryRequest(endpoint.format, message.event, messageId, endpoint.secrets, now);
+	const interval = minSendIntervalMs(endpoint.format);
+	if (interval > 0) {
+		const step = pacingStep(await deps.subscriptions.reserveSendSlot(subscription.id, now.getTime(), interval, MAX_INLINE_WAIT_MS), now.getTime());
+		// Not an attempt: nothing is logged and the retry schedule does not move.
+		if (step.action === "defer") return { action: "retry", delaySeconds: step.delaySeconds };
+		if (step.action === "wait") await (deps.sleep ?? sleep)(step.ms);
+	}
+
+	const request = await deliveryRequest(endpoint.format, message.event, messageId, endpoint.secrets, deps.now());
 	// A redelivery restarts the schedule without renumbering: the log keeps counting, the schedule starts over.
 	const { decision, after } = await attemptAndLog({
 		deliveries: deps.deliveries,
@@ -109,6 +120,8 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 	await deps.queue.deadLetter(messageId, hideUrl(decision.reason));
 	return { action: "ack" };
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The body and headers of one attempt. Chat services verify no signature, so they get no Standard Webhooks

@@ -1,3 +1,4 @@
+import type { SendSlot } from "../webhooks/chat-pacing";
 import { DEFAULT_DELIVERY_FORMAT, type DeliveryFormat, displayedUrl } from "../webhooks/delivery-format";
 import type { EventType } from "../webhooks/event";
 import { randomId } from "../webhooks/ids";
@@ -215,6 +216,25 @@ export class Subscriptions {
 			row.previous_secret !== null && row.previous_secret_expires_at !== null && Date.parse(row.previous_secret_expires_at) > now.getTime();
 		const secrets = previousValid && row.previous_secret !== null ? [row.secret, row.previous_secret] : [row.secret];
 		return { url: row.url, format: row.format, secrets };
+	}
+
+	/**
+	 * Reserves the subscription's next send slot, `intervalMs` after the last one reserved (or now), unless that
+	 * is more than `maxAheadMs` away: then nothing is reserved and the answer says until when the slots are taken.
+	 * One statement, so consumers running at once never get the same slot.
+	 */
+	async reserveSendSlot(id: string, nowMs: number, intervalMs: number, maxAheadMs: number): Promise<SendSlot> {
+		const reserved = await this.db
+			.prepare(
+				`UPDATE subscriptions SET next_send_at_ms = max(coalesce(next_send_at_ms, ?2), ?2) + ?3
+				 WHERE id = ?1 AND coalesce(next_send_at_ms, 0) <= ?2 + ?4 RETURNING next_send_at_ms - ?3 AS slot`,
+			)
+			.bind(id, nowMs, intervalMs, maxAheadMs)
+			.first<{ slot: number }>();
+		if (reserved) return { at: reserved.slot };
+		const row = await this.db.prepare("SELECT next_send_at_ms FROM subscriptions WHERE id = ?1").bind(id).first<{ next_send_at_ms: number | null }>();
+		// A subscription deleted meanwhile: send now, and the attempt finds it gone.
+		return row?.next_send_at_ms ? { busyUntil: row.next_send_at_ms } : { at: nowMs };
 	}
 
 	/** A delivery succeeded: the failure run, if any, is over. Delivery bookkeeping leaves updated_at alone. */

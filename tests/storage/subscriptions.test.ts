@@ -258,3 +258,25 @@ describe("Subscriptions.recipientsFor", () => {
 		expect(ids(await subscriptions().recipientsFor("post.published", post([]), hoursAfter(T0, 1)))).toEqual([before, atTheEvent].sort());
 	});
 });
+
+describe("Subscriptions.reserveSendSlot", () => {
+	it("gives requests made at once distinct slots an interval apart, and reserves none further ahead than the wait allowed", async () => {
+		const created = await subscriptions().create(input({ format: "slack" }), generateSecret(), T0);
+		const now = T0.getTime();
+		const slots = await Promise.all(Array.from({ length: 5 }, () => subscriptions().reserveSendSlot(created.id, now, 1000, 3000)));
+		expect(slots.map((slot) => ("at" in slot ? slot.at - now : "busy")).sort()).toEqual([0, 1000, 2000, 3000, "busy"]);
+		expect(await subscriptions().reserveSendSlot(created.id, now, 1000, 3000)).toEqual({ busyUntil: now + 4000 });
+		// Later, the next slot is now again.
+		expect(await subscriptions().reserveSendSlot(created.id, now + 60_000, 1000, 3000)).toEqual({ at: now + 60_000 });
+	});
+
+	it("stores the format and masks a chat URL in what it shows, keeping the full URL for delivery", async () => {
+		const url = "https://hooks.slack.com/services/T0/B0/secretpart";
+		const created = await subscriptions().create(input({ url, format: "slack" }), generateSecret(), T0);
+		expect(created).toMatchObject({ url: "https://hooks.slack.com/services/…", format: "slack" });
+		expect(await subscriptions().get(created.id)).toMatchObject({ url: "https://hooks.slack.com/services/…" });
+		expect((await subscriptions().list({ limit: 10 })).subscriptions.map((s) => s.url)).toEqual(["https://hooks.slack.com/services/…"]);
+		expect(await subscriptions().deliveryEndpoint(created.id, T0)).toMatchObject({ url, format: "slack" });
+		expect(await subscriptions().update(created.id, { format: "standard-webhooks" }, T0)).toMatchObject({ url, format: "standard-webhooks" });
+	});
+});

@@ -61,6 +61,54 @@ describe("Slack subscriptions", () => {
 	});
 });
 
+describe("pacing of one Slack webhook (about one message a second)", () => {
+	it("sends messages to the same webhook a second apart, waiting for each one's slot", async () => {
+		const h = webhookHarness({ now: NOW });
+		await h.sync();
+		const path = uniquePath("/slack");
+		await h.subscribe(path, { format: "slack" });
+		for (const name of ["a", "b", "c"]) await h.put(`${name}.md`, fencedPost({ title: name, date: "2026-01-01" }));
+		await h.sync();
+		const ids = h.queued.sent.splice(0).map((body) => body.messageId);
+		const start = h.clock.now.getTime();
+		for (const id of ids) expect(await deliverMessage(id, h.deliveryDeps)).toEqual({ action: "ack" });
+
+		expect(h.sleeps).toEqual([1000, 1000]);
+		expect(await received(path)).toHaveLength(3);
+		const times = await env.DB.prepare("SELECT created_at FROM attempts ORDER BY created_at").all<{ created_at: string }>();
+		expect(times.results.map((row) => Date.parse(row.created_at) - start)).toEqual([0, 1000, 2000]);
+	});
+
+	it("hands a message back to the queue, unattempted and reserving nothing, when the slots within reach are taken", async () => {
+		const h = webhookHarness({ now: NOW });
+		await h.sync();
+		const path = uniquePath("/slack");
+		const { subscription } = await h.subscribe(path, { format: "slack" });
+		await h.put("a.md", fencedPost({ title: "A", date: "2026-01-01" }));
+		await h.sync();
+		const [queued] = h.queued.sent.splice(0);
+		const busyUntil = h.clock.now.getTime() + 120_000;
+		await env.DB.prepare("UPDATE subscriptions SET next_send_at_ms = ?2 WHERE id = ?1").bind(subscription.id, busyUntil).run();
+
+		expect(await deliverMessage(queued!.messageId, h.deliveryDeps)).toEqual({ action: "retry", delaySeconds: 120 });
+		expect(await received(path)).toEqual([]);
+		expect((await attemptsOf(queued!.messageId)).results).toEqual([]);
+		expect(await env.DB.prepare("SELECT next_send_at_ms FROM subscriptions WHERE id = ?1").bind(subscription.id).first("next_send_at_ms")).toBe(busyUntil);
+		expect(await messageRow(queued!.messageId)).toMatchObject({ status: "pending" });
+	});
+
+	it("does not space Discord or Standard Webhooks deliveries", async () => {
+		const h = webhookHarness({ now: NOW });
+		await h.sync();
+		await h.subscribe(uniquePath("/discord"), { format: "discord" });
+		await h.subscribe(uniquePath("/ok"));
+		for (const name of ["a", "b"]) await h.put(`${name}.md`, fencedPost({ title: name, date: "2026-01-01" }));
+		await h.sync();
+		expect((await h.deliverQueued()).map((r) => r.verdict)).toEqual(Array(4).fill({ action: "ack" }));
+		expect(h.sleeps).toEqual([]);
+	});
+});
+
 describe("Discord subscriptions", () => {
 	it("post the new post as content and one embed that the Discord receiver accepts (204), pinging nobody", async () => {
 		const { messageId, verdict, request } = await onePostTo("discord", uniquePath("/discord"));

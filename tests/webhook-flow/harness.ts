@@ -40,6 +40,7 @@ export function webhookHarness(options: { now?: Date } = {}) {
 	const subscriptions = new Subscriptions(env.DB);
 	const announcements = new Announcements(env.DB);
 	Object.assign(sync.deps, webhookSyncHooks({ announcements, deliveries, subscriptions, queue }));
+	const sleeps: number[] = [];
 	const deliveryDeps: DeliveryDependencies = {
 		deliveries,
 		subscriptions,
@@ -48,11 +49,18 @@ export function webhookHarness(options: { now?: Date } = {}) {
 		devMode: true,
 		now: () => sync.clock.now,
 		random: () => 0.5,
+		// Waiting for a chat webhook's send slot moves the controlled clock instead of the test's time.
+		sleep: async (ms) => {
+			sleeps.push(ms);
+			sync.clock.now = new Date(sync.clock.now.getTime() + ms);
+		},
 	};
 	return {
 		...sync,
 		queue,
 		queued,
+		/** Every wait for a send slot, in ms. */
+		sleeps,
 		deadLettered,
 		deliveries,
 		subscriptions,
