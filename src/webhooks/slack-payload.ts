@@ -27,7 +27,7 @@ export function slackPayload(event: WebhookEvent): SlackMessage {
 	const message = chatMessage(event);
 	if (message.kind === "notice") return { text: fitMrkdwn(escapeMrkdwn(message.text), SLACK_LIMITS.text) };
 	return {
-		text: fitMrkdwn(`${message.headline}: ${message.url ? slackLink(message.url, message.title) : escapeMrkdwn(message.title)}`, SLACK_LIMITS.text),
+		text: headlineText(message),
 		blocks: postBlocks(message),
 		// The blocks already show the post; an unfurl would show it twice.
 		unfurl_links: false,
@@ -50,16 +50,23 @@ function postBlocks(message: ChatMessage & { kind: "post" }): SlackBlock[] {
 	return blocks;
 }
 
+/** "New post: <url|title>", the title cut so that the link stays whole within the limit. */
+function headlineText(message: ChatMessage & { kind: "post" }): string {
+	const prefix = `${message.headline}: `;
+	if (!message.url) return fitMrkdwn(prefix + escapeMrkdwn(message.title), SLACK_LIMITS.text);
+	const url = slackUrl(message.url);
+	const room = SLACK_LIMITS.text - prefix.length - url.length - 3;
+	// A URL too long to leave room for a title is shown as the link's own text.
+	if (room < 1) return fitMrkdwn(`${prefix}<${url}>`, SLACK_LIMITS.text);
+	return `${prefix}<${url}|${fitMrkdwn(escapeMrkdwn(message.title), room)}>`;
+}
+
 /** Slack's three control characters as entities; everything else is left to read as written. */
 export function escapeMrkdwn(text: string): string {
 	return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** `<url|label>`: the label escaped, and the URL kept from ending the link early (`|`, `>`). */
-function slackLink(url: string, label: string): string {
-	return `<${slackUrl(url)}|${escapeMrkdwn(label)}>`;
-}
-
+/** A URL inside `<url|label>`, kept from ending the link early (`|`, `>`). */
 function slackUrl(url: string): string {
 	return escapeMrkdwn(url).replace(/\|/g, "%7C");
 }
