@@ -127,9 +127,12 @@ export async function subscriptionsAdd({ api, positionals, options, out }) {
 	const tags = (options.tag ?? []).flatMap(splitList);
 	const categories = (options.category ?? []).flatMap(splitList);
 	if (tags.length || categories.length) request.filters = { ...(tags.length ? { tags } : {}), ...(categories.length ? { categories } : {}) };
+	if (options.format !== undefined) request.format = options.format;
 	if (options.disabled) request.enabled = false;
 	const { body } = await api.call("POST", "/api/subscriptions", { body: request });
 	const s = body.subscription;
+	// A Slack or Discord subscription signs nothing: it has no secret, and its URL is shown in full only now.
+	const chat = body.secret === undefined;
 	out.result(body, () =>
 		[
 			`created ${s.id} -> ${s.url}`,
@@ -137,9 +140,11 @@ export async function subscriptionsAdd({ api, positionals, options, out }) {
 				["Events", s.eventTypes.join(", ")],
 				["Filters", filtersText(s.filters)],
 				["State", subscriptionState(s)],
-				["Secret", body.secret],
+				chat ? ["Format", s.format] : ["Secret", body.secret],
 			]),
-			"The secret is shown only now: give it to the receiver (it verifies the webhook-signature header).",
+			chat
+				? "Its URL is the secret: it is shown masked from now on."
+				: "The secret is shown only now: give it to the receiver (it verifies the webhook-signature header).",
 		].join("\n"),
 	);
 	return EXIT.ok;

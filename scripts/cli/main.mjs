@@ -20,6 +20,7 @@ const OPTIONS = {
 	help: { type: "boolean", short: "h" },
 	once: { type: "boolean" },
 	description: { type: "string" },
+	format: { type: "string" },
 	event: { type: "string", multiple: true },
 	tag: { type: "string", multiple: true },
 	category: { type: "string", multiple: true },
@@ -35,7 +36,7 @@ const COMMANDS = {
 	status: [commands.status, [], [], true],
 	sync: [commands.sync, [], ["once"], true],
 	"subscriptions list": [commands.subscriptionsList, [], [], true],
-	"subscriptions add": [commands.subscriptionsAdd, ["url"], ["description", "event", "tag", "category", "disabled"], true],
+	"subscriptions add": [commands.subscriptionsAdd, ["url"], ["description", "event", "tag", "category", "format", "disabled"], true],
 	"subscriptions rm": [commands.subscriptionsRemove, ["subscription"], [], true],
 	"subscriptions ping": [commands.subscriptionsPing, ["subscription"], [], true],
 	"subscriptions rotate": [commands.subscriptionsRotate, ["subscription"], [], true],
@@ -50,7 +51,7 @@ commands
   status                          catalog, last syncs, broken posts, webhook health
   sync [--once]                   sync the catalog now; repeats while a sync ends "partial" unless --once
   subscriptions list              every webhook subscription
-  subscriptions add <url>         [--description T] [--event TYPE]... [--tag T]... [--category C]... [--disabled]
+  subscriptions add <url>         [--description T] [--event TYPE]... [--tag T]... [--category C]... [--format slack|discord] [--disabled]
   subscriptions rm <id>           delete a subscription
   subscriptions ping <id>         send a test "ping" event
   subscriptions rotate <id>       new signing secret (the old one signs for 24 h more)

@@ -5,8 +5,10 @@ import { HUB_VERIFICATION_PREFIX, type HubSubscriptions } from "../storage/hub-s
 import type { Subscriptions } from "../storage/subscriptions";
 import type { DeadLetter, WebhookQueue, WebhookQueueMessage } from "../storage/webhook-queue";
 import { shouldDisableSubscription } from "../webhooks/decision";
-import { type FetchFunction, buildSignedRequest } from "../webhooks/deliver";
-import { buildPayload } from "../webhooks/event";
+import { type FetchFunction, USER_AGENT, buildSignedRequest } from "../webhooks/deliver";
+import { MAX_INLINE_WAIT_MS, minSendIntervalMs, pacingStep } from "../webhooks/chat-pacing";
+import { type DeliveryFormat, hideChatUrl, isChatFormat, payloadFor } from "../webhooks/delivery-format";
+import type { WebhookEvent } from "../webhooks/event";
 import type { RetrySchedule } from "../webhooks/retry-schedule";
 import { checkCallbackUrl } from "../webhooks/url-policy";
 import { attemptAndLog } from "./delivery-attempt";
@@ -21,6 +23,8 @@ export interface DeliveryDependencies {
 	schedule?: RetrySchedule;
 	random?: () => number;
 	fetcher?: FetchFunction;
+	/** Waits for a chat webhook's send slot; tests pass one that moves their clock. */
+	sleep?: (ms: number) => Promise<void>;
 }
 
 /** What to tell the queue about one message. */
@@ -59,23 +63,29 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 	if (!message || message.status === "succeeded" || message.status === "failed") return { action: "ack" };
 	const now = deps.now();
 	const subscription = await deps.subscriptions.get(message.subscriptionId);
-	if (!subscription || !subscription.enabled) {
-		await deps.deliveries.markFailed(messageId, subscription ? "subscription is disabled" : "subscription was deleted", now);
+	const endpoint = subscription && (await deps.subscriptions.deliveryEndpoint(subscription.id, now));
+	if (!subscription || !endpoint || !subscription.enabled) {
+		await deps.deliveries.markFailed(messageId, subscription && endpoint ? "subscription is disabled" : "subscription was deleted", now);
 		return { action: "ack" };
 	}
+	// A chat webhook's URL is its secret: the log never quotes it, whatever the receiver or the runtime says.
+	const hideUrl = (text: string): string => hideChatUrl(endpoint.format, endpoint.url, text);
 	// Checked again at send time: a URL stored under dev mode must not be called from production.
-	const urlCheck = checkCallbackUrl(subscription.url, { devMode: deps.devMode });
+	const urlCheck = checkCallbackUrl(endpoint.url, { devMode: deps.devMode });
 	if (!urlCheck.ok) {
-		await deps.deliveries.markFailed(messageId, `callback URL refused: ${urlCheck.reason}`, now);
+		await deps.deliveries.markFailed(messageId, hideUrl(`callback URL refused: ${urlCheck.reason}`), now);
 		return { action: "ack" };
 	}
 
-	const request = await buildSignedRequest({
-		msgId: messageId,
-		body: buildPayload(message.event),
-		secrets: await deps.subscriptions.signingSecrets(subscription.id, now),
-		now,
-	});
+	const interval = minSendIntervalMs(endpoint.format);
+	if (interval > 0) {
+		const step = pacingStep(await deps.subscriptions.reserveSendSlot(subscription.id, now.getTime(), interval, MAX_INLINE_WAIT_MS), now.getTime());
+		// Not an attempt: nothing is logged and the retry schedule does not move.
+		if (step.action === "defer") return { action: "retry", delaySeconds: step.delaySeconds };
+		if (step.action === "wait") await (deps.sleep ?? sleep)(step.ms);
+	}
+
+	const request = await deliveryRequest(endpoint.format, message.event, messageId, endpoint.secrets, deps.now());
 	// A redelivery restarts the schedule without renumbering: the log keeps counting, the schedule starts over.
 	const { decision, after } = await attemptAndLog({
 		deliveries: deps.deliveries,
@@ -83,7 +93,8 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 		subscriptionId: subscription.id,
 		eventId: message.event.id,
 		progress: message,
-		request: { url: subscription.url, ...request, timeoutMs: deps.webhooks.timeoutMs, fetcher: deps.fetcher },
+		request: { url: endpoint.url, ...request, timeoutMs: deps.webhooks.timeoutMs, fetcher: deps.fetcher },
+		redact: hideUrl,
 		now: deps.now,
 		schedule: deps.schedule,
 		random: deps.random,
@@ -107,8 +118,26 @@ export async function deliverMessage(messageId: string, deps: DeliveryDependenci
 		await deps.subscriptions.disable(subscription.id, "failing", after);
 	}
 	if (decision.action === "retry") return { action: "retry", delaySeconds: decision.delaySeconds };
-	await deps.queue.deadLetter(messageId, decision.reason);
+	await deps.queue.deadLetter(messageId, hideUrl(decision.reason));
 	return { action: "ack" };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The body and headers of one attempt. Chat services verify no signature, so they get no Standard Webhooks
+ * headers: a signature nobody checks would only suggest a protection that is not there.
+ */
+async function deliveryRequest(
+	format: DeliveryFormat,
+	event: WebhookEvent,
+	messageId: string,
+	secrets: readonly string[],
+	now: Date,
+): Promise<{ body: string; headers: Record<string, string> }> {
+	const body = payloadFor(format, event);
+	if (isChatFormat(format)) return { body, headers: { "content-type": "application/json", "user-agent": USER_AGENT } };
+	return buildSignedRequest({ msgId: messageId, body, secrets, now });
 }
 
 /** The dead-letter queue's consumer: whatever arrives there is recorded as failed, with the reason when known. */

@@ -27,6 +27,8 @@ export async function attemptAndLog(args: {
 	now: () => Date;
 	schedule?: RetrySchedule;
 	random?: () => number;
+	/** Applied to the error and the response snippet before they are logged (a chat URL must not be quoted). */
+	redact?: (text: string) => string;
 }): Promise<{ decision: Decision; result: AttemptResult; after: Date }> {
 	const started = args.now();
 	const attemptNumber = args.progress.attempts + 1;
@@ -34,7 +36,9 @@ export async function attemptAndLog(args: {
 	const result = await attemptDelivery(args.request);
 	const decision = decideAfterAttempt(result.outcome, schedulePosition, args.schedule ?? DEFAULT_RETRY_SCHEDULE, started, args.random);
 	const after = args.now();
-	const error = decision.action === "succeeded" ? result.error : "reason" in decision ? decision.reason : result.error;
+	const redact = args.redact ?? ((text: string) => text);
+	const rawError = decision.action === "succeeded" ? result.error : "reason" in decision ? decision.reason : result.error;
+	const error = rawError === undefined ? undefined : redact(rawError);
 	await args.deliveries.recordAttempt(
 		args.messageId,
 		args.subscriptionId,
@@ -46,7 +50,7 @@ export async function attemptAndLog(args: {
 			statusCode: result.status,
 			durationMs: result.durationMs,
 			error,
-			responseSnippet: result.responseSnippet,
+			responseSnippet: redact(result.responseSnippet),
 		},
 		{
 			status: messageStatusAfter(decision),

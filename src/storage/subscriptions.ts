@@ -1,3 +1,5 @@
+import type { SendSlot } from "../webhooks/chat-pacing";
+import { DEFAULT_DELIVERY_FORMAT, type DeliveryFormat, displayedUrl } from "../webhooks/delivery-format";
 import type { EventType } from "../webhooks/event";
 import { randomId } from "../webhooks/ids";
 import { InvalidSecretError, parseSecret } from "../webhooks/secret";
@@ -9,11 +11,13 @@ import { decodeCursor, encodeCursor } from "./cursor";
 /** How long a replaced secret keeps signing, so receivers can switch over (Svix keeps it for 24 hours too). */
 export const PREVIOUS_SECRET_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** A webhook endpoint as the API shows it; secrets are never part of it. */
+/** A webhook endpoint as the API shows it; secrets are never part of it, nor a chat webhook's URL (its secret). */
 export interface Subscription {
 	/** `sub_` + 26 random base32 characters. */
 	id: string;
+	/** For `slack` and `discord` masked (maskChatUrl): the full URL is only in the create answer and {@link Subscriptions.deliveryEndpoint}. */
 	url: string;
+	format: DeliveryFormat;
 	description: string;
 	eventTypes: EventType[];
 	filters: { tags: string[]; categories: string[] };
@@ -32,6 +36,17 @@ export interface SubscriptionPage {
 	nextCursor?: string;
 }
 
+/** What the queue consumer needs to send to a subscription: the real URL, and for Standard Webhooks the signing secrets. */
+export interface DeliveryEndpoint {
+	url: string;
+	format: DeliveryFormat;
+	/** The current secret first, then the previous one until it expires. */
+	secrets: string[];
+}
+
+/** What create() takes: the API's validated body, where `format` defaults to Standard Webhooks. */
+export type NewSubscription = Omit<CreateSubscriptionInput, "format"> & { format?: DeliveryFormat };
+
 export interface RotatedSecret {
 	subscription: Subscription;
 	/** Until then the replaced secret signs alongside the new one. */
@@ -41,6 +56,7 @@ export interface RotatedSecret {
 interface SubscriptionRow {
 	id: string;
 	url: string;
+	format: DeliveryFormat;
 	description: string;
 	event_types: string;
 	filter_tags: string;
@@ -58,7 +74,7 @@ interface SubscriptionRow {
 
 /** Every column but the secrets, so a secret is only ever read by {@link Subscriptions.signingSecrets}. */
 const PUBLIC_COLUMNS =
-	"id, url, description, event_types, filter_tags, filter_categories, enabled, disabled_reason, failing_since, last_success_at, created_at, updated_at";
+	"id, url, format, description, event_types, filter_tags, filter_categories, enabled, disabled_reason, failing_since, last_success_at, created_at, updated_at";
 
 type PublicRow = Omit<SubscriptionRow, "secret" | "previous_secret" | "previous_secret_expires_at">;
 
@@ -66,13 +82,13 @@ type PublicRow = Omit<SubscriptionRow, "secret" | "previous_secret" | "previous_
 export class Subscriptions {
 	constructor(private readonly db: D1Database) {}
 
-	async create(input: CreateSubscriptionInput, secret: string, now: Date): Promise<Subscription> {
+	async create(input: NewSubscription, secret: string, now: Date): Promise<Subscription> {
 		checkSecret(secret);
 		const at = now.toISOString();
 		const row = await this.db
 			.prepare(
-				`INSERT INTO subscriptions (id, url, description, event_types, filter_tags, filter_categories, enabled, disabled_reason, secret, created_at, updated_at)
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) RETURNING ${PUBLIC_COLUMNS}`,
+				`INSERT INTO subscriptions (id, url, description, event_types, filter_tags, filter_categories, enabled, disabled_reason, secret, created_at, updated_at, format)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11) RETURNING ${PUBLIC_COLUMNS}`,
 			)
 			.bind(
 				randomId("sub"),
@@ -85,6 +101,7 @@ export class Subscriptions {
 				input.enabled ? null : ("manual" satisfies DisabledReason),
 				secret,
 				at,
+				input.format ?? DEFAULT_DELIVERY_FORMAT,
 			)
 			.first<PublicRow>();
 		if (!row) throw new Error("INSERT … RETURNING returned no row");
@@ -143,6 +160,7 @@ export class Subscriptions {
 			assignments.push("failing_since = NULL");
 		}
 		if (patch.description !== undefined) set("description", patch.description ?? "");
+		if (patch.format !== undefined) set("format", patch.format);
 		if (patch.eventTypes !== undefined) set("event_types", JSON.stringify(patch.eventTypes));
 		if (patch.filters !== undefined) {
 			set("filter_tags", JSON.stringify(patch.filters?.tags ?? []));
@@ -184,14 +202,39 @@ export class Subscriptions {
 
 	/** The secrets to sign with at `now`: the current one first, then the previous one until it expires; [] if none. */
 	async signingSecrets(id: string, now: Date): Promise<string[]> {
+		return (await this.deliveryEndpoint(id, now))?.secrets ?? [];
+	}
+
+	/** Where and how to deliver: the only read of a chat subscription's full URL after it was created. */
+	async deliveryEndpoint(id: string, now: Date): Promise<DeliveryEndpoint | undefined> {
 		const row = await this.db
-			.prepare("SELECT secret, previous_secret, previous_secret_expires_at FROM subscriptions WHERE id = ?1")
+			.prepare("SELECT url, format, secret, previous_secret, previous_secret_expires_at FROM subscriptions WHERE id = ?1")
 			.bind(id)
-			.first<Pick<SubscriptionRow, "secret" | "previous_secret" | "previous_secret_expires_at">>();
-		if (!row) return [];
+			.first<Pick<SubscriptionRow, "url" | "format" | "secret" | "previous_secret" | "previous_secret_expires_at">>();
+		if (!row) return undefined;
 		const previousValid =
 			row.previous_secret !== null && row.previous_secret_expires_at !== null && Date.parse(row.previous_secret_expires_at) > now.getTime();
-		return previousValid && row.previous_secret !== null ? [row.secret, row.previous_secret] : [row.secret];
+		const secrets = previousValid && row.previous_secret !== null ? [row.secret, row.previous_secret] : [row.secret];
+		return { url: row.url, format: row.format, secrets };
+	}
+
+	/**
+	 * Reserves the subscription's next send slot, `intervalMs` after the last one reserved (or now), unless that
+	 * is more than `maxAheadMs` away: then nothing is reserved and the answer says until when the slots are taken.
+	 * One statement, so consumers running at once never get the same slot.
+	 */
+	async reserveSendSlot(id: string, nowMs: number, intervalMs: number, maxAheadMs: number): Promise<SendSlot> {
+		const reserved = await this.db
+			.prepare(
+				`UPDATE subscriptions SET next_send_at_ms = max(coalesce(next_send_at_ms, ?2), ?2) + ?3
+				 WHERE id = ?1 AND coalesce(next_send_at_ms, 0) <= ?2 + ?4 RETURNING next_send_at_ms - ?3 AS slot`,
+			)
+			.bind(id, nowMs, intervalMs, maxAheadMs)
+			.first<{ slot: number }>();
+		if (reserved) return { at: reserved.slot };
+		const row = await this.db.prepare("SELECT next_send_at_ms FROM subscriptions WHERE id = ?1").bind(id).first<{ next_send_at_ms: number | null }>();
+		// A subscription deleted meanwhile: send now, and the attempt finds it gone.
+		return row?.next_send_at_ms ? { busyUntil: row.next_send_at_ms } : { at: nowMs };
 	}
 
 	/** A delivery succeeded: the failure run, if any, is over. Delivery bookkeeping leaves updated_at alone. */
@@ -244,7 +287,8 @@ function checkSecret(secret: string): void {
 function toSubscription(row: PublicRow): Subscription {
 	const subscription: Subscription = {
 		id: row.id,
-		url: row.url,
+		url: displayedUrl(row.format, row.url),
+		format: row.format,
 		description: row.description,
 		eventTypes: JSON.parse(row.event_types) as EventType[],
 		filters: { tags: JSON.parse(row.filter_tags) as string[], categories: JSON.parse(row.filter_categories) as string[] },

@@ -5,12 +5,20 @@
  * - only 2xx is success; a 3xx is a failure (redirects are not followed: a redirect to an internal address
  *   would bypass the URL policy) and is retried like any other failure;
  * - 410 Gone means the receiver wants no more deliveries: disable the subscription, no retry;
- * - 429, 502, 503 and 504 mean "slow down": a Retry-After header is honoured.
+ * - 429, 502, 503 and 504 mean "slow down": a Retry-After header is honoured, and so is the `retry_after` of a
+ *   JSON body (seconds, may be fractional), where Discord puts it:
+ *   https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit
  */
 import { DEFAULT_RETRY_SCHEDULE, longestDelay, maxAttempts, nextDelay, type RetrySchedule } from "./retry-schedule";
 
 export type AttemptOutcome =
-	| { kind: "response"; status: number; retryAfter?: string }
+	| {
+			kind: "response";
+			status: number;
+			retryAfter?: string;
+			/** The start of a JSON answer to a slow-down status, for its `retry_after` (Discord). */
+			jsonBody?: string;
+	  }
 	| { kind: "network-error"; message: string }
 	| { kind: "timeout" };
 
@@ -58,14 +66,38 @@ export function decideAfterAttempt(
 	}
 	const ceiling = Math.min(longestDelay(schedule), MAX_DELAY_SECONDS);
 	const floor = Math.min(scheduled, MAX_DELAY_SECONDS);
-	if (outcome.kind === "response" && RETRY_AFTER_STATUSES.includes(outcome.status) && outcome.retryAfter !== undefined) {
-		const requested = parseRetryAfter(outcome.retryAfter, now);
+	if (outcome.kind === "response" && RETRY_AFTER_STATUSES.includes(outcome.status)) {
+		const requested = requestedWait(outcome, now);
 		if (requested !== null && requested > floor) {
 			if (requested > ceiling) return { action: "retry", delaySeconds: Math.max(floor, ceiling), reason: `${reason}, Retry-After capped at ${Math.max(floor, ceiling)} s` };
 			return { action: "retry", delaySeconds: requested, reason: `${reason}, Retry-After ${requested} s` };
 		}
 	}
 	return { action: "retry", delaySeconds: floor, reason };
+}
+
+/**
+ * The longest wait the answer asks for, in whole seconds (a Queue delay is an integer, so 1.5 s becomes 2 s):
+ * the Retry-After header and a JSON body's `retry_after`; null when neither is readable.
+ */
+function requestedWait(outcome: AttemptOutcome & { kind: "response" }, now: Date): number | null {
+	const header = outcome.retryAfter === undefined ? null : parseRetryAfter(outcome.retryAfter, now);
+	const body = outcome.jsonBody === undefined ? null : parseJsonRetryAfter(outcome.jsonBody);
+	if (header === null) return body;
+	return body === null ? header : Math.max(header, body);
+}
+
+/** Whole seconds from a JSON body's `retry_after` (a non-negative number of seconds), or null. */
+export function parseJsonRetryAfter(body: string): number | null {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(body);
+	} catch {
+		return null;
+	}
+	if (typeof parsed !== "object" || parsed === null || !("retry_after" in parsed)) return null;
+	const seconds = (parsed as { retry_after: unknown }).retry_after;
+	return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : null;
 }
 
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;

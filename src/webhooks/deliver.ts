@@ -4,7 +4,7 @@
  * The attempt never throws: every way it can end is an {@link AttemptOutcome} for decideAfterAttempt().
  */
 import { describeError } from "../shared";
-import type { AttemptOutcome } from "./decision";
+import { type AttemptOutcome, RETRY_AFTER_STATUSES } from "./decision";
 import { signPayload } from "./signature";
 
 export const USER_AGENT = "Pressroom-Webhooks/1.0";
@@ -90,10 +90,12 @@ export async function attemptDelivery({
 			return { outcome: { kind: "network-error", message }, durationMs: Date.now() - started, responseSnippet: "", error: message };
 		}
 
-		const retryAfter = response.headers.get("retry-after");
-		const outcome: AttemptOutcome =
-			retryAfter === null ? { kind: "response", status: response.status } : { kind: "response", status: response.status, retryAfter };
 		const snippet = await readSnippet(response.body, maxResponseBytes, controller.signal);
+		const outcome: AttemptOutcome & { kind: "response" } = { kind: "response", status: response.status };
+		const retryAfter = response.headers.get("retry-after");
+		if (retryAfter !== null) outcome.retryAfter = retryAfter;
+		// Discord says how long to wait in its JSON body, not (only) in Retry-After.
+		if (RETRY_AFTER_STATUSES.includes(response.status) && /\bjson\b/i.test(response.headers.get("content-type") ?? "")) outcome.jsonBody = snippet.text;
 		const result: AttemptResult = { outcome, status: response.status, durationMs: Date.now() - started, responseSnippet: snippet.text };
 		if (snippet.error !== undefined) result.error = snippet.error;
 		return result;

@@ -5,6 +5,7 @@
  * Messages are predicates ("is required", "must use https") so they read after the field's path.
  */
 import * as z from "zod/mini";
+import { DEFAULT_DELIVERY_FORMAT, DELIVERY_FORMATS } from "./delivery-format";
 import { DEFAULT_SUBSCRIBED_EVENT_TYPES, EVENT_TYPES, type EventType } from "./event";
 import { checkCallbackUrl, type UrlPolicyOptions } from "./url-policy";
 
@@ -56,6 +57,9 @@ export const subscriptionFiltersSchema = z.strictObject(
 );
 export type SubscriptionFilters = z.output<typeof subscriptionFiltersSchema>;
 
+/** Slack- and Discord-compatible services (Mattermost, Rocket.Chat…) take the same JSON, so the host is not checked. */
+const format = z.enum(DELIVERY_FORMATS, { error: `must be one of ${DELIVERY_FORMATS.join(", ")}` });
+
 const enabled = z.boolean({ error: typeError("true or false") });
 
 const bodyError = typeError("a JSON object");
@@ -68,6 +72,7 @@ export function createSubscriptionSchema(options: UrlPolicyOptions) {
 			description: z.optional(description),
 			eventTypes: z._default(eventTypes, () => [...DEFAULT_SUBSCRIBED_EVENT_TYPES]),
 			filters: z.optional(subscriptionFiltersSchema),
+			format: z._default(format, DEFAULT_DELIVERY_FORMAT),
 			enabled: z._default(enabled, true),
 		},
 		{ error: bodyError },
@@ -84,13 +89,14 @@ export function updateSubscriptionSchema(options: UrlPolicyOptions) {
 				description: z.optional(z.nullable(description)),
 				eventTypes: z.optional(eventTypes),
 				filters: z.optional(z.nullable(subscriptionFiltersSchema)),
+				format: z.optional(format),
 				enabled: z.optional(enabled),
 			},
 			{ error: bodyError },
 		)
 		.check(
 			z.refine((body) => Object.values(body).some((value) => value !== undefined), {
-				message: "must change at least one of url, description, eventTypes, filters, enabled",
+				message: "must change at least one of url, description, eventTypes, filters, format, enabled",
 			}),
 		);
 }

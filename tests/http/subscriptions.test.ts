@@ -139,6 +139,47 @@ describe("POST /api/subscriptions", () => {
 	});
 });
 
+describe("chat formats", () => {
+	const SLACK = "https://hooks.slack.com/services/T0AAAA/B0BBBB/secretSECRETsecret";
+	const DISCORD = "https://discord.com/api/webhooks/1234/tokenTOKENtoken";
+
+	it.each([
+		["slack", SLACK, "https://hooks.slack.com/services/…"],
+		["discord", DISCORD, "https://discord.com/api/…"],
+	])("creates a %s subscription, showing its full URL and no secret only then, and masks the URL after", async (format, url, masked) => {
+		const response = await send("POST", "/api/subscriptions", { url, format });
+		expect(response.status).toBe(201);
+		const body = (await response.json()) as { subscription: SubscriptionBody & { format: string }; secret?: string };
+		expect(body.subscription).toMatchObject({ url, format });
+		expect(body).not.toHaveProperty("secret");
+
+		const id = body.subscription.id;
+		const secretPart = url.split("/").at(-1)!;
+		const answers = [
+			await send("GET", `/api/subscriptions/${id}`),
+			await send("GET", "/api/subscriptions"),
+			await send("PATCH", `/api/subscriptions/${id}`, { description: "channel" }),
+			await send("POST", `/api/subscriptions/${id}/rotate-secret`),
+		];
+		for (const answer of answers) {
+			const text = await answer.text();
+			expect(text).toContain(masked);
+			expect(text).not.toContain(secretPart);
+		}
+	});
+
+	it("refuses an unknown format, naming the field and the known ones", async () => {
+		await expectFieldError(await send("POST", "/api/subscriptions", { url: SLACK, format: "teams" }), "format", /standard-webhooks, slack, discord/);
+	});
+
+	it("changes the format with PATCH, masking or unmasking the URL to match", async () => {
+		const { subscription } = await create({ url: SLACK });
+		expect(subscription).toMatchObject({ url: SLACK, format: "standard-webhooks" });
+		expect(await (await send("PATCH", `/api/subscriptions/${subscription.id}`, { format: "slack" })).json()).toMatchObject({ url: "https://hooks.slack.com/services/…", format: "slack" });
+		expect(await (await send("PATCH", `/api/subscriptions/${subscription.id}`, { format: "standard-webhooks" })).json()).toMatchObject({ url: SLACK });
+	});
+});
+
 describe("GET /api/subscriptions", () => {
 	it("pages through every subscription with a cursor, oldest first", async () => {
 		const created: SubscriptionBody[] = [];

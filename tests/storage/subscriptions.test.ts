@@ -1,17 +1,16 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { InvalidCursorError } from "../../src/storage/cursor";
-import { type Subscription, Subscriptions } from "../../src/storage/subscriptions";
+import { type NewSubscription, type Subscription, Subscriptions } from "../../src/storage/subscriptions";
 import type { EventType } from "../../src/webhooks/event";
 import { generateSecret } from "../../src/webhooks/secret";
-import type { CreateSubscriptionInput } from "../../src/webhooks/subscription-schema";
 
 const T0 = new Date("2026-06-01T12:00:00.000Z");
 const hoursAfter = (start: Date, hours: number): Date => new Date(start.getTime() + hours * 3600 * 1000);
 
 const subscriptions = (): Subscriptions => new Subscriptions(env.DB);
 
-function input(overrides: Partial<CreateSubscriptionInput> = {}): CreateSubscriptionInput {
+function input(overrides: Partial<NewSubscription> = {}): NewSubscription {
 	return { url: "https://hooks.example/in", eventTypes: ["post.published", "post.updated", "post.deleted"], enabled: true, ...overrides };
 }
 
@@ -36,6 +35,7 @@ describe("Subscriptions", () => {
 		expect(created).toEqual({
 			id: created.id,
 			url: "https://hooks.example/in",
+			format: "standard-webhooks",
 			description: "Planet",
 			eventTypes: ["post.published", "post.updated", "post.deleted"],
 			filters: { tags: ["postgres"], categories: [] },
@@ -217,7 +217,7 @@ describe("Subscriptions.recipientsFor", () => {
 	const post = (tags: string[], categories: string[] = []) => ({ tags, categories });
 	const ids = (list: Subscription[]) => list.map((s) => s.id).sort();
 
-	async function make(overrides: Partial<CreateSubscriptionInput>, createdAt = T0): Promise<string> {
+	async function make(overrides: Partial<NewSubscription>, createdAt = T0): Promise<string> {
 		return (await subscriptions().create(input(overrides), generateSecret(), createdAt)).id;
 	}
 
@@ -256,5 +256,27 @@ describe("Subscriptions.recipientsFor", () => {
 		await subscriptions().disable(laterDisabled, "gone", T0);
 
 		expect(ids(await subscriptions().recipientsFor("post.published", post([]), hoursAfter(T0, 1)))).toEqual([before, atTheEvent].sort());
+	});
+});
+
+describe("Subscriptions.reserveSendSlot", () => {
+	it("gives requests made at once distinct slots an interval apart, and reserves none further ahead than the wait allowed", async () => {
+		const created = await subscriptions().create(input({ format: "slack" }), generateSecret(), T0);
+		const now = T0.getTime();
+		const slots = await Promise.all(Array.from({ length: 5 }, () => subscriptions().reserveSendSlot(created.id, now, 1000, 3000)));
+		expect(slots.map((slot) => ("at" in slot ? slot.at - now : "busy")).sort()).toEqual([0, 1000, 2000, 3000, "busy"]);
+		expect(await subscriptions().reserveSendSlot(created.id, now, 1000, 3000)).toEqual({ busyUntil: now + 4000 });
+		// Later, the next slot is now again.
+		expect(await subscriptions().reserveSendSlot(created.id, now + 60_000, 1000, 3000)).toEqual({ at: now + 60_000 });
+	});
+
+	it("stores the format and masks a chat URL in what it shows, keeping the full URL for delivery", async () => {
+		const url = "https://hooks.slack.com/services/T0/B0/secretpart";
+		const created = await subscriptions().create(input({ url, format: "slack" }), generateSecret(), T0);
+		expect(created).toMatchObject({ url: "https://hooks.slack.com/services/…", format: "slack" });
+		expect(await subscriptions().get(created.id)).toMatchObject({ url: "https://hooks.slack.com/services/…" });
+		expect((await subscriptions().list({ limit: 10 })).subscriptions.map((s) => s.url)).toEqual(["https://hooks.slack.com/services/…"]);
+		expect(await subscriptions().deliveryEndpoint(created.id, T0)).toMatchObject({ url, format: "slack" });
+		expect(await subscriptions().update(created.id, { format: "standard-webhooks" }, T0)).toMatchObject({ url, format: "standard-webhooks" });
 	});
 });

@@ -11,6 +11,12 @@
  *   /slow?ms=<n>&tag=<t>      waits n ms, then 200 (for timeouts); records for <t> whether the client hung up first
  *   /stall-body?tag=<t>       200 with headers and a few bytes, then never finishes the body; records a hang-up
  *   /big?tag=<t>              200 streaming 10 MiB in paced bursts; records the bytes written for <t>
+ *   /slack…                   a Slack incoming webhook: checks the message's shape (chat-receivers.ts), 200 "ok" or
+ *                             400 "invalid_payload"; `?mode=429&retry-after=<s>` answers 429 with Retry-After, as Slack
+ *                             does past about one message a second
+ *   /discord…                 a Discord webhook: checks the shape, 204 or 400 with Discord's JSON error;
+ *                             `?mode=429&retry_after=<s>` answers 429 with only the JSON body `{retry_after, global}`
+ *   …?mode=quote-path         (both) 404 quoting the request's path, as an error page may: for tests of URL masking
  * Control (not recorded):
  *   GET  /_control/requests?webhook-id=<id> | ?path=<prefix>   what arrived: method, path, headers, body
  *   GET  /_control/big?tag=<t>          { bytesWritten, finished, closed }
@@ -24,6 +30,7 @@ import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import type { TestProject } from "vitest/node";
 import { describeError } from "../../src/shared/describe-error";
+import { answerAsDiscord, answerAsSlack } from "./chat-receivers";
 
 declare module "vitest" {
 	interface ProvidedContext {
@@ -93,16 +100,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
 			const body = await readBody(req);
 			received.push({ method: req.method ?? "", path: url.pathname + url.search, headers: flatHeaders(req), body, receivedAt: Date.now() });
 			if (received.length > MAX_RECORDED) received.splice(0, received.length - MAX_RECORDED);
-			behave(url, res);
+			behave(url, res, body);
 		} catch (error) {
 			if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
 			res.end(String(error));
 		}
 	});
 
-	function behave(url: URL, res: ServerResponse): void {
+	function behave(url: URL, res: ServerResponse, body: string): void {
 		const status = /^\/status\/(\d{3})$/.exec(url.pathname);
-		if (url.pathname === "/ok") {
+		if (url.pathname.startsWith("/slack")) {
+			answerAsSlack(url, body, res);
+		} else if (url.pathname.startsWith("/discord")) {
+			answerAsDiscord(url, body, res);
+		} else if (url.pathname === "/ok") {
 			res.writeHead(200, { "content-type": "text/plain" }).end("ok");
 		} else if (status) {
 			const headers: Record<string, string> = { "content-type": "text/plain" };

@@ -6,6 +6,7 @@ import { Announcements } from "../../src/storage/announcements";
 import { Deliveries } from "../../src/storage/deliveries";
 import { Subscriptions } from "../../src/storage/subscriptions";
 import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "../../src/storage/webhook-queue";
+import type { DeliveryFormat } from "../../src/webhooks/delivery-format";
 import { generateSecret } from "../../src/webhooks/secret";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
 
@@ -39,6 +40,7 @@ export function webhookHarness(options: { now?: Date } = {}) {
 	const subscriptions = new Subscriptions(env.DB);
 	const announcements = new Announcements(env.DB);
 	Object.assign(sync.deps, webhookSyncHooks({ announcements, deliveries, subscriptions, queue }));
+	const sleeps: number[] = [];
 	const deliveryDeps: DeliveryDependencies = {
 		deliveries,
 		subscriptions,
@@ -47,15 +49,23 @@ export function webhookHarness(options: { now?: Date } = {}) {
 		devMode: true,
 		now: () => sync.clock.now,
 		random: () => 0.5,
+		// Waiting for a chat webhook's send slot moves the controlled clock instead of the test's time.
+		sleep: async (ms) => {
+			sleeps.push(ms);
+			sync.clock.now = new Date(sync.clock.now.getTime() + ms);
+		},
 	};
 	return {
 		...sync,
+		queue,
 		queued,
+		/** Every wait for a send slot, in ms. */
+		sleeps,
 		deadLettered,
 		deliveries,
 		subscriptions,
 		deliveryDeps,
-		async subscribe(path: string, extra: { tags?: string[]; categories?: string[]; eventTypes?: string[] } = {}) {
+		async subscribe(path: string, extra: { tags?: string[]; categories?: string[]; eventTypes?: string[]; format?: DeliveryFormat } = {}) {
 			const secret = generateSecret();
 			const subscription = await subscriptions.create(
 				{
@@ -63,6 +73,7 @@ export function webhookHarness(options: { now?: Date } = {}) {
 					description: "",
 					eventTypes: (extra.eventTypes ?? ["post.published", "post.updated", "post.deleted"]) as never,
 					filters: { tags: extra.tags ?? [], categories: extra.categories ?? [] },
+					format: extra.format ?? "standard-webhooks",
 					enabled: true,
 				},
 				secret,

@@ -9,6 +9,24 @@ const response = (status: number, retryAfter?: string): AttemptOutcome =>
 const decide = (outcome: AttemptOutcome, attempt = 1) => decideAfterAttempt(outcome, attempt, DEFAULT_RETRY_SCHEDULE, NOW, middle);
 
 describe("decideAfterAttempt", () => {
+	it("honours the JSON retry_after of a 429 (Discord: seconds, fractional), rounded up to whole seconds", () => {
+		const discord = (body: string, retryAfter?: string): AttemptOutcome => ({ kind: "response", status: 429, jsonBody: body, ...(retryAfter ? { retryAfter } : {}) });
+		const short: RetrySchedule = { delaysSeconds: [1, 60], jitterRatio: 0 };
+		expect(decideAfterAttempt(discord('{"message":"You are being rate limited.","retry_after":1.5,"global":false}'), 1, short, NOW, middle)).toEqual({
+			action: "retry",
+			delaySeconds: 2,
+			reason: "HTTP 429, Retry-After 2 s",
+		});
+		expect(decide(discord('{"retry_after": 64.57}'))).toMatchObject({ action: "retry", delaySeconds: 65 });
+		// The longer of header and body wins; either alone is enough.
+		expect(decide(discord('{"retry_after": 30}', "90"))).toMatchObject({ delaySeconds: 90 });
+		expect(decide(discord('{"retry_after": 90}', "30"))).toMatchObject({ delaySeconds: 90 });
+		// Still within the schedule's bounds, and an unreadable body is ignored.
+		expect(decide(discord('{"retry_after": 0.2}'))).toMatchObject({ delaySeconds: 5 });
+		expect(decide(discord('{"retry_after": 1e9}'))).toMatchObject({ delaySeconds: longestDelay(DEFAULT_RETRY_SCHEDULE) });
+		for (const body of ["not json", '{"retry_after":"60"}', '{"retry_after":-5}', "[]", "null"]) expect(decide(discord(body))).toMatchObject({ delaySeconds: 5 });
+	});
+
 	it.each([200, 201, 202, 204, 299])("counts HTTP %i as delivered", (status) => {
 		expect(decide(response(status))).toEqual({ action: "succeeded" });
 	});

@@ -10,10 +10,11 @@ function failure(result: { success: boolean; error?: z.core.$ZodError }) {
 }
 
 describe("createSubscriptionSchema", () => {
-	it("fills defaults: every post event, enabled, no filters", () => {
+	it("fills defaults: every post event, enabled, no filters, Standard Webhooks", () => {
 		expect(createSubscriptionSchema(production).parse({ url: "https://hooks.example.com/a" })).toEqual({
 			url: "https://hooks.example.com/a",
 			eventTypes: ["post.published", "post.updated", "post.deleted"],
+			format: "standard-webhooks",
 			enabled: true,
 		});
 	});
@@ -24,6 +25,7 @@ describe("createSubscriptionSchema", () => {
 			description: "  Planet Databases  ",
 			eventTypes: ["post.published", "post.published", "ping"],
 			filters: { tags: ["postgres"], categories: ["Databases"] },
+			format: "slack",
 			enabled: false,
 		});
 		expect(parsed).toEqual({
@@ -31,8 +33,22 @@ describe("createSubscriptionSchema", () => {
 			description: "Planet Databases",
 			eventTypes: ["post.published", "ping"],
 			filters: { tags: ["postgres"], categories: ["Databases"] },
+			format: "slack",
 			enabled: false,
 		});
+	});
+
+	it("takes the chat formats and refuses any other, listing the known ones", () => {
+		for (const format of ["standard-webhooks", "slack", "discord"]) {
+			expect(createSubscriptionSchema(production).parse({ url: "https://hooks.example.com/a", format }).format).toBe(format);
+		}
+		expect(failure(createSubscriptionSchema(production).safeParse({ url: "https://hooks.example.com/a", format: "teams" })).fields).toEqual([
+			{ path: "format", message: "must be one of standard-webhooks, slack, discord" },
+		]);
+		expect(failure(updateSubscriptionSchema(production).safeParse({ format: 7 })).fields).toEqual([
+			{ path: "format", message: "must be one of standard-webhooks, slack, discord" },
+		]);
+		expect(updateSubscriptionSchema(production).parse({ format: "discord" })).toEqual({ format: "discord" });
 	});
 
 	it("reports a missing url by name", () => {
@@ -123,7 +139,7 @@ describe("updateSubscriptionSchema", () => {
 
 	it("requires at least one field", () => {
 		expect(failure(updateSubscriptionSchema(production).safeParse({})).fields).toEqual([
-			{ path: "body", message: "must change at least one of url, description, eventTypes, filters, enabled" },
+			{ path: "body", message: "must change at least one of url, description, eventTypes, filters, format, enabled" },
 		]);
 	});
 

@@ -33,6 +33,12 @@ export function dashboardRoutes(): Hono<AdminPageEnv> {
 		const parsed = parseSubscriptionForm(await formBody(c), createSubscriptionSchema({ devMode: services.config.devMode }));
 		if (!parsed.ok) return renderDashboard(c, { values: parsed.values, errors: parsed.errors }, 400);
 		const { subscription, secret } = await createSubscription(services, parsed.value);
+		if (secret === undefined) {
+			return renderSubscriptionPage(c, subscription.id, {
+				notice: { kind: "ok", text: "Chat webhook created. Its URL is its secret: it is shown only now, and masked everywhere else." },
+				revealedSecret: { secret: subscription.url, note: "Slack and Discord check no signature; keep this URL private." },
+			});
+		}
 		return renderSubscriptionPage(c, subscription.id, {
 			notice: { kind: "ok", text: "Subscription created. Copy its signing secret now: it is not shown again." },
 			revealedSecret: { secret, note: "Give this secret to the receiver; it verifies each delivery's webhook-signature with it." },

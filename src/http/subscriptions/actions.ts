@@ -1,6 +1,7 @@
 import type { Services } from "../context";
 import type { DeliveryPage } from "../../storage/deliveries";
 import type { RotatedSecret, Subscription } from "../../storage/subscriptions";
+import { isChatFormat } from "../../webhooks/delivery-format";
 import { generateSecret } from "../../webhooks/secret";
 import type { CreateSubscriptionInput } from "../../webhooks/subscription-schema";
 
@@ -9,9 +10,14 @@ import type { CreateSubscriptionInput } from "../../webhooks/subscription-schema
  * page (src/http/admin-page), so that both take the same path to storage.
  */
 
-export async function createSubscription(services: Services, input: CreateSubscriptionInput): Promise<{ subscription: Subscription; secret: string }> {
+/**
+ * A new subscription and its signing secret, both shown only now. A chat webhook (Slack, Discord) signs nothing:
+ * its URL is the secret, so it has no secret to show, and this one answer carries its full URL, which lists mask.
+ */
+export async function createSubscription(services: Services, input: CreateSubscriptionInput): Promise<{ subscription: Subscription; secret?: string }> {
 	const secret = generateSecret();
 	const subscription = await services.subscriptions.create(input, secret, services.now());
+	if (isChatFormat(subscription.format)) return { subscription: { ...subscription, url: input.url } };
 	return { subscription, secret };
 }
 

@@ -6,7 +6,8 @@ import { notFound, pageParams, parseJsonBody } from "./request";
 
 /**
  * The subscriptions API, mounted at /api/subscriptions behind requireAdmin. The signing secret is shown only
- * when created and when rotated, as Svix does; every other answer leaves it out.
+ * when created and when rotated, as Svix does; every other answer leaves it out. A Slack or Discord
+ * subscription's URL is shown in full only when created; every other answer masks it (maskChatUrl).
  */
 export function subscriptionRoutes(): Hono<AppEnv> {
 	const routes = new Hono<AppEnv>();
@@ -15,7 +16,9 @@ export function subscriptionRoutes(): Hono<AppEnv> {
 		const services = c.get("services");
 		const input = await parseJsonBody(c, createSubscriptionSchema({ devMode: services.config.devMode }));
 		const { subscription, secret } = await createSubscription(services, input);
-		return c.json({ subscription, secret }, 201, { Location: `/api/subscriptions/${subscription.id}` });
+		const location = { Location: `/api/subscriptions/${subscription.id}` };
+		// A chat webhook signs nothing (its URL is the secret), so its answer has no secret but the one look at the full URL.
+		return c.json(secret === undefined ? { subscription } : { subscription, secret }, 201, location);
 	});
 
 	routes.get("/", async (c) => {
