@@ -20,6 +20,9 @@ export interface SiteConfig {
 	timeZone: string;
 	author: Author;
 	itemCount: number;
+	/** SITE_ICON (JSON Feed icon, Atom logo, RSS image) and SITE_FAVICON; by default the images at /icon.png and /favicon.ico. */
+	icon: string;
+	favicon: string;
 }
 
 export interface WebhookConfig {
@@ -69,6 +72,10 @@ export class ConfigError extends Error {
 	}
 }
 
+/** The images Pressroom serves itself (src/http/assets) when SITE_ICON / SITE_FAVICON are not set. */
+export const DEFAULT_ICON_PATH = "/icon.png";
+export const DEFAULT_FAVICON_PATH = "/favicon.ico";
+
 /** Reads and checks every setting once per invocation; the result is passed down, never read from env again. */
 export function readConfig(env: Cloudflare.Env): Config {
 	const problems: string[] = [];
@@ -99,7 +106,12 @@ export function readConfig(env: Cloudflare.Env): Config {
 		timeZone,
 		author,
 		itemCount: integer("FEED_ITEM_COUNT", env.FEED_ITEM_COUNT, 20, 1, 500),
+		icon: text("SITE_ICON", env.SITE_ICON, `${siteUrl}${DEFAULT_ICON_PATH}`),
+		favicon: text("SITE_FAVICON", env.SITE_FAVICON, `${siteUrl}${DEFAULT_FAVICON_PATH}`),
 	};
+	for (const [name, value] of [["SITE_ICON", site.icon], ["SITE_FAVICON", site.favicon]] as const) {
+		if (siteUrl && !isHttpUrl(value)) problems.push(`${name} must be an absolute http(s) URL of an image, got "${redactCredentials(value)}"`);
+	}
 	const delivery = readDeliveryConfig(env);
 	problems.push(...delivery.problems);
 	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.

@@ -19,6 +19,7 @@ import { DocumentCache } from "./storage/document-cache";
 import { Documents } from "./storage/documents";
 import { HUB_MESSAGE_PREFIX, HUB_VERIFICATION_PREFIX, HubSubscriptions } from "./storage/hub-subscriptions";
 import { Lease } from "./storage/lease";
+import { Media } from "./storage/media";
 import { openObjectStore } from "./storage/open-object-store";
 import { Subscriptions } from "./storage/subscriptions";
 import { SyncRuns } from "./storage/sync-runs";
@@ -65,6 +66,7 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 		documents,
 		lease: new Lease(env.DB, "publish"),
 		site: siteIdentity(config),
+		media: new Media(env.DB),
 		now,
 		maxRenders: config.publishMaxRenders,
 		distribute: hubDistribution(webhooks.hub, config.site.url, siteIdentity(config).hubs),
@@ -90,6 +92,7 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 				{
 					openStore: () => openObjectStore(config.storage, env),
 					catalog,
+					media: new Media(env.DB),
 					runs,
 					lease: new Lease(env.DB, "sync"),
 					content: config.content,
@@ -110,6 +113,8 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 			siteUrl: config.site.url,
 			hubs: siteIdentity(config).hubs,
 		}),
+		media: new Media(env.DB),
+		openStore: () => openObjectStore(config.storage, env),
 		storageStatus: () =>
 			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
 	};

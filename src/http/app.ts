@@ -3,7 +3,9 @@ import { requireAdmin } from "./admin/auth";
 import { adminRoutes } from "./admin/routes";
 import type { AppEnv, Services } from "./context";
 import { errorResponse, notFoundResponse } from "./errors";
+import { assetRoutes } from "./assets/routes";
 import { serveDocuments } from "./documents/serve";
+import { mediaRoutes } from "./media/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
 import { subscriptionRoutes } from "./subscriptions/routes";
 import { hubAdminRoutes } from "./websub/admin-routes";
@@ -18,6 +20,8 @@ export function createApp(services: (env: Cloudflare.Env) => Services): Hono<App
 	});
 	app.use("*", serveDocuments());
 	app.route("/", websubRoutes());
+	app.route("/", mediaRoutes());
+	app.route("/", assetRoutes());
 	app.use("/api/*", requireAdmin());
 	app.route("/api", adminRoutes());
 	app.route("/api/subscriptions", subscriptionRoutes());

@@ -5,6 +5,8 @@ import { ARCHIVE_PAGE_SIZE, HTML_LIST_LENGTH, type RenderInput, type RenderedDoc
 import type { Catalog } from "../storage/catalog";
 import type { Documents, StaleRef, StoredDocument } from "../storage/documents";
 import type { Lease } from "../storage/lease";
+import type { Media } from "../storage/media";
+import { attachMediaMetadata } from "./attach-media";
 import { describeFailure } from "./sync-catalog";
 
 export interface PublishDependencies {
@@ -13,6 +15,8 @@ export interface PublishDependencies {
 	/** The "publish" lease: one publisher at a time, so an older render never overwrites a newer one. */
 	lease: Lease;
 	site: SiteIdentity;
+	/** Where enclosures get their length and type. */
+	media: Media;
 	now: () => Date;
 	/** Most logical documents rendered by one call; the rest stay stale for the next publish. */
 	maxRenders: number;
@@ -121,7 +125,7 @@ async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Da
 		report.refs.push(stale.ref);
 		try {
 			const input = await loadInput(deps, stale.ref, now, posts, sequenceLength);
-			const documents = input === undefined ? [] : render(deps.site, input);
+			const documents = input === undefined ? [] : render(deps.site, await attachMediaMetadata(input, deps.media));
 			results.push(await compareWithStored(stale, documents, etags, now));
 		} catch (error) {
 			failed.add(stale.ref);

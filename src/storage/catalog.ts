@@ -103,6 +103,7 @@ export class Catalog {
 			const keys = JSON.stringify(deletedKeys.slice(start, start + KEYS_PER_STATEMENT));
 			statements.push(...refsOf(DELETED).map((select) => documents.markStaleWhere(select, now, keys)));
 			statements.push(this.db.prepare("DELETE FROM post_terms WHERE post_key IN (SELECT value FROM json_each(?1))").bind(keys));
+			statements.push(this.db.prepare("DELETE FROM post_media WHERE post_key IN (SELECT value FROM json_each(?1))").bind(keys));
 			statements.push(this.db.prepare("DELETE FROM posts WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
 			statements.push(this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
 		}
@@ -117,6 +118,7 @@ export class Catalog {
 				deletedKeys.length > 0 ? 1 : 0,
 			),
 			this.db.prepare("DELETE FROM post_terms WHERE post_key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
+			this.db.prepare("DELETE FROM post_media WHERE post_key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 			this.db.prepare("DELETE FROM posts WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 			this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 			this.db
@@ -133,6 +135,13 @@ export class Catalog {
 					 FROM staged_objects s, json_each(s.terms) j WHERE s.run_id = ?1 AND s.reason IS NULL`,
 				)
 				.bind(runId),
+			// The media each post references (Post.media), so a media change finds the posts it alters.
+			this.db
+				.prepare(
+					`INSERT OR IGNORE INTO post_media (post_key, media_key)
+					 SELECT s.key, j.value FROM staged_objects s, json_each(s.post, '$.media') j WHERE s.run_id = ?1 AND s.reason IS NULL`,
+				)
+				.bind(runId),
 			this.db
 				.prepare(
 					`INSERT INTO broken_objects (key, etag, reason, seen_at)
@@ -144,6 +153,18 @@ export class Catalog {
 			...extra,
 		);
 		await this.db.batch(statements);
+	}
+
+	/**
+	 * Marks stale every document of the posts `postKeysSelect` yields (their pages, terms, archive pages) and
+	 * the site-wide documents when it yields any; its parameters start at ?2, as in Documents.markStaleWhere.
+	 */
+	markPostDocumentsStale(postKeysSelect: string, now: Date, ...params: unknown[]): D1PreparedStatement[] {
+		const documents = new Documents(this.db);
+		return [
+			...refsOf(postKeysSelect).map((select) => documents.markStaleWhere(select, now, ...params)),
+			documents.markStaleWhere(`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS} WHERE EXISTS (${postKeysSelect})`, now, ...params),
+		];
 	}
 
 	/** Drops what a run staged (it failed) and anything a crashed run left behind. */

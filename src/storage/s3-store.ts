@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import type { StorageConfig } from "../config";
 import { redactCredentials } from "../redaction";
 import { describeError, shorten } from "../shared";
-import { type ListPage, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
+import { type ByteRange, type ListPage, type MediaBody, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
 import { type S3Settings, s3SettingsProblems } from "./s3-settings";
 
 /** What S3Store needs to reach a bucket: the `kind: "s3"` storage settings from readConfig(). */
@@ -110,10 +110,41 @@ export class S3Store implements ObjectStore {
 					etag: normalizeEtag(output.ETag),
 					lastModified: output.LastModified ?? new Date(0),
 					bytes: await output.Body.transformToByteArray(),
+					contentType: output.ContentType,
 				};
 			} catch (error) {
 				// A 304 has no body to name it, so the SDK throws an error named "Unknown" carrying the status.
 				if (httpStatusOf(error) === 304) return "not-modified";
+				if (httpStatusOf(error) === 404 && (errorName(error) === "NoSuchKey" || errorName(error) === "NotFound")) return null;
+				throw error;
+			}
+		});
+	}
+
+	/** The timeout covers the request, not the streaming of the body to the client, which may take long for a video. */
+	async openMedia(key: string, range?: ByteRange): Promise<MediaBody | null> {
+		return this.call(`read of "${key}"`, async (abortSignal) => {
+			try {
+				const output = await this.client.send(
+					new GetObjectCommand({
+						Bucket: this.settings.bucket,
+						Key: this.settings.prefix + key,
+						Range: range ? `bytes=${range.offset}-${range.offset + range.length - 1}` : undefined,
+					}),
+					{ abortSignal },
+				);
+				if (!output.Body || output.ETag === undefined) {
+					throw new StoreError("malformed-response", `S3 read of "${key}" from ${this.description} returned no body or no ETag`);
+				}
+				// "bytes 0-9/1234": the whole size is after the slash; without a range, the body's own length.
+				const total = /\/(\d+)$/.exec(output.ContentRange ?? "")?.[1];
+				return {
+					etag: normalizeEtag(output.ETag),
+					size: total === undefined ? (output.ContentLength ?? 0) : Number(total),
+					lastModified: output.LastModified ?? new Date(0),
+					body: output.Body.transformToWebStream() as ReadableStream<Uint8Array>,
+				};
+			} catch (error) {
 				if (httpStatusOf(error) === 404 && (errorName(error) === "NoSuchKey" || errorName(error) === "NotFound")) return null;
 				throw error;
 			}

@@ -57,7 +57,7 @@ async function expectInert(html: string): Promise<void> {
 	}
 }
 
-const LINKS = linkBaseFor("https://journal.example", "the-post");
+const LINKS = linkBaseFor("https://journal.example", "the-post", "the-post.md");
 
 /** Each payload, named by the trick it plays; classic ones from DOMPurify's and sanitize-html's advisories. */
 const PAYLOADS: [string, string][] = [

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { readConfig, siteIdentity } from "../../src/config";
 import { Catalog } from "../../src/storage/catalog";
 import { Lease } from "../../src/storage/lease";
-import type { ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
+import { Media } from "../../src/storage/media";
+import type { ByteRange, ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
 import { R2Store } from "../../src/storage/r2-store";
 import { type SyncRun, SyncRuns } from "../../src/storage/sync-runs";
 import type { ContentSettings } from "../../src/content/post";
@@ -11,7 +12,7 @@ import { type PublishDependencies, publishDocuments } from "../../src/jobs/publi
 import { syncAndPublish } from "../../src/jobs/sync-and-publish";
 import { Documents } from "../../src/storage/documents";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "media", "post_media"];
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
@@ -59,6 +60,9 @@ export class CountingStore implements ObjectStore {
 		if (this.reads > this.failReadsAfter) return Promise.reject(new Error("simulated crash while reading"));
 		return this.inner.read(key, options);
 	}
+	openMedia(key: string, range?: ByteRange) {
+		return this.inner.openMedia(key, range);
+	}
 	put(key: string, bytes: Uint8Array, options?: { contentType?: string }) {
 		return this.inner.put(key, bytes, options);
 	}
@@ -76,6 +80,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 	const deps: SyncDependencies = {
 		openStore: async () => store,
 		catalog,
+		media: new Media(env.DB),
 		runs,
 		lease: new Lease(env.DB, "sync"),
 		content: options.settings ?? testContentSettings,
@@ -87,6 +92,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 		documents: new Documents(env.DB),
 		lease: new Lease(env.DB, "publish"),
 		site: testSite(),
+		media: new Media(env.DB),
 		now: () => clock.now,
 		maxRenders: 10_000,
 	};

@@ -13,12 +13,13 @@ export function adminRoutes(): Hono<AppEnv> {
 	});
 
 	routes.get("/status", async (c) => {
-		const { catalog, runs, storageStatus, webhooks, hub, documents, now } = c.get("services");
-		const [recent, lastSucceeded, counts, broken, webhookHealth, hubHealth, publication] = await Promise.all([
+		const { catalog, runs, storageStatus, webhooks, hub, documents, media, now } = c.get("services");
+		const [recent, lastSucceeded, counts, broken, missingMedia, webhookHealth, hubHealth, publication] = await Promise.all([
 			runs.latest(10),
 			runs.lastSucceeded(),
 			catalog.counts(),
 			catalog.brokenObjects(),
+			media.missing(),
 			webhooks.health(),
 			hub.health(now()),
 			documents.health(),
@@ -30,6 +31,8 @@ export function adminRoutes(): Hono<AppEnv> {
 			recentSyncs: recent,
 			catalog: counts,
 			brokenPosts: broken,
+			// Published all the same; these links and enclosures lead nowhere until the object is uploaded.
+			missingMedia,
 			webhooks: webhookHealth,
 			hub: hubHealth,
 			documents: publication,
