@@ -38,4 +38,4 @@ item > enclosure::before { content: "Attachment (" attr(type) "): " attr(url); }
 atom|entry > atom|link[rel="enclosure"]::before { content: "Attachment (" attr(type) "): " attr(href); }
 `;
 
-export const FEED_STYLESHEET_ETAG = '"pending"';
+export const FEED_STYLESHEET_ETAG = '"VyNm450tc1mCfiSPGSEBkQbS"';
