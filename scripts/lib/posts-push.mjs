@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readS3Settings } from "./post-targets.mjs";
+import { PushError, contentTypeFor, displayPath, etagMatchesMd5, openLocalR2, openS3, readPostTarget } from "./post-targets.mjs";
 
 export { PushError };
 
@@ -20,8 +20,7 @@ const CONCURRENCY = 8;
  */
 export async function pushFolder({ dir, persistTo, dryRun = false, env = process.env, log = console.log, progress }) {
 	const files = await listPostFiles(dir);
-	const s3 = readS3Settings(env);
-	const prefix = s3 ? s3.prefix : (env.POSTS_PREFIX ?? "").trim();
+	const { s3, prefix } = readPostTarget(env);
 	const target = s3 ? await openS3(s3) : await openLocalR2({ persistTo, prefix });
 	try {
 		log(`posts:push: ${files.length} file${files.length === 1 ? "" : "s"} in ${displayPath(dir)} -> ${target.description}${dryRun ? " (dry run)" : ""}`);

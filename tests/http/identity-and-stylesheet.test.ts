@@ -73,3 +73,23 @@ describe("a feed in a browser", () => {
 		expect(css).toMatch(/copy this page's address/);
 	});
 });
+
+describe("the Content-Type a browser tab gets", () => {
+	it("is application/xml only for a navigation, so Chromium applies the stylesheet instead of showing text; readers keep the feed types", async () => {
+		await env.POSTS.put("one.md", fencedPost({ title: "One", date: "2026-01-01" }));
+		await syncNow();
+		const navigation = { "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+		for (const [path, type] of [["/rss.xml", "application/rss+xml; charset=utf-8"], ["/atom.xml", "application/atom+xml; charset=utf-8"]] as const) {
+			const reader = await request(path, { headers: { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } });
+			expect(reader.headers.get("Content-Type"), path).toBe(type);
+			expect(reader.headers.get("Vary")).toBe("Sec-Fetch-Dest, Sec-Fetch-Mode");
+			const tab = await request(path, { headers: navigation });
+			expect(tab.headers.get("Content-Type"), path).toBe("application/xml; charset=utf-8");
+			expect(await tab.text()).toBe(await reader.text());
+			// A script's fetch() from a web-based reader is not a navigation.
+			expect((await request(path, { headers: { "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors" } })).headers.get("Content-Type")).toBe(type);
+		}
+		expect((await request("/feed.json", { headers: navigation })).headers.get("Content-Type")).toBe("application/feed+json; charset=utf-8");
+		expect((await request("/", { headers: navigation })).headers.get("Vary")).toBeNull();
+	});
+});

@@ -17,7 +17,7 @@ rss, atom|feed {
 rss::before, atom|feed::before {
 	display: block; margin: 0 0 1.5rem; padding: 1rem 1.25rem; border-radius: .5rem; background: #fff4e8; border: 1px solid #f0c79a;
 	white-space: pre-line; font-size: .95rem;
-	content: "This is a web feed: the address a feed reader checks for new posts on this site.\\A To subscribe, copy this page's address from the address bar (it is also shown below) and paste it into your feed reader, or open it with your reader's \\201CAdd feed\\201D or \\201CSubscribe\\201D button. Readers such as NetNewsWire, Feedly, Inoreader, Miniflux, Thunderbird or newsboat then show every new post as it appears.";
+	content: "This is a web feed: the address a feed reader checks for new posts on this site.\\A To subscribe, copy this page's address from the address bar (it is also shown below) and paste it into your feed reader, or open it with your reader's “Add feed” or “Subscribe” button. Readers such as NetNewsWire, Feedly, Inoreader, Miniflux, Thunderbird or newsboat then show every new post as it appears.";
 }
 channel { display: block; }
 channel > title, atom|feed > atom|title { display: block; font-size: 1.9rem; font-weight: 700; line-height: 1.25; margin: 0 0 .25rem; }
@@ -38,4 +38,4 @@ item > enclosure::before { content: "Attachment (" attr(type) "): " attr(url); }
 atom|entry > atom|link[rel="enclosure"]::before { content: "Attachment (" attr(type) "): " attr(href); }
 `;
 
-export const FEED_STYLESHEET_ETAG = '"VyNm450tc1mCfiSPGSEBkQbS"';
+export const FEED_STYLESHEET_ETAG = '"2gvpmdiaWHAhQ-ZHfgIuKSdU"';

@@ -6,6 +6,7 @@ import { discoveryLinks } from "../../hub/links";
 import { isNotModified } from "../conditional-get";
 import type { AppEnv } from "../context";
 import { notFoundResponse } from "../errors";
+import { feedContentTypeFor } from "./browser-view";
 
 /**
  * Serves every published document (feeds, tag feeds, pages) from the document store: map the path to its
@@ -29,7 +30,9 @@ export function serveDocuments(): MiddlewareHandler<AppEnv> {
 		const document = await publication.lookup(path, cost);
 		const headers = new Headers(publication.exposeCost ? { "X-Pressroom-D1-Rows-Read": String(cost.rowsRead) } : {});
 		if (document === null) return notFoundResponse(c, headers);
-		headers.set("Content-Type", document.contentType);
+		const { contentType, vary } = feedContentTypeFor(c.req.raw.headers, document.contentType);
+		headers.set("Content-Type", contentType);
+		if (vary !== undefined) headers.set("Vary", vary);
 		headers.set("ETag", document.etag);
 		headers.set("Last-Modified", document.lastModifiedHttp);
 		headers.set("Cache-Control", document.cacheControl);
