@@ -109,8 +109,9 @@ export function readConfig(env: Cloudflare.Env): Config {
 		icon: text("SITE_ICON", env.SITE_ICON, `${siteUrl}${DEFAULT_ICON_PATH}`),
 		favicon: text("SITE_FAVICON", env.SITE_FAVICON, `${siteUrl}${DEFAULT_FAVICON_PATH}`),
 	};
-	for (const [name, value] of [["SITE_ICON", site.icon], ["SITE_FAVICON", site.favicon]] as const) {
-		if (siteUrl && !isHttpUrl(value)) problems.push(`${name} must be an absolute http(s) URL of an image, got "${redactCredentials(value)}"`);
+	// The defaults follow SITE_URL, which is checked above; only a value given is checked here.
+	for (const [name, given, value] of [["SITE_ICON", env.SITE_ICON, site.icon], ["SITE_FAVICON", env.SITE_FAVICON, site.favicon]] as const) {
+		if (given?.trim() && !isHttpUrl(value)) problems.push(`${name} must be an absolute http(s) URL of an image, got "${redactCredentials(value)}"`);
 	}
 	const delivery = readDeliveryConfig(env);
 	problems.push(...delivery.problems);

@@ -31,6 +31,10 @@ export class Media {
 		return new Map(rows.results.map((row) => [row.key, { etag: row.etag, contentType: row.content_type }]));
 	}
 
+	async count(): Promise<number> {
+		return (await this.db.prepare("SELECT count(*) AS n FROM media").first<{ n: number }>())?.n ?? 0;
+	}
+
 	/** One object, for serving: by primary key, so an object that is not recorded media (a post, a draft) is never served here. */
 	async find(key: string): Promise<MediaObject | undefined> {
 		const row = await this.db

@@ -137,8 +137,8 @@ describe("/api/status", () => {
 		await env.POSTS.put("2026/chart.png", counting(64));
 		await env.POSTS.put("2026/data.csv", "a,b\n1,2\n");
 		await syncNow();
-		const status = (await (await admin("/api/status")).json()) as { catalog: { posts: number; broken: number }; brokenPosts: unknown[] };
-		expect(status.catalog).toEqual({ posts: 1, broken: 0 });
+		const status = (await (await admin("/api/status")).json()) as { catalog: { posts: number; broken: number; media: number }; brokenPosts: unknown[] };
+		expect(status.catalog).toEqual({ posts: 1, broken: 0, media: 2 });
 		expect(status.brokenPosts).toEqual([]);
 	});
 });

@@ -14,10 +14,11 @@ export function adminRoutes(): Hono<AppEnv> {
 
 	routes.get("/status", async (c) => {
 		const { catalog, runs, storageStatus, webhooks, hub, documents, media, now } = c.get("services");
-		const [recent, lastSucceeded, counts, broken, missingMedia, webhookHealth, hubHealth, publication] = await Promise.all([
+		const [recent, lastSucceeded, counts, mediaCount, broken, missingMedia, webhookHealth, hubHealth, publication] = await Promise.all([
 			runs.latest(10),
 			runs.lastSucceeded(),
 			catalog.counts(),
+			media.count(),
 			catalog.brokenObjects(),
 			media.missing(),
 			webhooks.health(),
@@ -29,7 +30,7 @@ export function adminRoutes(): Hono<AppEnv> {
 			lastSync: recent[0] ?? null,
 			lastSuccessfulSync: lastSucceeded ?? null,
 			recentSyncs: recent,
-			catalog: counts,
+			catalog: { ...counts, media: mediaCount },
 			brokenPosts: broken,
 			// Published all the same; these links and enclosures lead nowhere until the object is uploaded.
 			missingMedia,
