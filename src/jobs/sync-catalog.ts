@@ -6,7 +6,7 @@ import type { Lease } from "../storage/lease";
 import type { Media, MediaObject } from "../storage/media";
 import type { ObjectStore, ObjectSummary } from "../storage/object-store";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
-import { describeError, mapConcurrently, mediaTypeOf } from "../shared";
+import { describeError, mapConcurrently, mediaTypeByExtension, mediaTypeOf } from "../shared";
 
 export interface SyncDependencies {
 	/** Opened inside the sync so a misconfigured store is recorded as a failed run like any other fault. */
@@ -82,9 +82,12 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 
 		const everything = await listEverything(store);
 		run.objectsListed = everything.length;
-		// Media is told by its key (or its stored type) in the listing: no read, and never a "broken post".
+		const knownMedia = await deps.media.known();
+		// Media is told by its key's extension with no read, and is never a "broken post"; an unchanged object
+		// that an earlier read found to be media (by its stored type, without a known extension) stays media.
 		const listedMedia = everything.flatMap((object) => {
-			const contentType = mediaTypeOf(object.key, object.contentType);
+			const recorded = knownMedia.get(object.key);
+			const contentType = mediaTypeByExtension(object.key) ?? (recorded?.etag === object.etag ? recorded.contentType : undefined);
 			return contentType === undefined ? [] : [mediaObject(object, contentType)];
 		});
 		const mediaKeys = new Set(listedMedia.map((object) => object.key));
@@ -115,7 +118,6 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 			await deps.catalog.stage(run.id, accepted);
 			staged += accepted.length;
 		}
-		const knownMedia = await deps.media.known();
 		const mediaUpserts = listedMedia.filter((object) => {
 			const recorded = knownMedia.get(object.key);
 			return recorded === undefined || recorded.etag !== object.etag || recorded.contentType !== object.contentType;

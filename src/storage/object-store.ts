@@ -4,8 +4,6 @@ export interface ObjectSummary {
 	etag: string;
 	size: number;
 	lastModified: Date;
-	/** The Content-Type it was stored with, where the listing says (R2 does, S3 does not). */
-	contentType?: string;
 }
 
 export interface ListPage {

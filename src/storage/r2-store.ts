@@ -19,8 +19,8 @@ export class R2Store implements ObjectStore {
 				prefix: this.keyPrefix + (options.prefix ?? ""),
 				cursor: options.cursor,
 				limit: options.limit ?? 1000,
-				// Costs nothing more, and tells media without a known extension by the type it was stored with.
-				include: ["httpMetadata"],
+				// No `include: ["httpMetadata"]`: R2 then returns fewer keys a page, and each page is a Class A
+				// operation. Media without a known extension are told by the type a read returns (sync-catalog.ts).
 			}),
 		);
 		return {
@@ -29,7 +29,6 @@ export class R2Store implements ObjectStore {
 				etag: normalizeEtag(object.etag),
 				size: object.size,
 				lastModified: object.uploaded,
-				contentType: object.httpMetadata?.contentType,
 			})),
 			// R2 may return fewer keys than asked for and still be truncated: only `truncated` says whether more follow.
 			cursor: listed.truncated ? listed.cursor : undefined,

@@ -161,7 +161,10 @@ describe("media beside posts", () => {
 		await env.POSTS.put("2026/one.md", "---\ntitle: One\ndate: 2026-01-01\nenclosure: episode\n---\n\nText.\n");
 		await env.POSTS.put("2026/episode", bytes(999), { httpMetadata: { contentType: "audio/mp4" } });
 		const run = (await syncNow()) as { sync: { objectsRead: number } };
-		expect(run.sync.objectsRead).toBe(1);
+		// The listing does not say the type: one read of each new object, then none while it is unchanged.
+		expect(run.sync.objectsRead).toBe(2);
+		await env.POSTS.put("2026/other.md", "---\ntitle: Other\ndate: 2026-01-02\n---\n\nText.\n");
+		expect(((await syncNow()) as { sync: { objectsRead: number } }).sync.objectsRead).toBe(1);
 		expect(await (await request("/rss.xml")).text()).toContain(`<enclosure url="${SITE}/media/2026/episode" length="999" type="audio/mp4"/>`);
 		expect((await request("/media/2026/episode")).headers.get("Content-Type")).toBe("audio/mp4");
 	});
