@@ -8,7 +8,9 @@ import type { Media } from "../storage/media";
  * The sync marks a post's documents stale when one of its objects changes, so this runs again then.
  */
 export async function attachMediaMetadata(input: RenderInput, media: Media): Promise<RenderInput> {
-	const posts = postsOf(input);
+	// Pages that are only HTML show no enclosures: no query for them.
+	if (input.kind === "post" || input.kind === "home" || input.kind === "tags") return input;
+	const posts = input.posts;
 	const keys = posts.flatMap((post) => (post.attachments ?? []).flatMap((attachment) => (attachment.key === undefined ? [] : [attachment.key])));
 	if (keys.length === 0) return input;
 	const stored = await media.metadataOf(keys);
@@ -21,17 +23,5 @@ export async function attachMediaMetadata(input: RenderInput, media: Media): Pro
 		});
 		return { ...post, attachments };
 	};
-	switch (input.kind) {
-		case "post":
-			return { ...input, post: complete(input.post) };
-		case "tags":
-			return input;
-		default:
-			return { ...input, posts: input.posts.map(complete) };
-	}
-}
-
-function postsOf(input: RenderInput): Post[] {
-	if (input.kind === "post") return [input.post];
-	return "posts" in input ? input.posts : [];
+	return { ...input, posts: posts.map(complete) };
 }
