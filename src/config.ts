@@ -24,6 +24,9 @@ export interface SiteConfig {
 	archivePageSize: number;
 	/** FEED_MAX_BYTES: the largest feed document; older entries lose their content, then move to the archives. */
 	feedMaxBytes: number;
+	/** SITE_ICON (JSON Feed icon, Atom logo, RSS image) and SITE_FAVICON; by default the images at /icon.png and /favicon.ico. */
+	icon: string;
+	favicon: string;
 }
 
 export interface WebhookConfig {
@@ -73,6 +76,10 @@ export class ConfigError extends Error {
 	}
 }
 
+/** The images Pressroom serves itself (src/http/assets) when SITE_ICON / SITE_FAVICON are not set. */
+export const DEFAULT_ICON_PATH = "/icon.png";
+export const DEFAULT_FAVICON_PATH = "/favicon.ico";
+
 /** Reads and checks every setting once per invocation; the result is passed down, never read from env again. */
 export function readConfig(env: Cloudflare.Env): Config {
 	const problems: string[] = [];
@@ -107,7 +114,13 @@ export function readConfig(env: Cloudflare.Env): Config {
 		archivePageSize: integer("ARCHIVE_PAGE_SIZE", env.ARCHIVE_PAGE_SIZE, 50, 1, 500),
 		// Readers cap a feed between 512 KB and 15 MB; D1 stores at most 2,000,000 bytes in a row.
 		feedMaxBytes: integer("FEED_MAX_BYTES", env.FEED_MAX_BYTES, 1_000_000, 10_000, 1_990_000),
+		icon: text("SITE_ICON", env.SITE_ICON, `${siteUrl}${DEFAULT_ICON_PATH}`),
+		favicon: text("SITE_FAVICON", env.SITE_FAVICON, `${siteUrl}${DEFAULT_FAVICON_PATH}`),
 	};
+	// The defaults follow SITE_URL, which is checked above; only a value given is checked here.
+	for (const [name, given, value] of [["SITE_ICON", env.SITE_ICON, site.icon], ["SITE_FAVICON", env.SITE_FAVICON, site.favicon]] as const) {
+		if (given?.trim() && !isHttpUrl(value)) problems.push(`${name} must be an absolute http(s) URL of an image, got "${redactCredentials(value)}"`);
+	}
 	const delivery = readDeliveryConfig(env);
 	problems.push(...delivery.problems);
 	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.

@@ -20,6 +20,7 @@ import { DocumentCache } from "./storage/document-cache";
 import { Documents } from "./storage/documents";
 import { HUB_MESSAGE_PREFIX, HUB_VERIFICATION_PREFIX, HubSubscriptions } from "./storage/hub-subscriptions";
 import { Lease } from "./storage/lease";
+import { Media } from "./storage/media";
 import { openObjectStore } from "./storage/open-object-store";
 import { Subscriptions } from "./storage/subscriptions";
 import { SyncRuns } from "./storage/sync-runs";
@@ -65,6 +66,7 @@ function publishing(env: Cloudflare.Env, config: Config): PublishDependencies {
 		documents: new Documents(env.DB),
 		lease: new Lease(env.DB, "publish"),
 		site,
+		media: new Media(env.DB),
 		now,
 		maxRenders: config.publishMaxRenders,
 		distribute: hubDistribution(webhooks.hub, config.site.url, site.hubs),
@@ -119,6 +121,7 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 				{
 					openStore: () => openObjectStore(config.storage, env),
 					catalog,
+					media: new Media(env.DB),
 					runs,
 					lease: new Lease(env.DB, "sync"),
 					content: config.content,
@@ -129,6 +132,8 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 				publishing(env, config),
 				trigger,
 			),
+		media: new Media(env.DB),
+		openStore: () => openObjectStore(config.storage, env),
 		storageStatus: () =>
 			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
 	};

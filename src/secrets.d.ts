@@ -11,6 +11,8 @@ declare namespace Cloudflare {
 		S3_ACCESS_KEY_ID?: string;
 		S3_SECRET_ACCESS_KEY?: string;
 		POSTS_PREFIX?: string;
+		SITE_ICON?: string;
+		SITE_FAVICON?: string;
 		SYNC_MAX_READS?: string;
 		PUBLISH_MAX_RENDERS?: string;
 		DOCUMENT_STALENESS_MS?: string;

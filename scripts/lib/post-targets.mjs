@@ -6,6 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeError } from "../../src/shared/describe-error.ts";
+import { mediaContentTypeHeader, mediaTypeByExtension } from "../../src/shared/media-types.ts";
 import { readS3Settings } from "../../src/storage/s3-settings.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -120,12 +121,13 @@ export function describeS3Error(error, settings) {
 	return text;
 }
 
-/** Content types for the post files the Worker reads (src/content accepts Markdown and plain text). */
+/** Content types for the post files the Worker reads (Markdown and plain text) and the media beside them. */
 export function contentTypeFor(file) {
 	const extension = path.extname(file).toLowerCase();
 	if (extension === ".md" || extension === ".markdown") return "text/markdown; charset=utf-8";
 	if (extension === ".txt") return "text/plain; charset=utf-8";
-	if (extension === ".json") return "application/json";
+	const media = mediaTypeByExtension(file);
+	if (media !== undefined) return mediaContentTypeHeader(media);
 	return "application/octet-stream";
 }
 

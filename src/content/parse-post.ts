@@ -4,7 +4,8 @@ import { zoneFor } from "./dates";
 import { entryId } from "./entry-id";
 import { readDraft, readTerms, readText } from "./fields";
 import { splitFrontMatter } from "./front-matter";
-import { absoluteUrl, linkBaseFor } from "./links";
+import { readAttachments } from "./attachments";
+import { absoluteUrl, linkBaseFor, mediaKeyOf } from "./links";
 import { describeError } from "../shared";
 import { renderInlineMarkdown, renderMarkdown } from "./markdown";
 import { readPostDates } from "./post-dates";
@@ -39,7 +40,7 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 	const slugText = readText(data.get("slug"), "slug");
 	const slug = slugText === undefined ? normalizeSlug(fileStem(object.key), "file name") : normalizeSlug(slugText, "slug");
 	const siteUrl = settings.siteUrl.replace(/\/+$/, "");
-	const links = linkBaseFor(siteUrl, slug);
+	const links = linkBaseFor(siteUrl, slug, object.key);
 
 	const id = entryId(object.key, data.get("id"), settings.idAuthority);
 
@@ -75,5 +76,14 @@ function buildPost(object: StoredObject, settings: ContentSettings): Post {
 		if (image === undefined) throw new PostProblem(`image ${quote(imageText)} is not a usable http(s) URL`);
 		post.image = image;
 	}
+	const attachments = readAttachments(data, links, post.image);
+	if (attachments.length > 0) post.attachments = attachments;
+	const media = new Set<string>();
+	for (const url of [...content.urls, ...(post.image ? [post.image] : [])]) {
+		const key = mediaKeyOf(url, siteUrl);
+		if (key !== undefined) media.add(key);
+	}
+	for (const attachment of attachments) if (attachment.key !== undefined) media.add(attachment.key);
+	if (media.size > 0) post.media = [...media].sort();
 	return post;
 }

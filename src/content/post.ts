@@ -51,6 +51,26 @@ export interface Post {
 	aliases: string[];
 	/** Absolute URL of a lead image. */
 	image?: string;
+	/**
+	 * Files offered with the post (RSS enclosure, Atom rel="enclosure", JSON Feed attachments): front matter
+	 * `enclosure`, then `attachments`; when there are none, the lead image. Absent on posts parsed before media existed.
+	 */
+	attachments?: Attachment[];
+	/** Keys of the objects beside the post (docs/ids.md) that it links, embeds or encloses, sorted; each should be media in the bucket. */
+	media?: string[];
+}
+
+/** A file offered with a post. */
+export interface Attachment {
+	/** Absolute URL. */
+	url: string;
+	/** Set when the file is media in the bucket: its length and type then come from the stored object, at publish. */
+	key?: string;
+	title?: string;
+	/** Bytes: from the stored object, or the front matter `length` of a file elsewhere; unknown otherwise. */
+	length?: number;
+	/** MIME type: from the stored object, or the front matter `type`, or the URL's extension. */
+	type?: string;
 }
 
 /** Why one object could not become a post; the sync records it and carries on. */

@@ -68,6 +68,8 @@ export interface SanitizedHtml {
 	html: string;
 	/** The start of the text (at least `textLength` characters when there are that many): for the summary. */
 	text: string;
+	/** Every link and image source written, absolute, in order: the post's media references are among them. */
+	urls: string[];
 }
 
 /**
@@ -88,6 +90,7 @@ export function htmlToText(html: string): string {
 function walk(html: string, links: LinkBase | undefined, textLength: number): SanitizedHtml {
 	let out = "";
 	let text = "";
+	const urls: string[] = [];
 	let textDone = textLength === 0;
 	/** Open elements as written: an element dropped with its tag has "" here, so its close writes nothing. */
 	const open: string[] = [];
@@ -111,7 +114,7 @@ function walk(html: string, links: LinkBase | undefined, textLength: number): Sa
 				if (!textDone && BLOCK.has(name)) addText(" ");
 				if (links === undefined) return;
 				const rules = ALLOWED.get(name);
-				const tag = rules === undefined ? undefined : startTag(name, attributes, rules, links);
+				const tag = rules === undefined ? undefined : startTag(name, attributes, rules, links, urls);
 				open.push(tag === undefined || VOID.has(name) ? "" : name);
 				if (tag !== undefined) out += tag;
 			},
@@ -134,24 +137,33 @@ function walk(html: string, links: LinkBase | undefined, textLength: number): Sa
 		{ decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
 	);
 	parser.end(html);
-	return { html: stripXmlForbidden(out), text };
+	return { html: stripXmlForbidden(out), text, urls };
 }
 
 /** `<name attr="value"…>` with the allowed attributes in the order written, or undefined when the element must go. */
-function startTag(name: string, attributes: Record<string, string>, rules: Readonly<Record<string, AttributeRule>>, links: LinkBase): string | undefined {
+function startTag(
+	name: string,
+	attributes: Record<string, string>,
+	rules: Readonly<Record<string, AttributeRule>>,
+	links: LinkBase,
+	urls: string[],
+): string | undefined {
 	let tag = `<${name}`;
 	let hasSource = false;
+	const written: string[] = [];
 	for (const attribute in attributes) {
 		const rule = Object.hasOwn(rules, attribute) ? rules[attribute] : undefined;
-		const written = attributes[attribute] ?? "";
-		if (rule === undefined || (written === "" && !MAY_BE_EMPTY.has(attribute))) continue;
-		const value = rule(written, links);
+		const given = attributes[attribute] ?? "";
+		if (rule === undefined || (given === "" && !MAY_BE_EMPTY.has(attribute))) continue;
+		const value = rule(given, links);
 		if (value === undefined) continue;
 		tag += ` ${attribute}="${escapeAttribute(value)}"`;
 		if (attribute === "src") hasSource = true;
+		if (attribute === "src" || attribute === "href") written.push(value);
 	}
 	// An image that is not shown (no usable source) is dropped entirely.
 	if (name === "img" && !hasSource) return undefined;
+	urls.push(...written);
 	return VOID.has(name) ? `${tag} />` : `${tag}>`;
 }
 

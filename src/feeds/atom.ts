@@ -37,8 +37,12 @@ export function renderAtom(channel: FeedChannel, posts: readonly Post[]): string
 			// A feed-level author covers every entry that names none (RFC 4287 §4.1.1).
 			atomAuthor(channel.author),
 			textElement("generator", "Pressroom"),
+			// RFC 4287 §4.2.5 and §4.2.8: icon is small and square (the favicon), logo larger.
+			channel.favicon === undefined ? undefined : textElement("icon", channel.favicon),
+			channel.icon === undefined ? undefined : textElement("logo", channel.icon),
 			...newestFirst(posts).map(atomEntry),
 		]),
+		{ stylesheet: channel.stylesheet },
 	);
 }
 
@@ -48,6 +52,10 @@ function atomEntry(post: Post): XmlElement {
 		textElement("id", post.id),
 		atomText("title", post.title),
 		element("link", { rel: "alternate", type: "text/html", href: post.url }),
+		// https://www.rfc-editor.org/rfc/rfc4287#section-4.2.7.2: "enclosure", with the stored object's length.
+		...(post.attachments ?? []).map((file) =>
+			element("link", { rel: "enclosure", type: file.type, length: file.length === undefined ? undefined : String(file.length), title: file.title, href: file.url }),
+		),
 		textElement("published", toRfc3339(post.published)),
 		textElement("updated", toRfc3339(post.updated)),
 		...post.authors.map(atomAuthor),

@@ -16,11 +16,17 @@ export interface SiteIdentity {
 	itemCount: number;
 	/** WebSub hubs advertised by every feed: Pressroom's own, then any external ones. */
 	hubs: readonly string[];
+	/** SITE_ICON and SITE_FAVICON: absolute URLs (by default images the Worker serves itself). */
+	icon: string;
+	favicon: string;
 	/** Posts per archive page (ARCHIVE_PAGE_SIZE): /archive/{n} holds archive places (n−1)·size+1 … n·size. */
 	archivePageSize: number;
 	/** FEED_MAX_BYTES: no feed document is bigger (src/feeds/size-cap.ts). */
 	feedMaxBytes: number;
 }
+
+/** The CSS stylesheet for XML that RSS and Atom name, so a browser shows a readable page (src/http/assets). */
+export const FEED_STYLESHEET_PATH = "/feed.css";
 
 /** The site's own feeds: /rss.xml, /atom.xml, /feed.json; with archives, their prev-archive is the newest archive page. */
 export function siteChannel(site: SiteIdentity, newestArchivePage?: number): FeedChannel {
@@ -83,6 +89,9 @@ function channel(site: SiteIdentity, options: { id: string; title: string; descr
 		language: site.language,
 		author: site.author,
 		hubs: site.hubs,
+		icon: site.icon,
+		favicon: site.favicon,
+		stylesheet: `${site.url}${FEED_STYLESHEET_PATH}`,
 		links: { rss: `${site.url}${paths.rss}`, atom: `${site.url}${paths.atom}`, json: `${site.url}${paths.json}`, html: options.home },
 	};
 }

@@ -13,6 +13,12 @@ export interface FeedChannel {
 	author: Author;
 	/** WebSub hubs that push this feed (https://www.w3.org/TR/websub/#discovery); none leaves discovery out. */
 	hubs: readonly string[];
+	/** Square image for the feed (JSON Feed `icon`, Atom `logo`, RSS `<image>`): PNG, JPEG or GIF for RSS. */
+	icon?: string;
+	/** Small square image for lists of feeds (JSON Feed `favicon`, Atom `icon`). */
+	favicon?: string;
+	/** CSS for XML that makes RSS and Atom readable in a browser (`<?xml-stylesheet?>`, docs/design.md). */
+	stylesheet?: string;
 	/** Absolute URLs: each format's self link, and the HTML page the feed belongs to. */
 	links: FeedLinks & { html: string };
 	/** RFC 5005 archived feeds (https://www.rfc-editor.org/rfc/rfc5005#section-4); absent for feeds without archives. */

@@ -1,4 +1,4 @@
-import type { Author, Post } from "../content/post";
+import type { Attachment, Author, Post } from "../content/post";
 import { stripXmlForbidden } from "../content/xml-chars";
 import { toRfc3339 } from "./dates";
 import type { FeedChannel } from "./feed-input";
@@ -20,6 +20,9 @@ interface JsonFeed {
 	home_page_url: string;
 	feed_url: string;
 	description: string;
+	/** 512 × 512 for timelines; favicon 64 × 64 for lists of feeds. */
+	icon?: string;
+	favicon?: string;
 	language: string;
 	authors: JsonFeedAuthor[];
 	/** https://www.jsonfeed.org/version/1.1/#top-level-a-name-top-level-a: endpoints for real-time notification. */
@@ -42,6 +45,15 @@ export interface JsonFeedItem {
 	authors?: JsonFeedAuthor[];
 	/** JSON Feed has only tags: the post's tags, then its categories, once each (see postTerms). */
 	tags?: string[];
+	attachments?: JsonFeedAttachment[];
+}
+
+/** https://www.jsonfeed.org/version/1.1/#attachments-a-name-attachments-a: url and mime_type are required. */
+export interface JsonFeedAttachment {
+	url: string;
+	mime_type: string;
+	title?: string;
+	size_in_bytes?: number;
 }
 
 /** https://www.jsonfeed.org/version/1.1/#authors-a-name-authors-a */
@@ -58,6 +70,8 @@ export function renderJsonFeed(channel: FeedChannel, posts: readonly Post[]): st
 		home_page_url: clean(channel.links.html),
 		feed_url: clean(channel.links.json),
 		description: clean(channel.description),
+		...(channel.icon === undefined ? {} : { icon: clean(channel.icon) }),
+		...(channel.favicon === undefined ? {} : { favicon: clean(channel.favicon) }),
 		language: clean(channel.language),
 		authors: [jsonAuthor(channel.author)],
 		hubs: channel.hubs.length > 0 ? channel.hubs.map((url) => ({ type: "WebSub" as const, url: clean(url) })) : undefined,
@@ -91,6 +105,17 @@ export function jsonFeedItem(post: Post): JsonFeedItem {
 		date_modified: toRfc3339(post.updated),
 		...(post.authors.length === 0 ? {} : { authors: post.authors.map(jsonAuthor) }),
 		...(tags.length === 0 ? {} : { tags }),
+		...(post.attachments === undefined || post.attachments.length === 0 ? {} : { attachments: post.attachments.map(jsonAttachment) }),
+	};
+}
+
+/** size_in_bytes is left out when unknown (a file elsewhere whose front matter gives no length). */
+function jsonAttachment(file: Attachment): JsonFeedAttachment {
+	return {
+		url: clean(file.url),
+		mime_type: clean(file.type ?? "application/octet-stream"),
+		...(file.title === undefined ? {} : { title: clean(file.title) }),
+		...(file.length === undefined ? {} : { size_in_bytes: file.length }),
 	};
 }
 

@@ -1,4 +1,4 @@
-import type { Author, Post } from "../content/post";
+import type { Attachment, Author, Post } from "../content/post";
 import { toRfc822 } from "./dates";
 import type { FeedChannel } from "./feed-input";
 import { feedUpdated, newestFirst } from "./post-order";
@@ -43,6 +43,10 @@ export function renderRss(channel: FeedChannel, posts: readonly Post[]): string 
 				lastBuildDate === undefined ? undefined : textElement("lastBuildDate", toRfc822(lastBuildDate)),
 				textElement("docs", "https://www.rssboard.org/rss-specification"),
 				textElement("generator", "Pressroom"),
+				// https://www.rssboard.org/rss-specification#ltimagegtSubelementOfLtchannelgt: title and link as the channel's, as the validator wants.
+				channel.icon === undefined
+					? undefined
+					: element("image", {}, [textElement("url", channel.icon), plainTextElement("title", channel.title), textElement("link", channel.links.html)]),
 				element("atom:link", { href: channel.links.rss, rel: "self", type: "application/rss+xml" }),
 				// RFC 5005 §3 allows its link relations in RSS through atom:link.
 				...historyLinks(history, "rss").map(({ rel, href }) => element("atom:link", { href, rel, type: "application/rss+xml" })),
@@ -52,6 +56,7 @@ export function renderRss(channel: FeedChannel, posts: readonly Post[]): string 
 				...newestFirst(posts).map((post) => rssItem(post, channel)),
 			]),
 		]),
+		{ stylesheet: channel.stylesheet },
 	);
 }
 
@@ -68,7 +73,18 @@ function rssItem(post: Post, channel: FeedChannel): XmlElement {
 		// Readers treat <description> as HTML, so the plain-text summary is escaped once more to show as written.
 		post.summary === "" ? undefined : textElement("description", plainTextAsHtml(post.summary)),
 		post.contentHtml === "" ? undefined : textElement("content:encoded", post.contentHtml),
+		rssEnclosure(post.attachments?.[0]),
 	]);
+}
+
+/**
+ * RSS has one enclosure per item (readers take the first; the W3C validator warns on more): the post's first
+ * attachment. Length and type are required; an unknown length is 0, as the RSS Profile says
+ * (https://www.rssboard.org/rss-profile#element-channel-item-enclosure).
+ */
+function rssEnclosure(attachment: Attachment | undefined): XmlElement | undefined {
+	if (attachment === undefined) return undefined;
+	return element("enclosure", { url: attachment.url, length: String(attachment.length ?? 0), type: attachment.type ?? "application/octet-stream" });
 }
 
 /**

@@ -31,9 +31,13 @@ export function plainTextElement(name: string, text: string, attributes: Record<
 	return { ...element(name, attributes, text), plainText: true };
 }
 
-/** A UTF-8 XML document, indented by two spaces, ending in a newline. */
-export function writeXmlDocument(root: XmlElement): string {
+/**
+ * A UTF-8 XML document, indented by two spaces, ending in a newline; with `stylesheet`, an
+ * `<?xml-stylesheet?>` instruction (https://www.w3.org/TR/xml-stylesheet/) naming CSS, which readers ignore.
+ */
+export function writeXmlDocument(root: XmlElement, options: { stylesheet?: string } = {}): string {
 	const lines = ['<?xml version="1.0" encoding="utf-8"?>'];
+	if (options.stylesheet !== undefined) lines.push(`<?xml-stylesheet type="text/css" href="${escapeXmlAttribute(options.stylesheet)}"?>`);
 	writeElement(root, 0, lines);
 	return `${lines.join("\n")}\n`;
 }

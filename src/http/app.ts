@@ -6,7 +6,9 @@ import type { Publication } from "../jobs/publication";
 import type { AppEnv, Services } from "./context";
 import { errorResponse } from "./errors";
 import { aliasOrNotFound } from "./documents/aliases";
+import { assetRoutes } from "./assets/routes";
 import { serveDocuments } from "./documents/serve";
+import { mediaRoutes } from "./media/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
 import { subscriptionRoutes } from "./subscriptions/routes";
 import { hubAdminRoutes } from "./websub/admin-routes";
@@ -25,6 +27,8 @@ export function createApp(services: (env: Cloudflare.Env) => Services, publicati
 		await next();
 	});
 	app.route("/", websubRoutes());
+	app.route("/", mediaRoutes());
+	app.route("/", assetRoutes());
 	// serveDocuments passes /admin on: no document path starts with it (src/feeds/document-paths.ts).
 	app.route("/admin", adminPage());
 	app.use("/api/*", requireAdmin());

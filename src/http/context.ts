@@ -4,6 +4,8 @@ import type { Catalog } from "../storage/catalog";
 import type { DeliveryPage } from "../storage/deliveries";
 import type { Documents } from "../storage/documents";
 import type { HubSubscriptions } from "../storage/hub-subscriptions";
+import type { Media } from "../storage/media";
+import type { ObjectStore } from "../storage/object-store";
 import type { Subscription, Subscriptions } from "../storage/subscriptions";
 import type { WebhookQueue } from "../storage/webhook-queue";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
@@ -41,6 +43,10 @@ export interface Services {
 	now: () => Date;
 	/** Runs a sync now (under the same lease as the cron), then publishes what it changed. */
 	sync: (trigger: string) => Promise<SyncRun & { publish?: PublishReport }>;
+	/** Media beside the posts (/media/{key}, missing media in /api/status). */
+	media: Media;
+	/** The bucket, for streaming media; feeds and pages never open it. */
+	openStore: () => Promise<ObjectStore>;
 	/** Describes the configured object store, or why it is misconfigured. */
 	storageStatus: () => { backend: string; problems: string[] };
 }

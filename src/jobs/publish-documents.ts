@@ -6,6 +6,8 @@ import type { SequencedPost } from "../storage/archive-order";
 import type { Catalog } from "../storage/catalog";
 import type { Documents, StaleRef, StoredDocument } from "../storage/documents";
 import type { Lease } from "../storage/lease";
+import type { Media } from "../storage/media";
+import { attachMediaMetadata } from "./attach-media";
 import { describeFailure } from "./sync-catalog";
 
 export interface PublishDependencies {
@@ -14,6 +16,8 @@ export interface PublishDependencies {
 	/** The "publish" lease: one publisher at a time, so an older render never overwrites a newer one. */
 	lease: Lease;
 	site: SiteIdentity;
+	/** Where enclosures get their length and type. */
+	media: Media;
 	now: () => Date;
 	/** Most logical documents rendered by one call; the rest stay stale for the next publish. */
 	maxRenders: number;
@@ -146,7 +150,7 @@ async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Da
 
 async function renderRef(deps: PublishDependencies, ref: DocumentRef, context: RoundContext) {
 	const input = await loadInput(deps, ref, context);
-	return { documents: input === undefined ? [] : (deps.render ?? renderDocuments)(deps.site, input), extra: [] };
+	return { documents: input === undefined ? [] : (deps.render ?? renderDocuments)(deps.site, await attachMediaMetadata(input, deps.media)), extra: [] };
 }
 
 /**
@@ -158,18 +162,24 @@ async function renderSiteFeeds(deps: PublishDependencies, context: RoundContext)
 	const render = deps.render ?? renderDocuments;
 	const size = deps.catalog.archive.pageSize;
 	const candidates = await deps.catalog.archive.postsAfterSequence(context.boundary, deps.site.itemCount, context.now);
-	const renderWith = (posts: SequencedPost[], boundary: number) =>
-		render(deps.site, { ref: "site", kind: "site", posts: posts.map(({ post }) => post), newestArchivePage: boundary > 0 ? Math.ceil(boundary / size) : undefined });
+	const renderWith = async (posts: SequencedPost[], boundary: number) =>
+		render(
+			deps.site,
+			await attachMediaMetadata(
+				{ ref: "site", kind: "site", posts: posts.map(({ post }) => post), newestArchivePage: boundary > 0 ? Math.ceil(boundary / size) : undefined },
+				deps.media,
+			),
+		);
 	const boundaryAfter = (posts: SequencedPost[], documents: RenderedDocument[]) => {
 		const entries = documents[0]?.entries ?? posts.length;
 		return entries === 0 ? context.boundary : posts[entries - 1]!.seq - 1;
 	};
-	let documents = renderWith(candidates, context.boundary);
+	let documents = await renderWith(candidates, context.boundary);
 	let boundary = boundaryAfter(candidates, documents);
 	if (Math.ceil(boundary / size) !== Math.ceil(context.boundary / size)) {
 		// The prev-archive link names the newest archive page, which just changed: render once more with it.
 		const kept = candidates.filter(({ seq }) => seq > boundary);
-		documents = renderWith(kept, boundary);
+		documents = await renderWith(kept, boundary);
 		boundary = Math.max(boundary, boundaryAfter(kept, documents));
 	}
 	const extra = boundary > context.boundary ? deps.catalog.archive.moveArchiveBoundary(context.boundary, boundary, context.now) : [];

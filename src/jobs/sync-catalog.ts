@@ -3,14 +3,17 @@ import type { ContentSettings } from "../content/post";
 import { redactCredentials } from "../redaction";
 import type { Catalog, KnownObject, StagedOutcome } from "../storage/catalog";
 import type { Lease } from "../storage/lease";
+import type { Media, MediaObject } from "../storage/media";
 import type { ObjectStore, ObjectSummary } from "../storage/object-store";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
-import { describeError, mapConcurrently } from "../shared";
+import { describeError, mapConcurrently, mediaTypeByExtension, mediaTypeOf } from "../shared";
 
 export interface SyncDependencies {
 	/** Opened inside the sync so a misconfigured store is recorded as a failed run like any other fault. */
 	openStore: () => Promise<ObjectStore>;
 	catalog: Catalog;
+	/** Objects that are not posts (images, audio, PDF…): recorded from the listing, never read. */
+	media: Media;
 	runs: SyncRuns;
 	lease: Lease;
 	content: ContentSettings;
@@ -35,8 +38,8 @@ const PAGE_SIZE = 1000;
 /** Workers allow six simultaneous outgoing connections per invocation. */
 const READ_CONCURRENCY = 6;
 const STAGE_CHUNK = 100;
-/** Bump to make every object be parsed again after an upgrade changes what parsing produces (2: the term index). */
-const PARSER_REVISION = "2";
+/** Bump to make every object be parsed again after an upgrade changes what parsing produces (2: the term index; 3: media links). */
+const PARSER_REVISION = "3";
 
 /**
  * Brings the catalog up to date with the bucket: one paged listing, one read per new or changed object,
@@ -77,9 +80,20 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		// A stored fact, not "no succeeded run": the run history is pruned, and a long outage would empty it.
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
 
-		const listed = await listEverything(store);
-		run.objectsListed = listed.length;
+		const everything = await listEverything(store);
+		run.objectsListed = everything.length;
+		const knownMedia = await deps.media.known();
+		// Media is told by its key's extension with no read, and is never a "broken post"; an unchanged object
+		// that an earlier read found to be media (by its stored type, without a known extension) stays media.
+		const listedMedia = everything.flatMap((object) => {
+			const recorded = knownMedia.get(object.key);
+			const contentType = mediaTypeByExtension(object.key) ?? (recorded?.etag === object.etag ? recorded.contentType : undefined);
+			return contentType === undefined ? [] : [mediaObject(object, contentType)];
+		});
+		const mediaKeys = new Set(listedMedia.map((object) => object.key));
+		const listed = everything.filter((object) => !mediaKeys.has(object.key));
 		const listedKeys = new Set(listed.map((object) => object.key));
+		// Includes media that an older version read as posts: they leave the posts and the broken list.
 		const deletedKeys = [...known.keys()].filter((key) => !listedKeys.has(key));
 		const outdated = listed.filter((object) => known.get(object.key)?.etag !== object.etag);
 		const changed = outdated.slice(0, deps.maxReads);
@@ -95,15 +109,27 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 			const accepted: StagedOutcome[] = [];
 			for (const outcome of outcomes) {
 				// "gone": deleted between listing and reading; the next listing drops it like any deletion.
-				if (outcome !== "unchanged" && outcome !== "gone") accepted.push(claims.admit(outcome));
+				if (outcome === "unchanged" || outcome === "gone") continue;
+				if (outcome.kind === "media") {
+					listedMedia.push(outcome.object);
+					if (known.has(outcome.object.key)) deletedKeys.push(outcome.object.key);
+				} else accepted.push(claims.admit(outcome));
 			}
 			await deps.catalog.stage(run.id, accepted);
 			staged += accepted.length;
 		}
-		run.changes = staged + deletedKeys.length;
+		const mediaUpserts = listedMedia.filter((object) => {
+			const recorded = knownMedia.get(object.key);
+			return recorded === undefined || recorded.etag !== object.etag || recorded.contentType !== object.contentType;
+		});
+		const listedMediaKeys = new Set(listedMedia.map((object) => object.key));
+		const mediaDeleted = [...knownMedia.keys()].filter((key) => !listedMediaKeys.has(key));
+		run.changes = staged + deletedKeys.length + mediaUpserts.length + mediaDeleted.length;
 
 		const now = deps.now();
-		const extra: D1PreparedStatement[] = [];
+		const extra: D1PreparedStatement[] = deps.media.commitStatements(mediaUpserts, mediaDeleted, (select, keys) =>
+			deps.catalog.markPostDocumentsStale(select, now, keys),
+		);
 		if (baseline) {
 			extra.push(...(deps.baseline?.(now) ?? []));
 			// A partial sync leaves the catalog incomplete: the baseline goes on until one sync catches up.
@@ -144,19 +170,27 @@ async function listEverything(store: ObjectStore): Promise<ObjectSummary[]> {
 	return objects;
 }
 
+function mediaObject(object: ObjectSummary, contentType: string): MediaObject {
+	const seconds = Math.floor(object.lastModified.getTime() / 1000) * 1000;
+	return { key: object.key, etag: object.etag, size: object.size, contentType, lastModified: new Date(seconds).toISOString() };
+}
+
 async function readAndParse(
 	store: ObjectStore,
 	content: ContentSettings,
 	summary: ObjectSummary,
 	known: KnownObject | undefined,
 	run: SyncRun,
-): Promise<StagedOutcome | "unchanged" | "gone"> {
+): Promise<StagedOutcome | { kind: "media"; object: MediaObject } | "unchanged" | "gone"> {
 	// Refused by its listed size, before it costs a read or the memory to parse it.
 	if (summary.size > MAX_POST_BYTES) return { kind: "broken", key: summary.key, etag: summary.etag, reason: tooLargeReason(summary.size) };
 	run.objectsRead += 1;
 	const read = await store.read(summary.key, known ? { ifNoneMatch: known.etag } : {});
 	if (read === null) return "gone";
 	if (read === "not-modified") return "unchanged";
+	// A key without a known extension whose stored type (S3 tells it only on a read) says it is media.
+	const mediaType = mediaTypeOf(read.key, read.contentType);
+	if (mediaType !== undefined) return { kind: "media", object: mediaObject({ ...summary, etag: read.etag }, mediaType) };
 	const parsed = parsePost({ key: read.key, bytes: read.bytes, etag: read.etag, lastModified: read.lastModified }, content);
 	return parsed.ok ? { kind: "post", post: parsed.post } : { kind: "broken", key: summary.key, etag: read.etag, reason: parsed.error.reason };
 }

@@ -1,7 +1,8 @@
 /**
  * Small helpers that several folders and the Node scripts share: a bounded worker pool and one-line error
- * messages. Each file here imports nothing, so the scripts can import it directly as TypeScript (Node 22.18+
+ * messages, and the media types of files beside posts. Each file here imports nothing, so the scripts can import it directly as TypeScript (Node 22.18+
  * strips the types); keep them that way.
  */
 export { describeError, type DescribeErrorOptions, shorten } from "./describe-error";
 export { mapConcurrently } from "./map-concurrently";
+export { mediaContentTypeHeader, mediaTypeByExtension, mediaTypeOf } from "./media-types";

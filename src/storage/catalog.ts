@@ -34,7 +34,7 @@ const stagedRefs = (pageSize: number) => [
 	"SELECT 'post:' || slug AS ref FROM staged_objects WHERE run_id = ?2 AND reason IS NULL",
 	`SELECT ${archiveRefOf("q.seq", pageSize)} AS ref FROM staged_objects s JOIN post_sequence q ON q.post_id = s.id WHERE s.run_id = ?2 AND s.reason IS NULL`,
 ];
-const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases"];
+const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases", "post_media"];
 
 /** Documents that list every post or every term: any change may alter them. */
 export const SITE_WIDE_REFS = ["site", "home", "tags"] as const;
@@ -152,6 +152,13 @@ export class Catalog {
 					 FROM staged_objects s, json_each(s.terms) j WHERE s.run_id = ?1 AND s.reason IS NULL`,
 				)
 				.bind(runId),
+			// The media each post references (Post.media), so a media change finds the posts it alters.
+			this.db
+				.prepare(
+					`INSERT OR IGNORE INTO post_media (post_key, media_key)
+					 SELECT s.key, j.value FROM staged_objects s, json_each(s.post, '$.media') j WHERE s.run_id = ?1 AND s.reason IS NULL`,
+				)
+				.bind(runId),
 			this.db
 				.prepare(
 					`INSERT OR IGNORE INTO post_authors (post_key, author, normalized)
@@ -176,6 +183,18 @@ export class Catalog {
 			...extra,
 		);
 		await this.db.batch(statements);
+	}
+
+	/**
+	 * Marks stale every document of the posts `postKeysSelect` yields (their pages, terms, archive pages) and
+	 * the site-wide documents when it yields any; its parameters start at ?2, as in Documents.markStaleWhere.
+	 */
+	markPostDocumentsStale(postKeysSelect: string, now: Date, ...params: unknown[]): D1PreparedStatement[] {
+		const documents = new Documents(this.db);
+		return [
+			...refsOf(postKeysSelect, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, ...params)),
+			documents.markStaleWhere(`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS} WHERE EXISTS (${postKeysSelect})`, now, ...params),
+		];
 	}
 
 	/** Drops what a run staged (it failed) and anything a crashed run left behind. */

@@ -17,6 +17,23 @@ export interface ObjectBody {
 	etag: string;
 	lastModified: Date;
 	bytes: Uint8Array;
+	/** The Content-Type it was stored with, if any. */
+	contentType?: string;
+}
+
+/** Bytes `offset` … `offset + length - 1` of an object. */
+export interface ByteRange {
+	offset: number;
+	length: number;
+}
+
+/** An object (or part of it) streamed for serving: its validators and its whole size come with it. */
+export interface MediaBody {
+	etag: string;
+	/** The whole object's size, also when only a range is streamed. */
+	size: number;
+	lastModified: Date;
+	body: ReadableStream<Uint8Array>;
 }
 
 /** The result of a conditional read: the object, "not-modified" when its etag matched, or null when it is gone. */
@@ -32,6 +49,8 @@ export interface ObjectStore {
 	list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<ListPage>;
 	/** Reads an object; with `ifNoneMatch`, answers "not-modified" instead of the bytes when the etag still matches. */
 	read(key: string, options?: { ifNoneMatch?: string }): Promise<ReadResult>;
+	/** Streams an object, or `range` of it, for /media/{key}; null when it is gone. */
+	openMedia(key: string, range?: ByteRange): Promise<MediaBody | null>;
 	put(key: string, bytes: Uint8Array, options?: { contentType?: string }): Promise<{ etag: string }>;
 	delete(key: string): Promise<void>;
 	/** A short label for logs and /api/status, e.g. "r2:POSTS" or "s3:https://host/bucket". */

@@ -1,4 +1,4 @@
-import { type ListPage, type ObjectStore, type ReadResult, StoreError, normalizeEtag } from "./object-store";
+import { type ByteRange, type ListPage, type MediaBody, type ObjectStore, type ReadResult, StoreError, normalizeEtag } from "./object-store";
 import { describeError } from "../shared";
 
 /** The default backend: posts in an R2 bucket bound to the Worker. */
@@ -19,6 +19,8 @@ export class R2Store implements ObjectStore {
 				prefix: this.keyPrefix + (options.prefix ?? ""),
 				cursor: options.cursor,
 				limit: options.limit ?? 1000,
+				// No `include: ["httpMetadata"]`: R2 then returns fewer keys a page, and each page is a Class A
+				// operation. Media without a known extension are told by the type a read returns (sync-catalog.ts).
 			}),
 		);
 		return {
@@ -44,7 +46,14 @@ export class R2Store implements ObjectStore {
 			etag: normalizeEtag(object.etag),
 			lastModified: object.uploaded,
 			bytes: new Uint8Array(await object.arrayBuffer()),
+			contentType: object.httpMetadata?.contentType,
 		};
+	}
+
+	async openMedia(key: string, range?: ByteRange): Promise<MediaBody | null> {
+		const object = await this.call(() => this.bucket.get(this.keyPrefix + key, range ? { range } : {}));
+		if (object === null) return null;
+		return { etag: normalizeEtag(object.etag), size: object.size, lastModified: object.uploaded, body: object.body };
 	}
 
 	async put(key: string, bytes: Uint8Array, options: { contentType?: string } = {}): Promise<{ etag: string }> {

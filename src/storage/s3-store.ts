@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import type { StorageConfig } from "../config";
 import { redactCredentials } from "../redaction";
 import { describeError, shorten } from "../shared";
-import { type ListPage, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
+import { type ByteRange, type ListPage, type MediaBody, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
 import { type S3Settings, s3SettingsProblems } from "./s3-settings";
 
 /** What S3Store needs to reach a bucket: the `kind: "s3"` storage settings from readConfig(). */
@@ -93,31 +93,49 @@ export class S3Store implements ObjectStore {
 	async read(key: string, options: { ifNoneMatch?: string } = {}): Promise<ReadResult> {
 		return this.call(`read of "${key}"`, async (abortSignal) => {
 			try {
-				const output = await this.client.send(
-					new GetObjectCommand({
-						Bucket: this.settings.bucket,
-						Key: this.settings.prefix + key,
-						// Etags are kept without quotes; S3 (and s3rver) compare If-None-Match against the quoted form.
-						IfNoneMatch: options.ifNoneMatch === undefined ? undefined : `"${normalizeEtag(options.ifNoneMatch)}"`,
-					}),
-					{ abortSignal },
-				);
-				if (!output.Body || output.ETag === undefined) {
-					throw new StoreError("malformed-response", `S3 read of "${key}" from ${this.description} returned no body or no ETag`);
-				}
-				return {
-					key,
-					etag: normalizeEtag(output.ETag),
-					lastModified: output.LastModified ?? new Date(0),
-					bytes: await output.Body.transformToByteArray(),
-				};
+				// Etags are kept without quotes; S3 (and s3rver) compare If-None-Match against the quoted form.
+				const ifNoneMatch = options.ifNoneMatch === undefined ? undefined : `"${normalizeEtag(options.ifNoneMatch)}"`;
+				const { output, body, etag } = await this.getObject(key, { IfNoneMatch: ifNoneMatch }, abortSignal);
+				return { key, etag, lastModified: output.LastModified ?? new Date(0), bytes: await body.transformToByteArray(), contentType: output.ContentType };
 			} catch (error) {
 				// A 304 has no body to name it, so the SDK throws an error named "Unknown" carrying the status.
 				if (httpStatusOf(error) === 304) return "not-modified";
-				if (httpStatusOf(error) === 404 && (errorName(error) === "NoSuchKey" || errorName(error) === "NotFound")) return null;
+				if (isNoSuchKey(error)) return null;
 				throw error;
 			}
 		});
+	}
+
+	/**
+	 * The timeout bounds the wait for the response, not the streaming of its body to the client, which may take
+	 * minutes for a video: the request gets no abort signal, which would cut the stream when it fires.
+	 */
+	async openMedia(key: string, range?: ByteRange): Promise<MediaBody | null> {
+		return this.call(`read of "${key}"`, async () => {
+			try {
+				const { output, body, etag } = await this.getObject(key, { Range: range ? `bytes=${range.offset}-${range.offset + range.length - 1}` : undefined });
+				// "bytes 0-9/1234": the whole size is after the slash; without a range, the body's own length.
+				const total = /\/(\d+)$/.exec(output.ContentRange ?? "")?.[1];
+				return {
+					etag,
+					size: total === undefined ? (output.ContentLength ?? 0) : Number(total),
+					lastModified: output.LastModified ?? new Date(0),
+					body: body.transformToWebStream() as ReadableStream<Uint8Array>,
+				};
+			} catch (error) {
+				if (isNoSuchKey(error)) return null;
+				throw error;
+			}
+		});
+	}
+
+	/** One GetObject; an answer without a body or an ETag is not one. */
+	private async getObject(key: string, input: { IfNoneMatch?: string; Range?: string }, abortSignal?: AbortSignal) {
+		const output = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key, ...input }), { abortSignal });
+		if (!output.Body || output.ETag === undefined) {
+			throw new StoreError("malformed-response", `S3 read of "${key}" from ${this.description} returned no body or no ETag`);
+		}
+		return { output, body: output.Body, etag: normalizeEtag(output.ETag) };
 	}
 
 	async put(key: string, bytes: Uint8Array, options: { contentType?: string } = {}): Promise<{ etag: string }> {
@@ -203,6 +221,10 @@ export class S3Store implements ObjectStore {
 function httpStatusOf(error: unknown): number | undefined {
 	const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
 	return typeof metadata?.httpStatusCode === "number" ? metadata.httpStatusCode : undefined;
+}
+
+function isNoSuchKey(error: unknown): boolean {
+	return httpStatusOf(error) === 404 && (errorName(error) === "NoSuchKey" || errorName(error) === "NotFound");
 }
 
 function errorName(error: unknown): string | undefined {

@@ -180,7 +180,7 @@ describe("fields", () => {
 	});
 
 	it("makes a relative front matter image absolute", () => {
-		expect(parseOk(fenced(minimal("slug: shots", "image: cover.png"))).image).toBe("https://journal.example/posts/shots/cover.png");
+		expect(parseOk(fenced(minimal("slug: shots", "image: cover.png"))).image).toBe("https://journal.example/media/posts/cover.png");
 	});
 
 	it("rejects a front matter image with a script URL", () => {
@@ -421,7 +421,7 @@ describe("large posts", () => {
 		const body = paragraph.repeat(Math.floor((1024 * 1024 - 200) / paragraph.length));
 		const post = parseOk(fenced(minimal("slug: big"), body));
 		expect(post.contentHtml.length).toBeGreaterThan(1000 * 1000);
-		expect(post.contentHtml).toContain('href="https://journal.example/posts/big/notes.html"');
+		expect(post.contentHtml).toContain('href="https://journal.example/media/posts/notes.html"');
 		expect(post.summary.endsWith("…")).toBe(true);
 	}, 30_000);
 

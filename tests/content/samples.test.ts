@@ -74,10 +74,10 @@ describe("the sample posts in content/", () => {
 
 	it("makes relative links and images absolute", () => {
 		const post = sample("2026/replication-topology-walkthrough.md");
-		expect(post.image).toBe("https://journal.example/posts/replication-topology-walkthrough/topology-overview.png");
-		expect(post.contentHtml).toContain('src="https://journal.example/posts/replication-topology-walkthrough/topology-overview.png"');
+		expect(post.image).toBe("https://journal.example/media/2026/topology-overview.png");
+		expect(post.contentHtml).toContain('src="https://journal.example/media/2026/topology-overview.png"');
 		expect(post.contentHtml).toContain('href="https://journal.example/posts/replica-lag-budget"');
-		expect(post.contentHtml).toContain('href="https://journal.example/posts/replication-topology-walkthrough/lag-measurements.csv"');
+		expect(post.contentHtml).toContain('href="https://journal.example/media/2026/lag-measurements.csv"');
 		expect(post.contentHtml).toContain('href="https://journal.example/posts/replication-topology-walkthrough#what-changes-during-failover"');
 	});
 

@@ -57,7 +57,7 @@ async function expectInert(html: string): Promise<void> {
 	}
 }
 
-const LINKS = linkBaseFor("https://journal.example", "the-post");
+const LINKS = linkBaseFor("https://journal.example", "the-post", "the-post.md");
 
 /** Each payload, named by the trick it plays; classic ones from DOMPurify's and sanitize-html's advisories. */
 const PAYLOADS: [string, string][] = [
@@ -155,7 +155,7 @@ describe("sanitizing mutation-XSS payloads", () => {
 		["template content", "<template><img src=x onerror=alert(1)></template>", ""],
 		["math and svg content", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", ""],
 		["a comment", "<!--<img src=x onerror=alert(1)>-->", ""],
-		["an abrupt comment, which ends where browsers end it", "<!--><img src=x onerror=alert(1)>-->", '<img src="https://journal.example/posts/the-post/x" />--&gt;'],
+		["an abrupt comment, which ends where browsers end it", "<!--><img src=x onerror=alert(1)>-->", '<img src="https://journal.example/media/x" />--&gt;'],
 		["javascript: behind entities", '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>', "<a>x</a>"],
 		["srcset next to a usable src", '<img src="/a.png" srcset="javascript:alert(1) 1x">', '<img src="https://journal.example/a.png" />'],
 		["style and formaction, keeping the text", '<p style="color:red"><button formaction="javascript:alert(1)">Go</button></p>', "<p>Go</p>"],
@@ -167,7 +167,7 @@ describe("sanitizing mutation-XSS payloads", () => {
 
 	it("never lets a base element move the post's relative links", () => {
 		const post = parseOk(fenced(minimal("slug: the-post"), '<base href="https://evil.example/">\n\n[a](notes.html)'));
-		expect(post.contentHtml).toContain('href="https://journal.example/posts/the-post/notes.html"');
+		expect(post.contentHtml).toContain('href="https://journal.example/media/posts/notes.html"');
 		expect(post.contentHtml).not.toContain("evil.example");
 	});
 });

@@ -56,20 +56,20 @@ describe("HTML sanitization", () => {
 describe("links and images made absolute", () => {
 	it.each([
 		["a root-relative link", "[a](/about)", "https://journal.example/about"],
-		["a relative link", "[a](notes.html)", "https://journal.example/posts/the-post/notes.html"],
-		["a relative link to a parent", "[a](../other-post/)", "https://journal.example/posts/other-post/"],
+		["a relative link", "[a](notes.html)", "https://journal.example/media/posts/notes.html"],
+		["a relative link to a parent", "[a](../other/x.pdf)", "https://journal.example/media/other/x.pdf"],
 		["a fragment", "[a](#part-2)", "https://journal.example/posts/the-post#part-2"],
-		["a query", "[a](?page=2)", "https://journal.example/posts/the-post/?page=2"],
+		["a query", "[a](?page=2)", "https://journal.example/media/posts/?page=2"],
 		["a protocol-relative link", "[a](//cdn.example/x)", "https://cdn.example/x"],
 		["an absolute link", "[a](https://other.example/x?y=1&z=2)", "https://other.example/x?y=1&amp;z=2"],
-		["a raw HTML link", '<a href="files/report.pdf">a</a>', "https://journal.example/posts/the-post/files/report.pdf"],
+		["a raw HTML link", '<a href="files/report.pdf">a</a>', "https://journal.example/media/posts/files/report.pdf"],
 		["a reference link", "[a][ref]\n\n[ref]: /refs", "https://journal.example/refs"],
 	])("makes %s absolute", (_name, body, href) => {
 		expect(html(body)).toContain(`href="${href}"`);
 	});
 
 	it.each([
-		["a relative image", "![diagram](diagram.png)", "https://journal.example/posts/the-post/diagram.png"],
+		["a relative image", "![diagram](diagram.png)", "https://journal.example/media/posts/diagram.png"],
 		["a root-relative image", "![diagram](/images/diagram.png)", "https://journal.example/images/diagram.png"],
 	])("makes %s absolute", (_name, body, src) => {
 		expect(html(body)).toContain(`src="${src}"`);
@@ -78,7 +78,7 @@ describe("links and images made absolute", () => {
 	it("resolves root-relative links under a site URL with a path", () => {
 		const result = html("[a](/about) [b](notes.html)", "https://host.example/journal");
 		expect(result).toContain('href="https://host.example/journal/about"');
-		expect(result).toContain('href="https://host.example/journal/posts/the-post/notes.html"');
+		expect(result).toContain('href="https://host.example/journal/media/posts/notes.html"');
 	});
 
 	it("leaves no relative URL anywhere in the content", () => {

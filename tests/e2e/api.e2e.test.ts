@@ -44,7 +44,7 @@ describe("admin API and cron", () => {
 		expect(cron.status, cron.body).toBe(200);
 
 		// The run the cron started: named after its cron expression and started after the call was made.
-		let status: { lastSync: SyncRunShape | null; catalog: { posts: number; broken: number } } | undefined;
+		let status: { lastSync: SyncRunShape | null; catalog: { posts: number; broken: number; media: number } } | undefined;
 		let run: SyncRunShape | undefined;
 		for (let i = 0; i < 50 && !run; i++) {
 			if (i > 0) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -55,7 +55,7 @@ describe("admin API and cron", () => {
 		expect(run, JSON.stringify(status?.lastSync)).toBeDefined();
 		// It listed the whole bucket the suite seeded and found nothing new since the suite's own sync.
 		expect(run).toMatchObject({ status: "succeeded", changes: 0, remaining: 0, posts: status!.catalog.posts, broken: status!.catalog.broken });
-		expect(run!.objectsListed).toBe(status!.catalog.posts + status!.catalog.broken);
+		expect(run!.objectsListed).toBe(status!.catalog.posts + status!.catalog.broken + status!.catalog.media);
 		expect(status!.catalog.posts).toBeGreaterThan(0);
 	});
 });

@@ -24,7 +24,7 @@ describe("admin API", () => {
 		expect(response.status).toBe(200);
 		expect(status.lastSync).toMatchObject({ status: "succeeded", objectsListed: 2, objectsRead: 2, posts: 1 });
 		expect(status.lastSync.durationMs).toBeGreaterThanOrEqual(0);
-		expect(status.catalog).toEqual({ posts: 1, broken: 1 });
+		expect(status.catalog).toEqual({ posts: 1, broken: 1, media: 0 });
 		expect(status.brokenPosts).toEqual([expect.objectContaining({ key: "bad.md", reason: expect.stringContaining("date") })]);
 	});
 

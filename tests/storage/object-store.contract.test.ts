@@ -38,6 +38,20 @@ function describeObjectStoreContract(name: string, makeStore: () => ObjectStore 
 			expect(await store.read("absent.md", { ifNoneMatch: "0123456789abcdef0123456789abcdef" })).toBeNull();
 		});
 
+		it("streams an object, or one range of it, with the whole size and its etag, for /media", async () => {
+			const store = await makeStore();
+			const bytes = allByteValues();
+			const { etag } = await store.put("media/tone.mp3", bytes, { contentType: "audio/mpeg" });
+			const whole = await store.openMedia("media/tone.mp3");
+			expect(whole).toMatchObject({ etag, size: bytes.length });
+			expect(new Uint8Array(await new Response(whole!.body).arrayBuffer())).toEqual(bytes);
+			const part = await store.openMedia("media/tone.mp3", { offset: 10, length: 5 });
+			expect(part).toMatchObject({ etag, size: bytes.length });
+			expect(new Uint8Array(await new Response(part!.body).arrayBuffer())).toEqual(bytes.slice(10, 15));
+			expect(await store.openMedia("media/absent.mp3")).toBeNull();
+			expect(expectBody(await store.read("media/tone.mp3")).contentType).toBe("audio/mpeg");
+		});
+
 		it("lists nothing, and no cursor, when the store is empty", async () => {
 			const store = await makeStore();
 			expect(await store.list()).toEqual({ objects: [], cursor: undefined });

@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { readConfig, siteIdentity } from "../../src/config";
 import { Catalog } from "../../src/storage/catalog";
 import { Lease } from "../../src/storage/lease";
-import type { ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
+import { Media } from "../../src/storage/media";
+import type { ByteRange, ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
 import { R2Store } from "../../src/storage/r2-store";
 import { type SyncRun, SyncRuns } from "../../src/storage/sync-runs";
 import type { ContentSettings } from "../../src/content/post";
@@ -12,7 +13,7 @@ import { syncAndPublish } from "../../src/jobs/sync-and-publish";
 import { Documents } from "../../src/storage/documents";
 import type { SiteIdentity } from "../../src/feeds/channels";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases", "media", "post_media"];
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
@@ -60,6 +61,9 @@ export class CountingStore implements ObjectStore {
 		if (this.reads > this.failReadsAfter) return Promise.reject(new Error("simulated crash while reading"));
 		return this.inner.read(key, options);
 	}
+	openMedia(key: string, range?: ByteRange) {
+		return this.inner.openMedia(key, range);
+	}
 	put(key: string, bytes: Uint8Array, options?: { contentType?: string }) {
 		return this.inner.put(key, bytes, options);
 	}
@@ -78,6 +82,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 	const deps: SyncDependencies = {
 		openStore: async () => store,
 		catalog,
+		media: new Media(env.DB),
 		runs,
 		lease: new Lease(env.DB, "sync"),
 		content: options.settings ?? testContentSettings,
@@ -89,6 +94,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 		documents: new Documents(env.DB),
 		lease: new Lease(env.DB, "publish"),
 		site,
+		media: new Media(env.DB),
 		now: () => clock.now,
 		maxRenders: 10_000,
 	};

@@ -7,6 +7,7 @@ import type { Publication } from "../../jobs/publication";
 import { isNotModified } from "../conditional-get";
 import type { AppEnv } from "../context";
 import { notFound } from "../errors";
+import { feedContentTypeFor } from "./browser-view";
 
 /**
  * Serves every published document (feeds, tag feeds, pages) from the document store: map the path to its
@@ -33,6 +34,10 @@ export async function serveDocumentRequest(request: Request, publication: Public
 	}
 	document.responseHeaders ??= responseHeaders(document, publication, path);
 	const headers = new Headers(document.responseHeaders);
+	// A browser tab gets RSS and Atom as application/xml, so the feed's CSS applies (browser-view.ts).
+	const { contentType, vary } = feedContentTypeFor(request.headers, document.contentType);
+	if (contentType !== document.contentType) headers.set("Content-Type", contentType);
+	if (vary !== undefined) headers.set("Vary", vary);
 	if (publication.exposeCost) headers.set(COST_HEADER, String(cost.rowsRead));
 	if (isNotModified(request.headers, document)) return new Response(null, { status: 304, headers });
 	return new Response(method === "HEAD" ? null : document.body, { status: 200, headers });

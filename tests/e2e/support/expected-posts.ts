@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import matter from "gray-matter";
 import { listFiles } from "../../../scripts/lib/dev-server.mjs";
+import { mediaTypeByExtension } from "../../../src/shared/media-types";
 
 export interface ContentFile {
 	key: string;
@@ -20,7 +21,8 @@ export interface ContentFile {
 }
 
 export function readContent(contentDir: string, now = new Date()): ContentFile[] {
-	return listFiles(contentDir).map((file) => {
+	// Images, CSV and other media beside the posts are served as they are, not read as posts.
+	return listFiles(contentDir).filter((file) => mediaTypeByExtension(file) === undefined).map((file) => {
 		const key = path.relative(contentDir, file).split(path.sep).join("/");
 		const data = frontMatter(readFileSync(file, "utf8"));
 		const date = toDate(data.date ?? data.published_at ?? data.pubDate ?? (typeof data.published === "boolean" ? undefined : data.published));
