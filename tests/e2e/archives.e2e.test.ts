@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations, freePort, newToken, pushPosts, startWranglerDev, stopProcessGroup, waitForHttp } from "../../scripts/lib/dev-server.mjs";
 import { request } from "./support/site";
+import { atomEvents, rssEvents } from "../feeds/validator-rules";
 import { feedStructure, feedparser, xmllint } from "./support/tools";
 
 const POSTS = 11;
@@ -97,6 +98,8 @@ describe("feed archives (RFC 5005) read by feedparser", () => {
 		expect(response.headers.get("cache-control")).toBe("public, max-age=86400");
 		expect(xmllint(response.body)).toEqual({ ok: true, errors: "" });
 		expect(response.body).toContain("<fh:archive/>");
+		// The W3C validator's text and id rules (tests/feeds/validator-rules.ts).
+		expect(page.endsWith("rss.xml") ? rssEvents(response.body) : atomEvents(response.body)).toEqual([]);
 		expect(feedStructure(response.body).self_links.map((link) => link.href)).toEqual([`${base}${page}`]);
 		const d = feedparser(`${base}${page}`);
 		expect(d.bozo).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderAtom, renderJsonFeed, renderRss } from "../../src/feeds";
 import { buildAuthor, buildChannel, buildPost } from "./builders";
-import { canonicalIdEvents, nonHtmlEvents, type ValidatorEvent } from "./validator-rules";
+import { type ValidatorEvent, atomEvents, nonHtmlEvents, rssEvents } from "./validator-rules";
 import { ATOM, childNamed, childrenNamed, DC, parseXml, type XmlNode } from "./xml";
 
 /** Text that looks like markup or entities but is meant literally; none holds an end tag. */
@@ -19,31 +19,6 @@ const MARKUP_LIKE = [
 
 /** Text with an end tag: the validator reads HTML into it whatever the escaping. */
 const WITH_END_TAG = "Why <b>bold</b> and </i> are tags";
-
-function rssEvents(xml: string): ValidatorEvent[] {
-	const lines = xml.split("\n");
-	const channel = childNamed(parseXml(xml), "", "channel");
-	// channel.py: title, description; item.py: title, category; author and dc:creator are person text.
-	const plain = [childNamed(channel, "", "title"), childNamed(channel, "", "description")];
-	for (const item of childrenNamed(channel, "", "item")) {
-		plain.push(childNamed(item, "", "title"), ...childrenNamed(item, "", "category"), ...childrenNamed(item, "", "author"), ...childrenNamed(item, DC, "creator"));
-	}
-	return plain.flatMap((node) => nonHtmlEvents(node, lines, "rss2", "ContainsHTML"));
-}
-
-/** content.py textConstruct: type="text" is checked as non-HTML, type="html" is parsed as HTML. */
-function atomEvents(xml: string): ValidatorEvent[] {
-	const lines = xml.split("\n");
-	const feed = parseXml(xml);
-	const constructs = [childNamed(feed, ATOM, "title"), childNamed(feed, ATOM, "subtitle")];
-	for (const entry of childrenNamed(feed, ATOM, "entry")) constructs.push(childNamed(entry, ATOM, "title"), ...childrenNamed(entry, ATOM, "summary"));
-	const names = [feed, ...childrenNamed(feed, ATOM, "entry")].flatMap((node) => childrenNamed(node, ATOM, "author")).map((author) => childNamed(author, ATOM, "name"));
-	return [
-		...constructs.filter((node) => node.attributes.type === "text").flatMap((node) => nonHtmlEvents(node, lines, "atom", "ContainsUndeclaredHTML")),
-		...names.flatMap((node) => nonHtmlEvents(node, lines, "atom", "ContainsHTML")),
-		...childrenNamed(feed, ATOM, "entry").flatMap((entry) => canonicalIdEvents(childNamed(entry, ATOM, "id").text)),
-	];
-}
 
 /** What a reader shows of an Atom text construct: the text itself, or the text of the HTML (which holds no tags). */
 function shownText(node: XmlNode): string {

@@ -1,4 +1,4 @@
-import type { XmlNode } from "./xml";
+import { ATOM, childNamed, childrenNamed, DC, parseXml, type XmlNode } from "./xml";
 
 /*
  * The W3C feed validator's rules on text and ids (https://github.com/w3c/feedvalidator, src/feedvalidator),
@@ -103,3 +103,30 @@ function quote(text: string, safe: string): string {
 export function canonicalIdEvents(id: string, element = "id"): ValidatorEvent[] {
 	return canonicalForm(id) === id ? [] : [{ rule: "NonCanonicalURI", element, value: id }];
 }
+
+/** Every text and id warning of an RSS document. */
+export function rssEvents(xml: string): ValidatorEvent[] {
+	const lines = xml.split("\n");
+	const channel = childNamed(parseXml(xml), "", "channel");
+	// channel.py: title, description; item.py: title, category; author and dc:creator are person text.
+	const plain = [childNamed(channel, "", "title"), childNamed(channel, "", "description")];
+	for (const item of childrenNamed(channel, "", "item")) {
+		plain.push(childNamed(item, "", "title"), ...childrenNamed(item, "", "category"), ...childrenNamed(item, "", "author"), ...childrenNamed(item, DC, "creator"));
+	}
+	return plain.flatMap((node) => nonHtmlEvents(node, lines, "rss2", "ContainsHTML"));
+}
+
+/** Every text and id warning of an Atom document; content.py textConstruct: type="text" is checked as non-HTML, type="html" is parsed as HTML. */
+export function atomEvents(xml: string): ValidatorEvent[] {
+	const lines = xml.split("\n");
+	const feed = parseXml(xml);
+	const constructs = [childNamed(feed, ATOM, "title"), childNamed(feed, ATOM, "subtitle")];
+	for (const entry of childrenNamed(feed, ATOM, "entry")) constructs.push(childNamed(entry, ATOM, "title"), ...childrenNamed(entry, ATOM, "summary"));
+	const names = [feed, ...childrenNamed(feed, ATOM, "entry")].flatMap((node) => childrenNamed(node, ATOM, "author")).map((author) => childNamed(author, ATOM, "name"));
+	return [
+		...constructs.filter((node) => node.attributes.type === "text").flatMap((node) => nonHtmlEvents(node, lines, "atom", "ContainsUndeclaredHTML")),
+		...names.flatMap((node) => nonHtmlEvents(node, lines, "atom", "ContainsHTML")),
+		...childrenNamed(feed, ATOM, "entry").flatMap((entry) => canonicalIdEvents(childNamed(entry, ATOM, "id").text)),
+	];
+}
+
