@@ -10,7 +10,8 @@ import { verifyIntent } from "./jobs/hub-verify";
 import { enqueueOutbox, requeueStranded } from "./jobs/outbox";
 import { createPublication } from "./jobs/publication";
 import { type PublishDependencies, publishDocuments } from "./jobs/publish-documents";
-import { syncAndPublish } from "./jobs/sync-and-publish";
+import { consumeR2Events } from "./jobs/r2-events";
+import { syncAndPublish, syncObjectsAndPublish } from "./jobs/sync-and-publish";
 import { webhookCommands } from "./jobs/webhook-commands";
 import { Announcements } from "./storage/announcements";
 import { Catalog } from "./storage/catalog";
@@ -21,6 +22,8 @@ import { HUB_MESSAGE_PREFIX, HUB_VERIFICATION_PREFIX, HubSubscriptions } from ".
 import { Lease } from "./storage/lease";
 import { openObjectStore } from "./storage/open-object-store";
 import { Subscriptions } from "./storage/subscriptions";
+import { SubrequestMeter, meterBindings } from "./storage/subrequest-meter";
+import { SyncJobs } from "./storage/sync-job";
 import { SyncRuns } from "./storage/sync-runs";
 import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "./storage/webhook-queue";
 
@@ -54,8 +57,15 @@ function webhookStorage(env: Cloudflare.Env) {
 	};
 }
 
-/** Everything a request or job needs, built from the bindings and the configuration checked once here. */
-function services(env: Cloudflare.Env, config: Config = configFor(env)): Services {
+/** The queue R2 event notifications arrive on (scripts/deploy/production-config.mjs creates it and the notification rule). */
+const R2_EVENTS_QUEUE = "pressroom-r2-events";
+
+/**
+ * Everything a request or job needs, built from the bindings and the configuration checked once here. Every D1, R2
+ * and queue call goes through `meter`, one per invocation, which the sync's subrequest budget reads.
+ */
+function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config: Config = configFor(rawEnv)) {
+	const env = meterBindings(rawEnv, meter);
 	const catalog = new Catalog(env.DB);
 	const runs = new SyncRuns(env.DB);
 	const documents = new Documents(env.DB);
@@ -75,7 +85,27 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 			if (config.hub.publishTo.length > 0) await pingExternalHubs(config.hub.publishTo, config.site.url, written);
 		},
 	};
-	return {
+	const syncing = {
+		openStore: () => openObjectStore(config.storage, env),
+		catalog,
+		runs,
+		lease: new Lease(env.DB, "sync"),
+		content: config.content,
+		now,
+		meter,
+		...webhookSyncHooks(webhooks),
+	};
+	const jobs = {
+		/** One invocation of the whole-bucket sync job; "partial" means the job goes on in the next invocation. */
+		sync: (trigger: string) => syncAndPublish({ ...syncing, jobs: new SyncJobs(env.DB), budget: config.syncBudget }, publishing, trigger),
+		/** The keys R2 notifications named (null when posts are not in the R2 bucket: S3 has no notifications). */
+		syncKeys: (keys: string[]) => syncObjectsAndPublish(syncing, publishing, keys, `r2 events (${keys.length} keys)`),
+		keyPrefix: config.storage.kind === "r2" ? config.storage.prefix : undefined,
+		/** Asks for the job's next invocation through the R2 events queue, so a long first import does not wait for the cron. */
+		requestContinuation: (jobTrigger: string) => env.R2_EVENTS?.send({ continueSync: jobTrigger }),
+		meter,
+	};
+	const http: Services = {
 		config,
 		catalog,
 		runs,
@@ -85,21 +115,7 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 		documents,
 		webhooks: webhookCommands({ ...webhooks, now }),
 		now,
-		sync: (trigger) =>
-			syncAndPublish(
-				{
-					openStore: () => openObjectStore(config.storage, env),
-					catalog,
-					runs,
-					lease: new Lease(env.DB, "sync"),
-					content: config.content,
-					maxReads: config.syncMaxReads,
-					now,
-					...webhookSyncHooks(webhooks),
-				},
-				publishing,
-				trigger,
-			),
+		sync: jobs.sync,
 		publication: createPublication({
 			documents,
 			cache: documentCache,
@@ -113,14 +129,25 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 		storageStatus: () =>
 			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
 	};
+	return { http, jobs };
 }
 
-const app = createApp((env) => services(env));
+/** One sync invocation of the job, logged with what it spent; a job left unfinished asks for its next invocation. */
+async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<void> {
+	const run = await jobs.sync(trigger);
+	if (run.status === "failed") console.error(`sync failed: ${run.error}`);
+	else console.log(`sync ${run.status}: listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes; publish rendered ${run.publish.rendered}, ${run.publish.remaining} left; ${jobs.meter.used} subrequests`);
+	if (run.status === "partial") await jobs.requestContinuation(trigger);
+}
+
+const app = createApp((env) => services(env).http);
 
 export default {
 	fetch: app.fetch,
 
-	async scheduled(controller, env) {
+	async scheduled(controller, rawEnv) {
+		const meter = new SubrequestMeter();
+		const env = meterBindings(rawEnv, meter);
 		// First, and needing no site settings: nothing D1 holds as pending may be left behind by the queue.
 		try {
 			const requeued = await requeueStranded(webhookStorage(env), now());
@@ -130,13 +157,26 @@ export default {
 		}
 		const expired = await new HubSubscriptions(env.DB).expire(now());
 		if (expired > 0) console.log(`ended ${expired} WebSub subscriptions whose lease expired`);
-		const run = await services(env).sync(`cron ${controller.cron}`);
-		if (run.status === "failed") console.error(`sync failed: ${run.error}`);
-		else console.log(`sync ${run.status}: listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes`);
+		await runSyncInvocation(services(rawEnv, meter).jobs, `cron ${controller.cron}`);
 	},
 
 	// Only the delivery settings: a typo in a site setting must not make the consumers throw and strand messages.
 	async queue(batch, env) {
+		if (batch.queue === R2_EVENTS_QUEUE) {
+			// Site settings are needed to parse posts: a bad setting fails the batch, and the queue brings it back.
+			const { jobs } = services(env);
+			if (jobs.keyPrefix === undefined) {
+				console.warn("r2 events: posts are not read from the R2 binding (S3 settings), so notifications are ignored");
+				batch.ackAll();
+				return;
+			}
+			await consumeR2Events(batch, {
+				keyPrefix: jobs.keyPrefix,
+				syncKeys: jobs.syncKeys,
+				continueJob: () => runSyncInvocation(jobs, "continuation"),
+			});
+			return;
+		}
 		const { deliveries, subscriptions, queue, hub } = webhookStorage(env);
 		if (batch.queue.endsWith("-dlq")) {
 			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, now });

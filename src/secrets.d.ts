@@ -11,7 +11,11 @@ declare namespace Cloudflare {
 		S3_ACCESS_KEY_ID?: string;
 		S3_SECRET_ACCESS_KEY?: string;
 		POSTS_PREFIX?: string;
+		PLAN?: string;
 		SYNC_MAX_READS?: string;
+		SYNC_MAX_SUBREQUESTS?: string;
+		SYNC_MAX_PARSE_MS?: string;
+		SYNC_PARSE_MS_PER_POST?: string;
 		PUBLISH_MAX_RENDERS?: string;
 		DOCUMENT_STALENESS_MS?: string;
 		WEBSUB_LEASE_DEFAULT_SECONDS?: string;

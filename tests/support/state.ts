@@ -10,8 +10,9 @@ import { type SyncDependencies, syncCatalog } from "../../src/jobs/sync-catalog"
 import { type PublishDependencies, publishDocuments } from "../../src/jobs/publish-documents";
 import { syncAndPublish } from "../../src/jobs/sync-and-publish";
 import { Documents } from "../../src/storage/documents";
+import { SyncJobs } from "../../src/storage/sync-job";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "sync_job", "sync_listing"];
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
@@ -79,7 +80,8 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 		runs,
 		lease: new Lease(env.DB, "sync"),
 		content: options.settings ?? testContentSettings,
-		maxReads: options.maxReads ?? 5_000,
+		jobs: new SyncJobs(env.DB),
+		budget: { maxReads: options.maxReads ?? 5_000, maxSubrequests: 10_000, maxParseMs: 1_000_000, parseMsPerPost: 0.5 },
 		now: () => clock.now,
 	};
 	const publishing: PublishDependencies = {
