@@ -47,6 +47,8 @@ export interface Config {
 	syncBudget: SyncBudget;
 	/** Most logical documents one publish renders; the rest stay stale for the next one. */
 	publishMaxRenders: number;
+	/** The subrequests an invocation may have made when its publish ends (the continuation message comes after). */
+	publishMaxSubrequests: number;
 	/** How long an isolate serves its cached documents before checking for a publish made elsewhere. */
 	documentStalenessMs: number;
 	content: ContentSettings;
@@ -66,9 +68,9 @@ export type Plan = "free" | "paid";
  * publish, webhooks) within 50 subrequests (measured by `npm run bench -- --plan free`); parse work is charged at
  * SYNC_PARSE_MS_PER_POST, about what `npm run bench -- --stages` measures per post. docs/design.md, "Budgets".
  */
-export const PLAN_DEFAULTS: Record<Plan, { syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number }> = {
-	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 25 },
-	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 250 },
+export const PLAN_DEFAULTS: Record<Plan, { syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number; publishMaxSubrequests: number }> = {
+	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 25, publishMaxSubrequests: 48 },
+	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 250, publishMaxSubrequests: 9_900 },
 };
 const DEFAULT_PARSE_MS_PER_POST = 0.5;
 
@@ -126,12 +128,13 @@ export function readConfig(env: Cloudflare.Env): Config {
 	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.
 	const syncBudget: SyncBudget = {
 		maxReads: integer("SYNC_MAX_READS", env.SYNC_MAX_READS, defaults.syncMaxReads, 1, 9_000),
-		maxSubrequests: integer("SYNC_MAX_SUBREQUESTS", env.SYNC_MAX_SUBREQUESTS, defaults.syncMaxSubrequests, 10, 10_000),
+		maxSubrequests: integer("SYNC_MAX_SUBREQUESTS", env.SYNC_MAX_SUBREQUESTS, defaults.syncMaxSubrequests, 16, 10_000),
 		maxParseMs: integer("SYNC_MAX_PARSE_MS", env.SYNC_MAX_PARSE_MS, defaults.syncMaxParseMs, 1, 900_000),
 		parseMsPerPost: readDecimal(problems, "SYNC_PARSE_MS_PER_POST", env.SYNC_PARSE_MS_PER_POST, DEFAULT_PARSE_MS_PER_POST, 0.001, 1_000),
 	};
 	// A round of 25 renders costs about six D1 queries (load, compare, write); the Paid plan allows 1,000 per invocation.
 	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, defaults.publishMaxRenders, 1, 100_000);
+	const publishMaxSubrequests = integer("PUBLISH_MAX_SUBREQUESTS", env.PUBLISH_MAX_SUBREQUESTS, defaults.publishMaxSubrequests, 20, 10_000);
 	const day = 24 * 3600;
 	const limits: HubLimits = {
 		defaultLeaseSeconds: integer("WEBSUB_LEASE_DEFAULT_SECONDS", env.WEBSUB_LEASE_DEFAULT_SECONDS, 10 * day, 1, 365 * day),
@@ -158,6 +161,7 @@ export function readConfig(env: Cloudflare.Env): Config {
 		plan,
 		syncBudget,
 		publishMaxRenders,
+		publishMaxSubrequests,
 		documentStalenessMs,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),

@@ -9,7 +9,7 @@ import { pingExternalHubs } from "./jobs/hub-publish-ping";
 import { verifyIntent } from "./jobs/hub-verify";
 import { enqueueOutbox, requeueStranded } from "./jobs/outbox";
 import { createPublication } from "./jobs/publication";
-import { type PublishDependencies, publishDocuments } from "./jobs/publish-documents";
+import { type PublishDependencies, type PublishReport, publishDocuments } from "./jobs/publish-documents";
 import { consumeR2Events } from "./jobs/r2-events";
 import { syncAndPublish, syncObjectsAndPublish } from "./jobs/sync-and-publish";
 import { webhookCommands } from "./jobs/webhook-commands";
@@ -24,7 +24,7 @@ import { openObjectStore } from "./storage/open-object-store";
 import { Subscriptions } from "./storage/subscriptions";
 import { SubrequestMeter, meterBindings } from "./storage/subrequest-meter";
 import { SyncJobs } from "./storage/sync-job";
-import { SyncRuns } from "./storage/sync-runs";
+import { type SyncRun, SyncRuns } from "./storage/sync-runs";
 import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "./storage/webhook-queue";
 
 const now = () => new Date();
@@ -77,6 +77,7 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 		site: siteIdentity(config),
 		now,
 		maxRenders: config.publishMaxRenders,
+		subrequestBudget: { meter, maxSubrequests: config.publishMaxSubrequests },
 		distribute: hubDistribution(webhooks.hub, config.site.url, siteIdentity(config).hubs),
 		onPublished: async (written, at) => {
 			// Readers of this isolate see a publish made here at once; other isolates within the staleness bound.
@@ -135,9 +136,14 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 /** One sync invocation of the job, logged with what it spent; a job left unfinished asks for its next invocation. */
 async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<void> {
 	const run = await jobs.sync(trigger);
-	if (run.status === "failed") console.error(`sync failed: ${run.error}`);
-	else console.log(`sync ${run.status}: listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes; publish rendered ${run.publish.rendered}, ${run.publish.remaining} left; ${jobs.meter.used} subrequests`);
 	if (run.status === "partial") await jobs.requestContinuation(trigger);
+	if (run.status === "failed") console.error(`sync failed: ${run.error}`);
+	else console.log(`sync ${run.status} (${trigger}): ${invocationCost(run, jobs.meter)}`);
+}
+
+/** One log line per invocation with what it did and spent; `npm run bench -- --plan free` reads these. */
+function invocationCost(run: SyncRun & { publish: PublishReport }, meter: SubrequestMeter): string {
+	return `listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes, parse ${(run.parseMs ?? 0).toFixed(2)} ms, ${run.subrequests ?? 0} subrequests by the end of the sync; publish rendered ${run.publish.rendered}, ${run.publish.remaining} left; ${meter.used} subrequests`;
 }
 
 const app = createApp((env) => services(env).http);
@@ -172,7 +178,11 @@ export default {
 			}
 			await consumeR2Events(batch, {
 				keyPrefix: jobs.keyPrefix,
-				syncKeys: jobs.syncKeys,
+				syncKeys: async (keys) => {
+					const run = await jobs.syncKeys(keys);
+					if (run !== "busy" && run.status !== "failed") console.log(`r2 events ${run.status} (${keys.length} keys): ${invocationCost(run, jobs.meter)}`);
+					return run;
+				},
 				continueJob: () => runSyncInvocation(jobs, "continuation"),
 			});
 			return;

@@ -17,6 +17,7 @@ declare namespace Cloudflare {
 		SYNC_MAX_PARSE_MS?: string;
 		SYNC_PARSE_MS_PER_POST?: string;
 		PUBLISH_MAX_RENDERS?: string;
+		PUBLISH_MAX_SUBREQUESTS?: string;
 		DOCUMENT_STALENESS_MS?: string;
 		WEBSUB_LEASE_DEFAULT_SECONDS?: string;
 		WEBSUB_LEASE_MIN_SECONDS?: string;
