@@ -20,6 +20,6 @@ export async function deliverToWorker(bodies: unknown[]) {
 		bodies.map((body, i) => ({ id: `r2-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
 	);
 	const ctx = createExecutionContext();
-	await worker.queue(batch, env, ctx);
+	await worker.queue(batch, env);
 	return getQueueResult(batch, ctx);
 }
