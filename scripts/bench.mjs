@@ -147,7 +147,7 @@ if (result) {
 						: options.mode === "notify"
 							? (await import("./bench/notify-mode.mjs")).notifyReport(result)
 							: options.mode === "hugo"
-								? { ...syncReport(result.sync), ...(await import("./bench/hugo-mode.mjs")).hugoReport(result, syncReport(result.sync)) }
+								? (await import("./bench/hugo-mode.mjs")).hugoReport(result, syncReport(result.sync))
 								: syncReport(result);
 	console.log(report.text);
 	failed ||= !report.ok;
