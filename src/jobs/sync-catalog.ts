@@ -7,7 +7,7 @@ import type { SubrequestMeter } from "../storage/subrequest-meter";
 import type { SyncJob, SyncJobs } from "../storage/sync-job";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
 import { describeError, mapConcurrently } from "../shared";
-import { Claims, type ReadTally, claimsOf, readAndParse } from "./sync-reads";
+import { Claims, type ReadTally, claimsOf, readAndParse, recordCommitted } from "./sync-reads";
 
 /** How much one invocation of the sync may do (config.ts `syncBudget`, from PLAN; docs/design.md "Budgets"). */
 export interface SyncBudget {
@@ -70,7 +70,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 	const run: SyncRun = { id: crypto.randomUUID(), trigger, status: "running", startedAt: startedAt.toISOString(), objectsListed: 0, objectsRead: 0, posts: 0, broken: 0, changes: 0, remaining: 0 };
 	const finish = (status: SyncRun["status"], error?: string): SyncRun => {
 		const finishedAt = deps.now();
-		const cost = { objectsRead: tally.objectsRead, parseMs: tally.parseMs, subrequests: spent() + 2 };
+		const cost = { objectsRead: tally.objectsRead, parseMs: tally.parseMs, subrequests: spent() + 3 };
 		return { ...run, ...cost, status, error, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() };
 	};
 
@@ -138,18 +138,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		run.changes = staged + deletedKeys.length;
 		run.remaining = complete || job.phase !== "reading" ? 0 : Math.max(job.outdated - job.handled, 0);
 
-		const counts = await deps.catalog.counts();
-		const result = { ...finish(complete ? "succeeded" : "partial"), posts: counts.posts, broken: counts.broken };
-		await deps.runs.save(result);
-		try {
-			await deps.afterCommit?.({ now, baseline });
-		} catch (error) {
-			// The catalog is committed; what failed is telling subscribers, which the next sync retries.
-			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeError(error, { name: true })}` };
-			await deps.runs.save(failed);
-			return failed;
-		}
-		return result;
+		return await recordCommitted(deps, finish(complete ? "succeeded" : "partial"), { now, baseline });
 	} catch (error) {
 		await deps.catalog.discardStaged(run.id).catch(() => undefined);
 		const failed = finish("failed", describeError(error, { name: true }));

@@ -2,7 +2,7 @@ import type { StagedOutcome } from "../storage/catalog";
 import type { SyncRun } from "../storage/sync-runs";
 import { describeError } from "../shared";
 import { SYNC_LEASE_TTL_MS, type SyncDependencies } from "./sync-catalog";
-import { Claims, type ReadOutcome, type ReadTally, claimsOf, readAndParse } from "./sync-reads";
+import { Claims, type ReadOutcome, type ReadTally, claimsOf, readAndParse, recordCommitted } from "./sync-reads";
 
 export type ObjectSyncDependencies = Omit<SyncDependencies, "jobs" | "budget" | "listPageSize">;
 
@@ -52,17 +52,7 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 		// Until one whole-bucket sync has completed, changes are part of the webhook baseline, as in syncCatalog.
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
 		await deps.catalog.commitSync(run.id, deleted, now, baseline ? (deps.baseline?.(now) ?? []) : []);
-		const counts = await deps.catalog.counts();
-		const result = { ...finish("succeeded"), posts: counts.posts, broken: counts.broken };
-		await deps.runs.save(result);
-		try {
-			await deps.afterCommit?.({ now, baseline });
-		} catch (error) {
-			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeError(error, { name: true })}` };
-			await deps.runs.save(failed);
-			return failed;
-		}
-		return result;
+		return await recordCommitted(deps, finish("succeeded"), { now, baseline });
 	} catch (error) {
 		await deps.catalog.discardStaged(run.id).catch(() => undefined);
 		const failed = finish("failed", describeError(error, { name: true }));

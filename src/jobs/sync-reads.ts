@@ -2,8 +2,11 @@ import { MAX_POST_BYTES, parsePost, tooLargeReason } from "../content";
 import type { ContentSettings } from "../content/post";
 import type { KnownObject, StagedOutcome } from "../storage/catalog";
 import type { ObjectStore, ObjectSummary } from "../storage/object-store";
+import type { SyncRun } from "../storage/sync-runs";
+import { describeError } from "../shared";
+import type { SyncDependencies } from "./sync-catalog";
 
-/** The steps the bucket-wide sync and the one-key sync of a notification share: read and parse one object, and claim its id and slug. */
+/** The steps the bucket-wide sync and the one-key sync of a notification share: read and parse, claim ids and slugs, record the run. */
 
 export type ReadOutcome = StagedOutcome | "unchanged" | "gone";
 
@@ -78,4 +81,24 @@ export class Claims {
 		this.slugs.set(post.slug, post.key);
 		return outcome;
 	}
+}
+
+/** Records a committed run with the catalog's counts, then tells subscribers (webhooks); a failure there is recorded on the run. */
+export async function recordCommitted(
+	deps: Pick<SyncDependencies, "catalog" | "runs" | "afterCommit">,
+	run: SyncRun,
+	context: { now: Date; baseline: boolean },
+): Promise<SyncRun> {
+	const counts = await deps.catalog.counts();
+	const result = { ...run, posts: counts.posts, broken: counts.broken };
+	await deps.runs.save(result);
+	try {
+		await deps.afterCommit?.(context);
+	} catch (error) {
+		// The catalog is committed; what failed is telling subscribers, which the next sync retries.
+		const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeError(error, { name: true })}` };
+		await deps.runs.save(failed);
+		return failed;
+	}
+	return result;
 }
