@@ -183,7 +183,11 @@ export default {
 					if (run !== "busy" && run.status !== "failed") console.log(`r2 events ${run.status} (${keys.length} keys): ${invocationCost(run, jobs.meter)}`);
 					return run;
 				},
-				continueJob: () => runSyncInvocation(jobs, "continuation"),
+				// After syncing notified keys this invocation has spent part of its subrequests: the job goes on in the next one.
+				continueJob: async () => {
+					if (jobs.meter.used === 0) await runSyncInvocation(jobs, "continuation");
+					else await jobs.requestContinuation("continuation");
+				},
 			});
 			return;
 		}
