@@ -145,4 +145,18 @@ describe("a sync job larger than one invocation", () => {
 		expect(runs.find((run) => run.trigger.startsWith("cron"))).toMatchObject({ status: "partial", objectsRead: 2 });
 		expect(runs.find((run) => run.status === "succeeded")).toMatchObject({ trigger: "continuation", posts: 6 });
 	});
+
+	it("hands the continuation of a batch that also synced notified keys to the next invocation, with a fresh budget", async () => {
+		await syncNow();
+
+		await deliverToWorker([await putAndNotify("mixed.md", fencedPost({ title: "Mixed", date: "2026-01-01" })), { continueSync: "test" }]);
+
+		const runs = await eventually(() => new SyncRuns(env.DB).latest(10), (latest) => latest.some((run) => run.trigger === "continuation"));
+		const notified = runs.find((run) => run.trigger.startsWith("r2 events"))!;
+		const continued = runs.find((run) => run.trigger === "continuation")!;
+		expect(await catalogTitle("mixed.md")).toBe("Mixed");
+		// Its meter started from zero: it counts only its own calls, fewer than the notification's sync and publish.
+		expect(continued.subrequests!).toBeLessThan(notified.subrequests! + 10);
+		expect(continued.subrequests!).toBeLessThan(20);
+	});
 });
