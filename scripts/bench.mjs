@@ -112,6 +112,15 @@ try {
 	} else if (options.mode === "stages") {
 		const { runStagesMode } = await import("./bench/stages-mode.mjs");
 		result = await runStagesMode(options, { log });
+	} else if (options.mode === "plan") {
+		const { runPlanMode } = await import("./bench/plan-mode.mjs");
+		result = await runPlanMode(options, { tmpDir, defer, killOnExit, log });
+	} else if (options.mode === "notify") {
+		const { runNotifyMode } = await import("./bench/notify-mode.mjs");
+		result = await runNotifyMode(options, { tmpDir, defer, killOnExit, log });
+	} else if (options.mode === "hugo") {
+		const { runHugoMode } = await import("./bench/hugo-mode.mjs");
+		result = await runHugoMode(options, { tmpDir, defer, killOnExit, log });
 	} else if (options.mode === "fanout") {
 		const { runFanoutMode } = await import("./bench/fanout-mode.mjs");
 		result = await runFanoutMode(options, { tmpDir, defer, killOnExit, log });
@@ -138,7 +147,13 @@ if (result) {
 				? (await import("./bench/stages-mode.mjs")).stagesReport(result)
 				: options.mode === "fanout"
 					? fanoutReport(result)
-					: syncReport(result);
+					: options.mode === "plan"
+						? (await import("./bench/plan-mode.mjs")).planReport(result)
+						: options.mode === "notify"
+							? (await import("./bench/notify-mode.mjs")).notifyReport(result)
+							: options.mode === "hugo"
+								? (await import("./bench/hugo-mode.mjs")).hugoReport(result, syncReport(result.sync))
+								: syncReport(result);
 	console.log(report.text);
 	failed ||= !report.ok;
 	const file = path.join(ROOT, ".bench", `results-${options.mode}.json`);

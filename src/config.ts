@@ -1,6 +1,7 @@
 import type { Author, ContentSettings } from "./content/post";
 import type { SiteIdentity } from "./feeds/channels";
 import type { HubLimits } from "./hub/request";
+import type { SyncBudget } from "./jobs/sync-catalog";
 import { checkCallbackUrl } from "./webhooks/url-policy";
 import { redactCredentials } from "./redaction";
 import { isHttpUrl, readS3Settings, type S3Settings } from "./storage/s3-settings";
@@ -47,10 +48,14 @@ export interface HubConfig {
 export interface Config {
 	site: SiteConfig;
 	hub: HubConfig;
-	/** Most objects one sync reads; a bigger backlog is committed by consecutive syncs. */
-	syncMaxReads: number;
+	/** PLAN: the Workers plan the budgets below default to. */
+	plan: Plan;
+	/** What one invocation of the sync may do; a bigger backlog is carried on by the next invocations. */
+	syncBudget: SyncBudget;
 	/** Most logical documents one publish renders; the rest stay stale for the next one. */
 	publishMaxRenders: number;
+	/** The subrequests an invocation may have made when its publish ends (the continuation message comes after). */
+	publishMaxSubrequests: number;
 	/** How long an isolate serves its cached documents before checking for a publish made elsewhere. */
 	documentStalenessMs: number;
 	content: ContentSettings;
@@ -61,6 +66,20 @@ export interface Config {
 	/** Only under `npm start`: http and loopback webhook URLs are allowed. */
 	devMode: boolean;
 }
+
+export type Plan = "free" | "paid";
+
+/**
+ * Per-invocation defaults by Workers plan (developers.cloudflare.com/workers/platform/limits): Free allows 50
+ * subrequests and 10 ms of CPU, Paid 10,000 and 30 s. The Free defaults keep a whole cron invocation (sweep, sync,
+ * publish, webhooks) within 50 subrequests (measured by `npm run bench -- --plan free`); parse work is charged at
+ * SYNC_PARSE_MS_PER_POST, about what `npm run bench -- --stages` measures per post. docs/design.md, "Budgets".
+ */
+export const PLAN_DEFAULTS: Record<Plan, { syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number; publishMaxSubrequests: number }> = {
+	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 25, publishMaxSubrequests: 48 },
+	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 250, publishMaxSubrequests: 9_900 },
+};
+const DEFAULT_PARSE_MS_PER_POST = 0.5;
 
 /** What the webhook queue consumers need, and nothing else: a typo in a site setting must not stop delivery. */
 export interface DeliveryConfig {
@@ -123,10 +142,20 @@ export function readConfig(env: Cloudflare.Env): Config {
 	}
 	const delivery = readDeliveryConfig(env);
 	problems.push(...delivery.problems);
+	const planText = (env.PLAN ?? "").trim().toLowerCase() || "paid";
+	if (planText !== "free" && planText !== "paid") problems.push(`PLAN must be "free" or "paid", got "${env.PLAN}"`);
+	const plan: Plan = planText === "free" ? "free" : "paid";
+	const defaults = PLAN_DEFAULTS[plan];
 	// Each read is a subrequest: the Paid plan allows 10,000 per invocation, D1 calls included.
-	const syncMaxReads = integer("SYNC_MAX_READS", env.SYNC_MAX_READS, 5_000, 1, 9_000);
-	// Each rendered document costs about three D1 queries (load, compare, write): the Paid plan allows 1,000 per invocation.
-	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, 250, 1, 100_000);
+	const syncBudget: SyncBudget = {
+		maxReads: integer("SYNC_MAX_READS", env.SYNC_MAX_READS, defaults.syncMaxReads, 1, 9_000),
+		maxSubrequests: integer("SYNC_MAX_SUBREQUESTS", env.SYNC_MAX_SUBREQUESTS, defaults.syncMaxSubrequests, 16, 10_000),
+		maxParseMs: integer("SYNC_MAX_PARSE_MS", env.SYNC_MAX_PARSE_MS, defaults.syncMaxParseMs, 1, 900_000),
+		parseMsPerPost: readDecimal(problems, "SYNC_PARSE_MS_PER_POST", env.SYNC_PARSE_MS_PER_POST, DEFAULT_PARSE_MS_PER_POST, 0.001, 1_000),
+	};
+	// A round of 25 renders costs about six D1 queries (load, compare, write); the Paid plan allows 1,000 per invocation.
+	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, defaults.publishMaxRenders, 1, 100_000);
+	const publishMaxSubrequests = integer("PUBLISH_MAX_SUBREQUESTS", env.PUBLISH_MAX_SUBREQUESTS, defaults.publishMaxSubrequests, 20, 10_000);
 	const day = 24 * 3600;
 	const limits: HubLimits = {
 		defaultLeaseSeconds: integer("WEBSUB_LEASE_DEFAULT_SECONDS", env.WEBSUB_LEASE_DEFAULT_SECONDS, 10 * day, 1, 365 * day),
@@ -150,8 +179,10 @@ export function readConfig(env: Cloudflare.Env): Config {
 	return {
 		site,
 		hub: { url: `${siteUrl}/websub`, limits, publishTo },
-		syncMaxReads,
+		plan,
+		syncBudget,
 		publishMaxRenders,
+		publishMaxSubrequests,
 		documentStalenessMs,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),
@@ -185,6 +216,16 @@ function readInteger(problems: string[], name: string, value: string | undefined
 	const parsed = Number(value);
 	if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
 		problems.push(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+		return fallback;
+	}
+	return parsed;
+}
+
+function readDecimal(problems: string[], name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+	if (value === undefined || value.trim() === "") return fallback;
+	const parsed = Number(value);
+	if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+		problems.push(`${name} must be a number from ${min} to ${max}, got "${value}"`);
 		return fallback;
 	}
 	return parsed;

@@ -10,8 +10,9 @@ import { pingExternalHubs } from "./jobs/hub-publish-ping";
 import { verifyIntent } from "./jobs/hub-verify";
 import { enqueueOutbox, requeueStranded } from "./jobs/outbox";
 import { type Publication, createPublication } from "./jobs/publication";
-import { type PublishDependencies, publishDocuments } from "./jobs/publish-documents";
-import { syncAndPublish } from "./jobs/sync-and-publish";
+import { type PublishDependencies, type PublishReport, publishDocuments } from "./jobs/publish-documents";
+import { consumeR2Events } from "./jobs/r2-events";
+import { syncAndPublish, syncObjectsAndPublish } from "./jobs/sync-and-publish";
 import { webhookCommands } from "./jobs/webhook-commands";
 import { Announcements } from "./storage/announcements";
 import { Catalog } from "./storage/catalog";
@@ -23,7 +24,9 @@ import { Lease } from "./storage/lease";
 import { Media } from "./storage/media";
 import { openObjectStore } from "./storage/open-object-store";
 import { Subscriptions } from "./storage/subscriptions";
-import { SyncRuns } from "./storage/sync-runs";
+import { SubrequestMeter, meterBindings } from "./storage/subrequest-meter";
+import { SyncJobs } from "./storage/sync-job";
+import { type SyncRun, SyncRuns } from "./storage/sync-runs";
 import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "./storage/webhook-queue";
 
 const now = () => new Date();
@@ -56,9 +59,15 @@ function webhookStorage(env: Cloudflare.Env) {
 	};
 }
 
-/** Everything a request or job needs, built from the bindings and the configuration checked once here. */
+/** The queue R2 event notifications arrive on (scripts/deploy/production-config.mjs creates it and the notification rule). */
+const R2_EVENTS_QUEUE = "pressroom-r2-events";
+
+/**
+ * Everything a request or job needs, built from the bindings and the configuration checked once here. Every D1, R2
+ * and queue call goes through `meter`, one per invocation, which the sync's subrequest budget reads.
+ */
 /** The publish step's dependencies: used by syncs, and by the first request after a scheduled post's time. */
-function publishing(env: Cloudflare.Env, config: Config): PublishDependencies {
+function publishingFor(env: Cloudflare.Env, config: Config, meter?: SubrequestMeter): PublishDependencies {
 	const webhooks = webhookStorage(env);
 	const site = siteIdentity(config);
 	return {
@@ -69,6 +78,7 @@ function publishing(env: Cloudflare.Env, config: Config): PublishDependencies {
 		media: new Media(env.DB),
 		now,
 		maxRenders: config.publishMaxRenders,
+		subrequestBudget: meter ? { meter, maxSubrequests: config.publishMaxSubrequests } : undefined,
 		distribute: hubDistribution(webhooks.hub, config.site.url, site.hubs),
 		onPublished: async (written, at) => {
 			// Readers of this isolate see a publish made here at once; other isolates within the staleness bound.
@@ -85,7 +95,7 @@ function publicationFor(env: Cloudflare.Env): Publication {
 	let publication = publications.get(env);
 	if (publication === undefined) {
 		const config = configFor(env);
-		const publish = publishing(env, config);
+		const publish = publishingFor(env, config);
 		publication = createPublication({
 			documents: publish.documents,
 			cache: documentCache,
@@ -101,12 +111,35 @@ function publicationFor(env: Cloudflare.Env): Publication {
 	return publication;
 }
 
-function services(env: Cloudflare.Env, config: Config = configFor(env)): Services {
+function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config: Config = configFor(rawEnv)) {
+	const env = meterBindings(rawEnv, meter);
 	const catalog = new Catalog(env.DB, config.site.archivePageSize);
 	const runs = new SyncRuns(env.DB);
 	const documents = new Documents(env.DB);
 	const webhooks = webhookStorage(env);
-	return {
+	const publishing = publishingFor(env, config, meter);
+	const syncing = {
+		openStore: () => openObjectStore(config.storage, env),
+		catalog,
+		media: new Media(env.DB),
+		runs,
+		lease: new Lease(env.DB, "sync"),
+		content: config.content,
+		now,
+		meter,
+		...webhookSyncHooks(webhooks),
+	};
+	const jobs = {
+		/** One invocation of the whole-bucket sync job; "partial" means the job goes on in the next invocation. */
+		sync: (trigger: string) => syncAndPublish({ ...syncing, jobs: new SyncJobs(env.DB), budget: config.syncBudget }, publishing, trigger),
+		/** The keys R2 notifications named (null when posts are not in the R2 bucket: S3 has no notifications). */
+		syncKeys: (keys: string[]) => syncObjectsAndPublish(syncing, publishing, keys, `r2 events (${keys.length} keys)`),
+		keyPrefix: config.storage.kind === "r2" ? config.storage.prefix : undefined,
+		/** Asks for the job's next invocation through the R2 events queue, so a long first import does not wait for the cron. */
+		requestContinuation: (jobTrigger: string) => env.R2_EVENTS?.send({ continueSync: jobTrigger }),
+		meter,
+	};
+	const http: Services = {
 		config,
 		catalog,
 		runs,
@@ -116,30 +149,29 @@ function services(env: Cloudflare.Env, config: Config = configFor(env)): Service
 		documents,
 		webhooks: webhookCommands({ ...webhooks, now }),
 		now,
-		sync: (trigger) =>
-			syncAndPublish(
-				{
-					openStore: () => openObjectStore(config.storage, env),
-					catalog,
-					media: new Media(env.DB),
-					runs,
-					lease: new Lease(env.DB, "sync"),
-					content: config.content,
-					maxReads: config.syncMaxReads,
-					now,
-					...webhookSyncHooks(webhooks),
-				},
-				publishing(env, config),
-				trigger,
-			),
+		sync: jobs.sync,
 		media: new Media(env.DB),
 		openStore: () => openObjectStore(config.storage, env),
 		storageStatus: () =>
 			config.storage.kind === "invalid" ? { backend: "invalid", problems: config.storage.problems } : { backend: config.storage.kind, problems: [] },
 	};
+	return { http, jobs };
 }
 
-const app = createApp((env) => services(env), publicationFor);
+/** One sync invocation of the job, logged with what it spent; a job left unfinished asks for its next invocation. */
+async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<void> {
+	const run = await jobs.sync(trigger);
+	if (run.status === "partial") await jobs.requestContinuation(trigger);
+	if (run.status === "failed") console.error(`sync failed: ${run.error}`);
+	else console.log(`sync ${run.status} (${trigger}): ${invocationCost(run, jobs.meter)}`);
+}
+
+/** One log line per invocation with what it did and spent; `npm run bench -- --plan free` reads these. */
+function invocationCost(run: SyncRun & { publish: PublishReport }, meter: SubrequestMeter): string {
+	return `listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes, parse ${(run.parseMs ?? 0).toFixed(2)} ms, ${run.subrequests ?? 0} subrequests by the end of the sync; publish rendered ${run.publish.rendered}, ${run.publish.remaining} left; ${meter.used} subrequests`;
+}
+
+const app = createApp((env) => services(env).http, publicationFor);
 
 export default {
 	async fetch(request, env, ctx) {
@@ -154,7 +186,9 @@ export default {
 		return (await serveDocumentRequest(request, publication)) ?? app.fetch(request, env, ctx);
 	},
 
-	async scheduled(controller, env) {
+	async scheduled(controller, rawEnv) {
+		const meter = new SubrequestMeter();
+		const env = meterBindings(rawEnv, meter);
 		// First, and needing no site settings: nothing D1 holds as pending may be left behind by the queue.
 		try {
 			const requeued = await requeueStranded(webhookStorage(env), now());
@@ -164,13 +198,34 @@ export default {
 		}
 		const expired = await new HubSubscriptions(env.DB).expire(now());
 		if (expired > 0) console.log(`ended ${expired} WebSub subscriptions whose lease expired`);
-		const run = await services(env).sync(`cron ${controller.cron}`);
-		if (run.status === "failed") console.error(`sync failed: ${run.error}`);
-		else console.log(`sync ${run.status}: listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes`);
+		await runSyncInvocation(services(rawEnv, meter).jobs, `cron ${controller.cron}`);
 	},
 
 	// Only the delivery settings: a typo in a site setting must not make the consumers throw and strand messages.
 	async queue(batch, env) {
+		if (batch.queue === R2_EVENTS_QUEUE) {
+			// Site settings are needed to parse posts: a bad setting fails the batch, and the queue brings it back.
+			const { jobs } = services(env);
+			if (jobs.keyPrefix === undefined) {
+				console.warn("r2 events: posts are not read from the R2 binding (S3 settings), so notifications are ignored");
+				batch.ackAll();
+				return;
+			}
+			await consumeR2Events(batch, {
+				keyPrefix: jobs.keyPrefix,
+				syncKeys: async (keys) => {
+					const run = await jobs.syncKeys(keys);
+					if (run !== "busy" && run.status !== "failed") console.log(`r2 events ${run.status} (${keys.length} keys): ${invocationCost(run, jobs.meter)}`);
+					return run;
+				},
+				// After syncing notified keys this invocation has spent part of its subrequests: the job goes on in the next one.
+				continueJob: async () => {
+					if (jobs.meter.used === 0) await runSyncInvocation(jobs, "continuation");
+					else await jobs.requestContinuation("continuation");
+				},
+			});
+			return;
+		}
 		const { deliveries, subscriptions, queue, hub } = webhookStorage(env);
 		if (batch.queue.endsWith("-dlq")) {
 			await consumeDeadLetters(batch as MessageBatch<DeadLetter>, { deliveries, hub, now });

@@ -13,8 +13,13 @@ declare namespace Cloudflare {
 		POSTS_PREFIX?: string;
 		SITE_ICON?: string;
 		SITE_FAVICON?: string;
+		PLAN?: string;
 		SYNC_MAX_READS?: string;
+		SYNC_MAX_SUBREQUESTS?: string;
+		SYNC_MAX_PARSE_MS?: string;
+		SYNC_PARSE_MS_PER_POST?: string;
 		PUBLISH_MAX_RENDERS?: string;
+		PUBLISH_MAX_SUBREQUESTS?: string;
 		DOCUMENT_STALENESS_MS?: string;
 		ARCHIVE_PAGE_SIZE?: string;
 		FEED_MAX_BYTES?: string;

@@ -17,3 +17,25 @@ describe("readDeliveryConfig", () => {
 		expect(() => readConfig(broken)).toThrowError(ConfigError);
 	});
 });
+
+describe("PLAN and the sync budgets", () => {
+	it("defaults to the Paid plan's budgets", () => {
+		const config = readConfig(env);
+		expect(config.plan).toBe("paid");
+		expect(config.syncBudget).toEqual({ maxReads: 5_000, maxSubrequests: 9_000, maxParseMs: 20_000, parseMsPerPost: 0.5 });
+		expect(config.publishMaxRenders).toBe(250);
+	});
+
+	it("gives the Free plan's budgets for PLAN=free, each overridable on its own", () => {
+		const config = readConfig({ ...env, PLAN: "Free", SYNC_MAX_PARSE_MS: "6", SYNC_PARSE_MS_PER_POST: "0.25" });
+		expect(config.plan).toBe("free");
+		expect(config.syncBudget).toEqual({ maxReads: 50, maxSubrequests: 24, maxParseMs: 6, parseMsPerPost: 0.25 });
+		expect(config.publishMaxSubrequests).toBe(48);
+	});
+
+	it("refuses an unknown plan and a budget too small to make progress, naming the setting", () => {
+		expect(() => readConfig({ ...env, PLAN: "enterprise" })).toThrowError(/PLAN must be "free" or "paid", got "enterprise"/);
+		expect(() => readConfig({ ...env, SYNC_MAX_SUBREQUESTS: "5" })).toThrowError(/SYNC_MAX_SUBREQUESTS must be a whole number from 16/);
+		expect(() => readConfig({ ...env, SYNC_PARSE_MS_PER_POST: "0" })).toThrowError(/SYNC_PARSE_MS_PER_POST must be a number/);
+	});
+});

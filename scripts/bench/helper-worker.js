@@ -3,6 +3,8 @@
 //   POST /seed       {objects: [{key, text, contentType}], concurrency}: puts them from inside workerd, so
 //                    seeding does not pay a Node <-> workerd proxy round trip per object.
 //   POST /calibrate  {}: the simulators' own per-call costs, timed inside workerd (Date.now() advances on I/O).
+//   POST /put-and-notify {key, text, contentType}: puts one object, then sends the R2 event notification R2 would
+//                    (the documented body) to the pressroom-r2-events queue; answers when both are done.
 export default {
 	async fetch(request, env) {
 		const { pathname } = new URL(request.url);
@@ -19,6 +21,13 @@ export default {
 				}),
 			);
 			return Response.json({ stored: objects.length, ms: Date.now() - started });
+		}
+		if (request.method === "POST" && pathname === "/put-and-notify") {
+			const { key, text, contentType } = await request.json();
+			const object = await env.POSTS.put(key, text, { httpMetadata: { contentType } });
+			const body = { account: "bench", action: "PutObject", bucket: "pressroom-posts", object: { key, size: object.size, eTag: object.etag }, eventTime: new Date().toISOString() };
+			await env.R2_EVENTS.send(body);
+			return Response.json({ etag: object.etag, sentAt: Date.now() });
 		}
 		if (request.method === "POST" && pathname === "/calibrate") {
 			const rounds = 50;

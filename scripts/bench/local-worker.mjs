@@ -48,12 +48,12 @@ export async function queueConsumerSettings() {
 
 /**
  * Starts the Worker on 127.0.0.1 (a free port) with its state in `persistTo`.
- * @param {{ bundle: string, persistTo: string, tmpDir: string, vars?: Record<string,string>, verbose?: boolean, migrate?: boolean }} options
+ * @param {{ bundle: string, persistTo: string, tmpDir: string, vars?: Record<string,string>, verbose?: boolean, migrate?: boolean, onLog?: (level: string, message: string) => void }} options
  * Alongside it runs a small helper Worker (helper-worker.js) bound to the same bucket and database, for fast
  * seeding and for calibrating the simulators.
  * @returns {Promise<{ url: URL, miniflare: any, bucket: () => Promise<any>, putMany: Function, calibrate: Function, dispose: () => Promise<void>, logs: string[], queueBatches: object[] }>}
  */
-export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, verbose = false, migrate = true }) {
+export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, verbose = false, migrate = true, onLog }) {
 	if (migrate) await applyMigrations({ persistTo });
 	const { Miniflare, convertV4MiniflareOptions, Log, LogLevel } = await loadMiniflare();
 	const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
@@ -87,6 +87,7 @@ export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, v
 			log: new BenchLog(verbose ? LogLevel.DEBUG : LogLevel.INFO),
 			handleStructuredLogs: ({ level, message }) => {
 				if (logs.length < 2000) logs.push(`${level}: ${message}`);
+				onLog?.(level, message);
 				if (verbose || level === "error") process.stderr.write(`[worker ${level}] ${message}\n`);
 			},
 			resourcePersistencePath: path.join(persistTo, "v3"),
@@ -105,6 +106,7 @@ export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, v
 					modules: [{ type: "ESModule", path: HELPER_SCRIPT, contents: await readFile(HELPER_SCRIPT, "utf8") }],
 					modulesRoot: path.dirname(HELPER_SCRIPT),
 					r2Buckets: { POSTS: workerOptions.r2Buckets.POSTS, CALIBRATION: "bench-calibration" },
+					queueProducers: { R2_EVENTS: { queueName: "pressroom-r2-events" } },
 					d1Databases: { DB: workerOptions.d1Databases.DB },
 				},
 			],
@@ -131,6 +133,8 @@ export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, v
 		},
 		/** Per-call costs of the local D1 and R2 simulators, timed inside workerd. */
 		calibrate: () => callHelper("/calibrate", {}),
+		/** Puts one object and sends the R2 event notification for it through the real local queue (helper's R2_EVENTS producer). */
+		putAndNotify: (object) => callHelper("/put-and-notify", object),
 		dispose: () => miniflare.dispose(),
 	};
 }

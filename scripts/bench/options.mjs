@@ -20,6 +20,14 @@ Modes
                         post, a sync, and the time until every subscriber has the new document (signatures checked)
   --fanout N            N webhook subscriptions to a local receiver; baseline sync, one new post, sync, and wait
                         until every subscription got its delivery. Also measures the receiver's own capacity.
+  --plan free|paid      the sync as a budgeted job under PLAN: cron invocations back to back until the first catalog
+                        is complete (invocations, most subrequests and parse-ms of any invocation against the
+                        plan's 50 / 10 ms), then the cost of one change through an R2 notification, and of a
+                        reconciliation that finds nothing (scripts/bench/plan-mode.mjs)
+  --notify              time from an object put + its R2 notification sent to the queue until the receiver has a
+                        verified webhook, p50/p99 over --notify-posts posts (default 50) (scripts/bench/notify-mode.mjs)
+  --compare-hugo        the default R2 run, and Hugo (if installed) building the same posts written fenced for Hugo:
+                        first sync ÷ Hugo's full build and incremental sync ÷ Hugo's build (scripts/bench/hugo-mode.mjs)
   --stages              parse cost per post, stage by stage (front matter, fields, ids, Markdown, sanitize, summary),
                         in-process in Node; no Worker. With sanitize-html installed, the previous sanitizer too.
 
@@ -71,6 +79,11 @@ export function readOptions(argv) {
 				websub: { type: "string" },
 				"serve-seconds": { type: "string", default: "4" },
 				stages: { type: "boolean", default: false },
+				plan: { type: "string" },
+				notify: { type: "boolean", default: false },
+				"notify-posts": { type: "string", default: "50" },
+				"compare-hugo": { type: "boolean", default: false },
+				"max-invocations": { type: "string", default: "100000" },
 				rounds: { type: "string", default: "3" },
 				"feed-requests": { type: "string", default: "200" },
 				"render-iterations": { type: "string", default: "1000" },
@@ -101,15 +114,33 @@ export function readOptions(argv) {
 	if (values.serve && (fanout !== undefined || backend !== "r2")) throw new UsageError("--serve runs alone on the R2 backend");
 	if (values.stages && (fanout !== undefined || backend !== "r2")) throw new UsageError("--stages runs on its own; leave out --fanout and --backend");
 	const websub = values.websub === undefined ? undefined : whole("websub", values.websub, 1, 100_000);
-	const mode = values.serve ? "serve" : values.stages ? "stages" : websub !== undefined ? "websub" : fanout !== undefined ? "fanout" : backend;
+	if (values.plan !== undefined && !["free", "paid"].includes(values.plan)) throw new UsageError(`--plan must be free or paid, got "${values.plan}"`);
+	const mode = values.serve
+		? "serve"
+		: values.stages
+			? "stages"
+			: websub !== undefined
+				? "websub"
+				: fanout !== undefined
+					? "fanout"
+					: values.plan !== undefined
+						? "plan"
+						: values.notify
+							? "notify"
+							: values["compare-hugo"]
+								? "hugo"
+								: backend;
 	return {
 		help: false,
 		mode,
+		plan: values.plan,
+		notifyPosts: whole("notify-posts", values["notify-posts"], 1, 10_000),
+		maxInvocations: whole("max-invocations", values["max-invocations"], 1, 10_000_000),
 		backend,
 		fanout,
 		websub,
 		rounds: whole("rounds", values.rounds, 1, 1000),
-		posts: values.posts === undefined ? (mode === "fanout" || mode === "websub" ? 100 : mode === "stages" ? 2_000 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
+		posts: values.posts === undefined ? (mode === "fanout" || mode === "websub" || mode === "notify" ? 100 : mode === "stages" ? 2_000 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
 		serveSeconds: whole("serve-seconds", values["serve-seconds"], 1, 600),
 		feedRequests: whole("feed-requests", values["feed-requests"], 0, 1_000_000),
 		renderIterations: whole("render-iterations", values["render-iterations"], 0, 1_000_000),

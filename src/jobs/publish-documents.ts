@@ -8,6 +8,7 @@ import type { Documents, StaleRef, StoredDocument } from "../storage/documents";
 import type { Lease } from "../storage/lease";
 import type { Media } from "../storage/media";
 import { attachMediaMetadata } from "./attach-media";
+import type { SubrequestMeter } from "../storage/subrequest-meter";
 import { describeFailure } from "./sync-catalog";
 
 export interface PublishDependencies {
@@ -28,6 +29,11 @@ export interface PublishDependencies {
 	distribute?: (documents: StoredDocument[], now: Date) => Promise<Map<string, D1PreparedStatement[]>>;
 	/** Told about every document whose bytes changed, after they are stored (cache expiry, outbox enqueue, hub pings). */
 	onPublished?: (documents: StoredDocument[], now: Date) => Promise<void>;
+	/**
+	 * With a meter: the subrequests the invocation may have made when the publish ends (PUBLISH_MAX_SUBREQUESTS).
+	 * Each round is cut to what fits, at {@link ROUND_SUBREQUESTS} plus {@link subrequestsOf} each ref.
+	 */
+	subrequestBudget?: { meter: SubrequestMeter; maxSubrequests: number };
 	/** Replaces the renderer, for tests that make one document fail. */
 	render?: typeof renderDocuments;
 }
@@ -51,6 +57,12 @@ const LEASE_TTL_MS = 5 * 60 * 1000;
 export const MAX_DOCUMENT_BYTES = 1_990_000;
 /** Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags. */
 const ROUND = 25;
+/** A round's own queries at most: stale refs, posts by slug, etags, sequence length, hub topics, the publish, the outbox enqueue (select, send, mark), and one spare. */
+const ROUND_SUBREQUESTS = 10;
+/** After the last round: the count of what is left, and the lease release. */
+const PUBLISH_TAIL_SUBREQUESTS = 2;
+/** A post page is loaded with its round's one query; every other document loads its own (a term's is a batch). */
+const subrequestsOf = (ref: DocumentRef) => (ref.startsWith("post:") ? 0 : 1);
 
 /**
  * Renders the documents the catalog marked stale and stores the ones whose bytes changed, with a strong
@@ -70,7 +82,8 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 		while (report.rendered < deps.maxRenders) {
 			const stale = (await deps.documents.staleRefs(ROUND + failed.size)).filter((entry) => !failed.has(entry.ref));
 			if (stale.length === 0) break;
-			const round = stale.slice(0, Math.min(ROUND, deps.maxRenders - report.rendered));
+			const round = fitBudget(deps, stale.slice(0, Math.min(ROUND, deps.maxRenders - report.rendered)));
+			if (round.length === 0) break;
 			const results = await renderRound(deps, round, now, report, failed);
 			const written = results.flatMap((result) => result.write);
 			const distribution = written.length > 0 && deps.distribute ? await deps.distribute(written, now) : new Map<string, D1PreparedStatement[]>();
@@ -89,6 +102,15 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 	} finally {
 		await deps.lease.release(holder).catch(() => undefined);
 	}
+}
+
+/** The first refs of a round whose queries fit in what is left of the invocation's subrequests. */
+function fitBudget(deps: PublishDependencies, round: StaleRef[]): StaleRef[] {
+	if (!deps.subrequestBudget) return round;
+	let left = deps.subrequestBudget.maxSubrequests - deps.subrequestBudget.meter.used - PUBLISH_TAIL_SUBREQUESTS - ROUND_SUBREQUESTS;
+	let fits = 0;
+	while (fits < round.length && left - subrequestsOf(round[fits]!.ref) >= 0) left -= subrequestsOf(round[fits++]!.ref);
+	return round.slice(0, fits);
 }
 
 async function acquire(deps: PublishDependencies, holder: string, waitMs: number): Promise<boolean> {

@@ -1,12 +1,25 @@
-import { MAX_POST_BYTES, parsePost, tooLargeReason } from "../content";
 import type { ContentSettings } from "../content/post";
 import { redactCredentials } from "../redaction";
-import type { Catalog, KnownObject, StagedOutcome } from "../storage/catalog";
+import type { Catalog, StagedOutcome } from "../storage/catalog";
 import type { Lease } from "../storage/lease";
-import type { Media, MediaObject } from "../storage/media";
-import type { ObjectStore, ObjectSummary } from "../storage/object-store";
+import type { Media } from "../storage/media";
+import type { ObjectStore } from "../storage/object-store";
+import type { SubrequestMeter } from "../storage/subrequest-meter";
+import type { SyncJob, SyncJobs } from "../storage/sync-job";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
-import { describeError, mapConcurrently, mediaTypeByExtension, mediaTypeOf } from "../shared";
+import { describeError, mapConcurrently } from "../shared";
+import { Claims, type ReadTally, claimsOf, readAndParse, recordCommitted } from "./sync-reads";
+
+/** How much one invocation of the sync may do (config.ts `syncBudget`, from PLAN; docs/design.md "Budgets"). */
+export interface SyncBudget {
+	/** Most objects read. */
+	maxReads: number;
+	/** Subrequests (D1, R2, queue calls) the invocation may have made when the sync ends, counted by the meter; the rest is the publish step's and the webhooks'. */
+	maxSubrequests: number;
+	/** Parse work, estimated as posts read × `parseMsPerPost` (the CPU clock cannot be read in a deployed Worker). */
+	maxParseMs: number;
+	parseMsPerPost: number;
+}
 
 export interface SyncDependencies {
 	/** Opened inside the sync so a misconfigured store is recorded as a failed run like any other fault. */
@@ -15,13 +28,14 @@ export interface SyncDependencies {
 	/** Objects that are not posts (images, audio, PDF…): recorded from the listing, never read. */
 	media: Media;
 	runs: SyncRuns;
+	jobs: SyncJobs;
 	lease: Lease;
 	content: ContentSettings;
-	/**
-	 * Most objects one sync reads. Each read is a subrequest (Paid plan: 10,000 per invocation) and costs
-	 * about a millisecond of CPU to parse; a bigger backlog is committed in parts by consecutive syncs.
-	 */
-	maxReads: number;
+	budget: SyncBudget;
+	/** Counts this invocation's subrequests; without it only reads and parse work are budgeted. */
+	meter?: SubrequestMeter;
+	/** Keys per listing page (R2 and S3 give at most 1,000). */
+	listPageSize?: number;
 	now: () => Date;
 	/**
 	 * Statements committed with the catalog while it has never been fully up to date (webhooks record a
@@ -33,122 +47,104 @@ export interface SyncDependencies {
 }
 
 /** A sync holds the lease at most this long; a crashed holder blocks the next sync no longer than this. */
-const LEASE_TTL_MS = 15 * 60 * 1000;
+export const SYNC_LEASE_TTL_MS = 15 * 60 * 1000;
 const PAGE_SIZE = 1000;
 /** Workers allow six simultaneous outgoing connections per invocation. */
 const READ_CONCURRENCY = 6;
 const STAGE_CHUNK = 100;
+/** Catalog.stage() writes this many rows per D1 batch. */
+const STAGE_BATCH = 50;
+/** Subrequests after the last step: the commit, the counts, the run record and the lease release. */
+const TAIL_SUBREQUESTS = 4;
 /** Bump to make every object be parsed again after an upgrade changes what parsing produces (2: the term index; 3: media links). */
 const PARSER_REVISION = "3";
 
 /**
- * Brings the catalog up to date with the bucket: one paged listing, one read per new or changed object,
- * and a single transaction at the end so a crash or a store fault leaves the last good catalog in place.
+ * One invocation of the sync job (docs/design.md, "Resumable sync"). A job lists the whole bucket page by page into
+ * D1, then drops what the complete listing no longer has, then reads new and changed objects in key order; each step
+ * records where it stopped, so a job spans as many invocations as its budget needs. Each invocation commits what it
+ * read in one transaction, with its progress: a crash leaves the last committed catalog and a job that carries on.
  */
 export async function syncCatalog(deps: SyncDependencies, trigger: string): Promise<SyncRun> {
 	const startedAt = deps.now();
-	const run: SyncRun = {
-		id: crypto.randomUUID(),
-		trigger,
-		status: "running",
-		startedAt: startedAt.toISOString(),
-		objectsListed: 0,
-		objectsRead: 0,
-		posts: 0,
-		broken: 0,
-		changes: 0,
-		remaining: 0,
-	};
+	// The whole invocation's count: what ran before the sync (the cron's sweep, notifications) is spent too.
+	const spent = () => deps.meter?.used ?? 0;
+	const tally: ReadTally = { objectsRead: 0, parseMs: 0 };
+	const run: SyncRun = { id: crypto.randomUUID(), trigger, status: "running", startedAt: startedAt.toISOString(), objectsListed: 0, objectsRead: 0, posts: 0, broken: 0, changes: 0, remaining: 0 };
 	const finish = (status: SyncRun["status"], error?: string): SyncRun => {
 		const finishedAt = deps.now();
-		return { ...run, status, error, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() };
+		const cost = { objectsRead: tally.objectsRead, parseMs: tally.parseMs, subrequests: spent() + 3 };
+		return { ...run, ...cost, status, error, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() };
 	};
 
-	if (!(await deps.lease.acquire(run.id, LEASE_TTL_MS, startedAt))) {
+	if (!(await deps.lease.acquire(run.id, SYNC_LEASE_TTL_MS, startedAt))) {
 		const skipped = finish("skipped", "another sync is running");
 		await deps.runs.save(skipped);
 		return skipped;
 	}
 	try {
-		// A run that crashed may have left rows behind; only the lease holder may clear them.
+		// A run that crashed may have left rows behind; only the lease holder may clear them. Its reads are not
+		// lost: the job's read position moves only with a commit, so they are read again.
 		await deps.catalog.discardAllStaged();
 		const store = await deps.openStore();
-		const settingsFingerprint = JSON.stringify([PARSER_REVISION, deps.content]);
-		// Posts parsed with other settings (site URL, time zone, id authority…) must all be read again.
-		if ((await deps.catalog.fact("content_settings")) !== settingsFingerprint) await deps.catalog.markAllOutdated(settingsFingerprint);
-		const known = await deps.catalog.knownObjects(startedAt);
+		let job = (await deps.jobs.current()) ?? (await startJob(deps, startedAt));
 		// A stored fact, not "no succeeded run": the run history is pruned, and a long outage would empty it.
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
+		const affords = (cost: number) => spent() + cost + TAIL_SUBREQUESTS <= deps.budget.maxSubrequests;
 
-		const everything = await listEverything(store);
-		run.objectsListed = everything.length;
-		const knownMedia = await deps.media.known();
-		// Media is told by its key's extension with no read, and is never a "broken post"; an unchanged object
-		// that an earlier read found to be media (by its stored type, without a known extension) stays media.
-		const listedMedia = everything.flatMap((object) => {
-			const recorded = knownMedia.get(object.key);
-			const contentType = mediaTypeByExtension(object.key) ?? (recorded?.etag === object.etag ? recorded.contentType : undefined);
-			return contentType === undefined ? [] : [mediaObject(object, contentType)];
-		});
-		const mediaKeys = new Set(listedMedia.map((object) => object.key));
-		const listed = everything.filter((object) => !mediaKeys.has(object.key));
-		const listedKeys = new Set(listed.map((object) => object.key));
-		// Includes media that an older version read as posts: they leave the posts and the broken list.
-		const deletedKeys = [...known.keys()].filter((key) => !listedKeys.has(key));
-		const outdated = listed.filter((object) => known.get(object.key)?.etag !== object.etag);
-		const changed = outdated.slice(0, deps.maxReads);
-		run.remaining = outdated.length - changed.length;
+		while (job.phase === "listing" && affords(2)) {
+			const page = await store.list({ cursor: job.cursor, limit: deps.listPageSize ?? PAGE_SIZE });
+			job = { ...job, cursor: page.cursor, listed: job.listed + page.objects.length, phase: page.cursor ? "listing" : "deleting" };
+			await deps.jobs.recordPage(job, page.objects);
+		}
+		// Deletions come only from a complete listing, and are committed below with the job's move to reading.
+		let deletedKeys: string[] = [];
+		let mediaChanges: D1PreparedStatement[] = [];
+		if (job.phase === "deleting" && affords(1)) {
+			const found = await deps.jobs.deletionsAndOutdated(job);
+			deletedKeys = found.deleted;
+			job = { ...job, phase: "reading", outdated: found.outdated };
+			// Media are known from the complete listing (by extension, never read), committed with the deletions.
+			mediaChanges = deps.media.fromCompleteListing((select) => deps.catalog.markPostDocumentsStale(select, startedAt));
+		}
 
-		const claims = new Claims(known, new Set([...deletedKeys, ...changed.map((object) => object.key)]));
+		let complete = false;
 		let staged = 0;
-		for (let start = 0; start < changed.length; start += STAGE_CHUNK) {
-			const chunk = changed.slice(start, start + STAGE_CHUNK);
-			const outcomes = await mapConcurrently(chunk, READ_CONCURRENCY, (object) =>
-				readAndParse(store, deps.content, object, known.get(object.key), run),
-			);
-			const accepted: StagedOutcome[] = [];
-			for (const outcome of outcomes) {
-				// "gone": deleted between listing and reading; the next listing drops it like any deletion.
-				if (outcome === "unchanged" || outcome === "gone") continue;
-				if (outcome.kind === "media") {
-					listedMedia.push(outcome.object);
-					if (known.has(outcome.object.key)) deletedKeys.push(outcome.object.key);
-				} else accepted.push(claims.admit(outcome));
-			}
+		const released = new Set(deletedKeys);
+		const claims = new Claims(new Map(), released);
+		while (job.phase === "reading") {
+			const bySubrequests = deps.budget.maxSubrequests - spent() - TAIL_SUBREQUESTS - 2;
+			const byParse = Math.floor(deps.budget.maxParseMs / deps.budget.parseMsPerPost);
+			const limit = Math.min(STAGE_CHUNK, deps.budget.maxReads - tally.objectsRead, byParse - tally.objectsRead, bySubrequests - Math.ceil(bySubrequests / STAGE_BATCH));
+			if (limit <= 0) break;
+			// One more than we take tells whether the listing ends within this chunk.
+			const next = await deps.jobs.nextOutdated(job, limit + 1);
+			const chunk = next.slice(0, limit);
+			const outcomes = await mapConcurrently(chunk, READ_CONCURRENCY, (object) => readAndParse(store, deps.content, object, object.knownEtag, tally));
+			for (const object of chunk) released.add(object.key);
+			if (chunk.length > 0) claims.learn(await deps.catalog.knownFor(chunk.map((object) => object.key), claimsOf(outcomes), startedAt), released);
+			// "gone": deleted between listing and reading; the next job's listing drops it like any deletion.
+			const accepted = outcomes.flatMap((outcome): StagedOutcome[] => (outcome === "unchanged" || outcome === "gone" ? [] : [claims.admit(outcome)]));
 			await deps.catalog.stage(run.id, accepted);
 			staged += accepted.length;
+			job = { ...job, readAfter: chunk.at(-1)?.key ?? job.readAfter, handled: job.handled + chunk.length };
+			if (next.length <= limit) complete = true;
+			if (complete) break;
 		}
-		const mediaUpserts = listedMedia.filter((object) => {
-			const recorded = knownMedia.get(object.key);
-			return recorded === undefined || recorded.etag !== object.etag || recorded.contentType !== object.contentType;
-		});
-		const listedMediaKeys = new Set(listedMedia.map((object) => object.key));
-		const mediaDeleted = [...knownMedia.keys()].filter((key) => !listedMediaKeys.has(key));
-		run.changes = staged + deletedKeys.length + mediaUpserts.length + mediaDeleted.length;
 
 		const now = deps.now();
-		const extra: D1PreparedStatement[] = deps.media.commitStatements(mediaUpserts, mediaDeleted, (select, keys) =>
-			deps.catalog.markPostDocumentsStale(select, now, keys),
-		);
+		const extra: D1PreparedStatement[] = [...mediaChanges, ...(complete ? deps.jobs.finish() : [deps.jobs.save(job)])];
 		if (baseline) {
 			extra.push(...(deps.baseline?.(now) ?? []));
-			// A partial sync leaves the catalog incomplete: the baseline goes on until one sync catches up.
-			if (run.remaining === 0) extra.push(deps.catalog.markFirstCaughtUp(now));
+			// An unfinished job leaves the catalog incomplete: the baseline goes on until one job completes.
+			if (complete) extra.push(deps.catalog.markFirstCaughtUp(now));
 		}
 		await deps.catalog.commitSync(run.id, deletedKeys, now, extra);
+		run.objectsListed = job.listed;
+		run.changes = staged + deletedKeys.length;
+		run.remaining = complete || job.phase !== "reading" ? 0 : Math.max(job.outdated - job.handled, 0);
 
-		const counts = await deps.catalog.counts();
-		const result = { ...finish(run.remaining > 0 ? "partial" : "succeeded"), posts: counts.posts, broken: counts.broken };
-		await deps.runs.save(result);
-		try {
-			await deps.afterCommit?.({ now, baseline });
-		} catch (error) {
-			// The catalog is committed; what failed is telling subscribers, which the next sync retries.
-			const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeError(error, { name: true })}` };
-			await deps.runs.save(failed);
-			return failed;
-		}
-		return result;
+		return await recordCommitted(deps, finish(complete ? "succeeded" : "partial"), { now, baseline });
 	} catch (error) {
 		await deps.catalog.discardStaged(run.id).catch(() => undefined);
 		const failed = finish("failed", describeError(error, { name: true }));
@@ -159,73 +155,11 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 	}
 }
 
-async function listEverything(store: ObjectStore): Promise<ObjectSummary[]> {
-	const objects: ObjectSummary[] = [];
-	let cursor: string | undefined;
-	do {
-		const page = await store.list({ cursor, limit: PAGE_SIZE });
-		objects.push(...page.objects);
-		cursor = page.cursor;
-	} while (cursor);
-	return objects;
-}
-
-function mediaObject(object: ObjectSummary, contentType: string): MediaObject {
-	const seconds = Math.floor(object.lastModified.getTime() / 1000) * 1000;
-	return { key: object.key, etag: object.etag, size: object.size, contentType, lastModified: new Date(seconds).toISOString() };
-}
-
-async function readAndParse(
-	store: ObjectStore,
-	content: ContentSettings,
-	summary: ObjectSummary,
-	known: KnownObject | undefined,
-	run: SyncRun,
-): Promise<StagedOutcome | { kind: "media"; object: MediaObject } | "unchanged" | "gone"> {
-	// Refused by its listed size, before it costs a read or the memory to parse it.
-	if (summary.size > MAX_POST_BYTES) return { kind: "broken", key: summary.key, etag: summary.etag, reason: tooLargeReason(summary.size) };
-	run.objectsRead += 1;
-	const read = await store.read(summary.key, known ? { ifNoneMatch: known.etag } : {});
-	if (read === null) return "gone";
-	if (read === "not-modified") return "unchanged";
-	// A key without a known extension whose stored type (S3 tells it only on a read) says it is media.
-	const mediaType = mediaTypeOf(read.key, read.contentType);
-	if (mediaType !== undefined) return { kind: "media", object: mediaObject({ ...summary, etag: read.etag }, mediaType) };
-	const parsed = parsePost({ key: read.key, bytes: read.bytes, etag: read.etag, lastModified: read.lastModified }, content);
-	return parsed.ok ? { kind: "post", post: parsed.post } : { kind: "broken", key: summary.key, etag: read.etag, reason: parsed.error.reason };
-}
-
-/**
- * Entry ids and slugs must be unique. Posts the catalog already has keep theirs; among new claims the
- * first in key order wins and the others are recorded as broken, naming the post they collide with.
- */
-class Claims {
-	private readonly ids = new Map<string, string>();
-	private readonly slugs = new Map<string, string>();
-
-	constructor(known: Map<string, KnownObject>, released: Set<string>) {
-		for (const [key, object] of known) {
-			if (!object.post || released.has(key)) continue;
-			this.ids.set(object.post.id, key);
-			this.slugs.set(object.post.slug, key);
-		}
-	}
-
-	admit(outcome: StagedOutcome): StagedOutcome {
-		if (outcome.kind === "broken") return outcome;
-		const { post } = outcome;
-		const idOwner = this.ids.get(post.id);
-		if (idOwner !== undefined && idOwner !== post.key) {
-			return { kind: "broken", key: post.key, etag: post.etag, reason: `duplicate id "${post.id}": already used by ${idOwner}` };
-		}
-		const slugOwner = this.slugs.get(post.slug);
-		if (slugOwner !== undefined && slugOwner !== post.key) {
-			return { kind: "broken", key: post.key, etag: post.etag, reason: `duplicate slug "${post.slug}": already used by ${slugOwner}` };
-		}
-		this.ids.set(post.id, post.key);
-		this.slugs.set(post.slug, post.key);
-		return outcome;
-	}
+/** A new job; posts parsed with other settings (site URL, time zone, id authority…) must all be read again. */
+async function startJob(deps: SyncDependencies, now: Date): Promise<SyncJob> {
+	const settingsFingerprint = JSON.stringify([PARSER_REVISION, deps.content]);
+	if ((await deps.catalog.fact("content_settings")) !== settingsFingerprint) await deps.catalog.markAllOutdated(settingsFingerprint);
+	return deps.jobs.start(crypto.randomUUID(), now);
 }
 
 /** The run's error as /api/status and the logs show it: a store's message may quote a URL, never its credentials. */

@@ -65,11 +65,19 @@ export class Catalog {
 		this.labels = new LabelIndexes(db);
 	}
 
-	/** Every object the catalog knows, posts and broken ones, keyed by storage key. */
-	async knownObjects(now: Date): Promise<Map<string, KnownObject>> {
+	/**
+	 * What the catalog knows of these keys, and of the posts holding these ids or slugs: enough to read the keys
+	 * conditionally and to decide their claims, in one query whatever the size of the catalog.
+	 */
+	async knownFor(keys: string[], claims: { ids: string[]; slugs: string[] }, now: Date): Promise<Map<string, KnownObject>> {
 		const [posts, broken] = await this.db.batch<{ key: string; etag: string; id?: string; slug?: string; visible?: number }>([
-			this.db.prepare(`SELECT key, etag, id, slug, (${VISIBLE}) AS visible FROM posts`).bind(now.toISOString()),
-			this.db.prepare("SELECT key, etag FROM broken_objects"),
+			this.db
+				.prepare(
+					`SELECT key, etag, id, slug, (${VISIBLE}) AS visible FROM posts
+					 WHERE key IN (SELECT value FROM json_each(?2)) OR id IN (SELECT value FROM json_each(?3)) OR slug IN (SELECT value FROM json_each(?4))`,
+				)
+				.bind(now.toISOString(), JSON.stringify(keys), JSON.stringify(claims.ids), JSON.stringify(claims.slugs)),
+			this.db.prepare("SELECT key, etag FROM broken_objects WHERE key IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(keys)),
 		]);
 		const known = new Map<string, KnownObject>();
 		for (const row of broken!.results) known.set(row.key, { etag: row.etag });

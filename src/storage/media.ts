@@ -86,6 +86,27 @@ export class Media {
 		return statements;
 	}
 
+	/**
+	 * The media changes a complete listing of the sync job shows (sync_listing rows with a media type), to commit
+	 * with the catalog: stale marks on the posts that reference a new, changed or removed object, then the rows.
+	 */
+	fromCompleteListing(markPostsStale: (postKeysSelect: string) => D1PreparedStatement[]): D1PreparedStatement[] {
+		const listedMedia = "SELECT key FROM sync_listing WHERE media_type IS NOT NULL";
+		const changed = `SELECT l.key FROM sync_listing l LEFT JOIN media m ON m.key = l.key
+			WHERE l.media_type IS NOT NULL AND (m.key IS NULL OR m.etag IS NOT l.etag OR m.content_type IS NOT l.media_type)
+			UNION SELECT key FROM media WHERE key NOT IN (${listedMedia})`;
+		return [
+			...markPostsStale(`SELECT post_key FROM post_media WHERE media_key IN (${changed})`),
+			this.db.prepare(
+				`INSERT INTO media (key, etag, size, content_type, last_modified)
+				 SELECT key, etag, size, media_type, last_modified FROM sync_listing WHERE media_type IS NOT NULL AND true
+				 ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, content_type = excluded.content_type, last_modified = excluded.last_modified
+				 WHERE media.etag IS NOT excluded.etag OR media.content_type IS NOT excluded.content_type`,
+			),
+			this.db.prepare(`DELETE FROM media WHERE key NOT IN (${listedMedia})`),
+		];
+	}
+
 	/** Posts whose media references name no recorded media object, with why, for /api/status. */
 	async missing(): Promise<MissingMedia[]> {
 		const rows = await this.db

@@ -14,6 +14,9 @@ export interface SyncRun {
 	changes: number;
 	/** New or changed objects left for the next sync. */
 	remaining: number;
+	/** What this invocation spent: subrequests counted by the meter, and parse time where the clock moves. */
+	subrequests?: number;
+	parseMs?: number;
 	error?: string;
 }
 
@@ -30,6 +33,8 @@ interface SyncRunRow {
 	broken: number;
 	changes: number;
 	remaining: number;
+	subrequests: number | null;
+	parse_ms: number | null;
 	error: string | null;
 }
 
@@ -43,8 +48,8 @@ export class SyncRuns {
 	record(run: SyncRun): D1PreparedStatement {
 		return this.db
 			.prepare(
-				`INSERT OR REPLACE INTO sync_runs (id, trigger, status, started_at, finished_at, duration_ms, objects_listed, objects_read, posts, broken, changes, remaining, error)
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
+				`INSERT OR REPLACE INTO sync_runs (id, trigger, status, started_at, finished_at, duration_ms, objects_listed, objects_read, posts, broken, changes, remaining, error, subrequests, parse_ms)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`,
 			)
 			.bind(
 				run.id,
@@ -60,6 +65,8 @@ export class SyncRuns {
 				run.changes,
 				run.remaining,
 				run.error ?? null,
+				run.subrequests ?? null,
+				run.parseMs === undefined ? null : Math.round(run.parseMs * 1000) / 1000,
 			);
 	}
 
@@ -101,6 +108,8 @@ function fromRow(row: SyncRunRow): SyncRun {
 		broken: row.broken,
 		changes: row.changes,
 		remaining: row.remaining,
+		subrequests: row.subrequests ?? undefined,
+		parseMs: row.parse_ms ?? undefined,
 		error: row.error ?? undefined,
 	};
 }

@@ -12,8 +12,10 @@ import { type PublishDependencies, publishDocuments } from "../../src/jobs/publi
 import { syncAndPublish } from "../../src/jobs/sync-and-publish";
 import { Documents } from "../../src/storage/documents";
 import type { SiteIdentity } from "../../src/feeds/channels";
+import { SyncJobs } from "../../src/storage/sync-job";
+import { SubrequestMeter, meterBindings } from "../../src/storage/subrequest-meter";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases", "media", "post_media"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases", "media", "post_media", "sync_job", "sync_listing"];
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
@@ -48,12 +50,14 @@ export class CountingStore implements ObjectStore {
 	reads = 0;
 	lists = 0;
 	failReadsAfter = Number.POSITIVE_INFINITY;
+	failListsAfter = Number.POSITIVE_INFINITY;
 	constructor(private readonly inner: ObjectStore) {}
 	get description() {
 		return this.inner.description;
 	}
 	list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<ListPage> {
 		this.lists += 1;
+		if (this.lists > this.failListsAfter) return Promise.reject(new Error("simulated crash while listing"));
 		return this.inner.list(options);
 	}
 	read(key: string, options?: { ifNoneMatch?: string }): Promise<ReadResult> {
@@ -73,28 +77,32 @@ export class CountingStore implements ObjectStore {
 }
 
 /** A sync wired to the real local R2 and D1, with a clock the test controls. */
-export function syncHarness(options: { now?: Date; settings?: ContentSettings; maxReads?: number; site?: Partial<SiteIdentity> } = {}) {
+export function syncHarness(options: { now?: Date; settings?: ContentSettings; maxReads?: number; site?: Partial<SiteIdentity>; meter?: SubrequestMeter } = {}) {
 	const site = { ...testSite(), ...options.site };
 	const clock = { now: options.now ?? new Date("2026-06-01T12:00:00Z") };
-	const store = new CountingStore(new R2Store(env.POSTS));
-	const catalog = new Catalog(env.DB, site.archivePageSize);
-	const runs = new SyncRuns(env.DB);
+	// With a meter, every D1 and R2 call of the sync and the publish goes through the counting wrappers.
+	const bindings = options.meter ? meterBindings(env, options.meter) : env;
+	const store = new CountingStore(new R2Store(bindings.POSTS));
+	const catalog = new Catalog(bindings.DB, site.archivePageSize);
+	const runs = new SyncRuns(bindings.DB);
 	const deps: SyncDependencies = {
 		openStore: async () => store,
 		catalog,
-		media: new Media(env.DB),
+		media: new Media(bindings.DB),
 		runs,
-		lease: new Lease(env.DB, "sync"),
+		lease: new Lease(bindings.DB, "sync"),
 		content: options.settings ?? testContentSettings,
-		maxReads: options.maxReads ?? 5_000,
+		jobs: new SyncJobs(bindings.DB),
+		meter: options.meter,
+		budget: { maxReads: options.maxReads ?? 5_000, maxSubrequests: 10_000, maxParseMs: 1_000_000, parseMsPerPost: 0.5 },
 		now: () => clock.now,
 	};
 	const publishing: PublishDependencies = {
 		catalog,
-		documents: new Documents(env.DB),
-		lease: new Lease(env.DB, "publish"),
+		documents: new Documents(bindings.DB),
+		lease: new Lease(bindings.DB, "publish"),
 		site,
-		media: new Media(env.DB),
+		media: new Media(bindings.DB),
 		now: () => clock.now,
 		maxRenders: 10_000,
 	};

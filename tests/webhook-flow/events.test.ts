@@ -168,7 +168,7 @@ describe("the baseline", () => {
 
 	it("stays a baseline across partial syncs until the catalog has caught up once, then announces", async () => {
 		const h = webhookHarness();
-		h.deps.maxReads = 2;
+		h.deps.budget.maxReads = 2;
 		await h.subscribe(uniquePath());
 		for (let i = 0; i < 5; i++) await h.put(`p${i}.md`, fencedPost({ title: `P${i}`, date: "2026-01-01" }));
 

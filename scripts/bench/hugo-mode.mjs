@@ -1,0 +1,100 @@
+/**
+ * `npm run bench -- --posts N --compare-hugo`: the default R2 run (first sync, one edited post, incremental sync),
+ * then, when `hugo` is on the PATH (Debian: `apt-get install -y hugo`), Hugo building the same N posts written fenced
+ * for Hugo (YAML front matter; the fence-less `.txt` posts get fences), with minimal layouts that make what
+ * Pressroom publishes: an HTML page per post, HTML and RSS for home and for every tag. Hugo's time is one full
+ * `hugo` build (its incremental mode exists only in `hugo server`), so the ratios are first sync ÷ full build and
+ * incremental sync ÷ full build. The first sync counts every pass the default PLAN (paid) needs.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { generatePost } from "./posts.mjs";
+import { fmt, table } from "./stats.mjs";
+import { runSyncMode } from "./sync-mode.mjs";
+
+const TARGETS = { firstSync: 1.0, incremental: 0.02 };
+
+const LAYOUTS = {
+	"_default/baseof.html": "<!doctype html><html><head><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+	"_default/single.html": "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time>{{ .Date }}</time>{{ .Content }}</article>{{ end }}\n",
+	"_default/list.html": "{{ define \"main\" }}<ul>{{ range first 50 .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>{{ end }}\n",
+	"_default/terms.html": "{{ define \"main\" }}<ul>{{ range .Data.Terms.Alphabetical }}<li>{{ .Page.Title }} ({{ .Count }})</li>{{ end }}</ul>{{ end }}\n",
+};
+
+export async function runHugoMode(options, context) {
+	const sync = await runSyncMode({ ...options, feedRequests: 0, renderIterations: 0, mode: "r2", backend: "r2" }, context);
+	const result = { mode: "hugo", sync };
+	const version = spawnSync("hugo", ["version"], { encoding: "utf8" });
+	if (version.status !== 0) {
+		result.hugo = { skipped: "hugo is not installed (apt-get install -y hugo)" };
+		return result;
+	}
+	const site = path.join(context.tmpDir, "hugo-site");
+	context.log(`writing ${options.posts} posts for Hugo into ${site}…`);
+	await writeHugoSite(site, options);
+	const build = await timeCommand("hugo", ["--quiet", "--source", site, "--destination", path.join(site, "public")]);
+	if (build.code !== 0) throw new Error(`hugo failed (${build.code}): ${build.stderr.slice(0, 500)}`);
+	result.hugo = { version: version.stdout.trim(), fullBuildMs: build.ms };
+	const passes = sync.syncs.filter((row) => row.label.startsWith("first sync"));
+	const incremental = sync.syncs.find((row) => row.label.startsWith("incremental"));
+	result.firstSyncMs = passes.reduce((sum, row) => sum + row.wallMs, 0);
+	result.incrementalMs = incremental?.wallMs;
+	return result;
+}
+
+async function writeHugoSite(site, options) {
+	await mkdir(path.join(site, "content", "posts"), { recursive: true });
+	await writeFile(
+		path.join(site, "hugo.toml"),
+		['baseURL = "http://127.0.0.1/"', 'title = "Pressroom bench"', "disableKinds = [\"sitemap\", \"robotsTXT\"]", "[taxonomies]", 'tag = "tags"', 'category = "categories"', "[outputs]", 'home = ["HTML", "RSS"]', 'term = ["HTML", "RSS"]', ""].join("\n"),
+	);
+	for (const [file, text] of Object.entries(LAYOUTS)) {
+		await mkdir(path.dirname(path.join(site, "layouts", file)), { recursive: true });
+		await writeFile(path.join(site, "layouts", file), text);
+	}
+	for (let index = 0; index < options.posts; index++) {
+		const post = generatePost(index, { count: options.posts, seed: options.seed });
+		await writeFile(path.join(site, "content", "posts", `${index}.md`), fencedForHugo(post.text));
+	}
+}
+
+/** Hugo reads fenced front matter only: a fence-less header block gets fences, and its comma lists become YAML lists. */
+function fencedForHugo(text) {
+	const fenced = text.startsWith("---\n") ? text : `---\n${text.replace(/\n\n/, "\n---\n\n")}`;
+	const end = fenced.indexOf("\n---\n", 4);
+	const header = fenced
+		.slice(4, end)
+		.split("\n")
+		.map((line) => {
+			const match = /^(tags|categories|category): ([^[\n].*)$/.exec(line);
+			if (!match) return line;
+			const name = match[1] === "category" ? "categories" : match[1];
+			return `${name}: [${match[2].split(",").map((item) => JSON.stringify(item.trim())).filter((item) => item !== '""').join(", ")}]`;
+		})
+		.join("\n");
+	return `---\n${header}${fenced.slice(end)}`;
+}
+
+function timeCommand(command, args) {
+	return new Promise((resolve) => {
+		const started = performance.now();
+		const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+		let stderr = "";
+		child.stderr.on("data", (chunk) => (stderr += chunk));
+		child.on("close", (code) => resolve({ code, ms: performance.now() - started, stderr }));
+	});
+}
+
+export function hugoReport(result, syncText) {
+	if (result.hugo.skipped) return { ok: syncText.ok, text: `${syncText.text}\n\nHugo comparison: skipped (${result.hugo.skipped})` };
+	const first = result.firstSyncMs / result.hugo.fullBuildMs;
+	const incremental = result.incrementalMs / result.hugo.fullBuildMs;
+	const rows = [
+		[`Hugo full build (${result.hugo.version.split(" ")[1] ?? "hugo"}), same ${result.sync.posts} posts`, `${fmt(result.hugo.fullBuildMs / 1000, 2)} s`, "", ""],
+		["Pressroom first sync (all passes, wall)", `${fmt(result.firstSyncMs / 1000, 2)} s`, `${fmt(first, 2)}×`, `≤ ${TARGETS.firstSync}×`],
+		["Pressroom incremental sync after one edit (wall)", `${fmt(result.incrementalMs / 1000, 3)} s`, `${fmt(incremental, 3)}×`, `≤ ${TARGETS.incremental}×`],
+	];
+	const ok = syncText.ok && first <= TARGETS.firstSync && incremental <= TARGETS.incremental;
+	return { ok, text: `${syncText.text}\n${table("Against Hugo, same machine, same run", ["figure", "time", "÷ Hugo", "target"], rows)}` };
+}

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench -- --posts N --plan free`: the sync as a budgeted job. The Worker runs with PLAN=free (or paid); cron
+ * invocations are fired back to back until the first catalog is complete, and each invocation's log line says what
+ * it listed, read, parsed and spent (the subrequests its meter counted at the bindings). Then the steady state: one
+ * edited post through an R2 notification (one consumer invocation), and a reconciliation that finds nothing.
+ * The parse figure per invocation is posts read × SYNC_PARSE_MS_PER_POST (the calibration the budget uses; a
+ * deployed Worker cannot read its CPU clock); the measured in-Worker figure is shown beside it where workerd's
+ * clock moved.
+ */
+import path from "node:path";
+import { newToken } from "../lib/dev-server.mjs";
+import { postToEdit, seedBucket } from "./common.mjs";
+import { bundleWorker, startLocalWorker } from "./local-worker.mjs";
+import { editedPost } from "./posts.mjs";
+import { fmt, int, table } from "./stats.mjs";
+
+/** Free plan limits per invocation (developers.cloudflare.com/workers/platform/limits). */
+const FREE_LIMITS = { subrequests: 50, cpuMs: 10 };
+/** src/config.ts DEFAULT_PARSE_MS_PER_POST, the calibration the budget charges. */
+const PARSE_MS_PER_POST = 0.5;
+const LINE = /^(sync|r2 events) (\w+) \(([^)]*)\): listed (\d+), read (\d+), (\d+) changes, parse ([\d.]+) ms, (\d+) subrequests by the end of the sync; publish rendered (\d+), (\d+) left; (\d+) subrequests/;
+
+export async function runPlanMode(options, { tmpDir, defer, log }) {
+	const result = { mode: "plan", plan: options.plan, posts: options.posts, steps: {} };
+	const token = newToken();
+	const invocations = [];
+	const onLog = (_level, message) => {
+		const match = LINE.exec(message);
+		if (!match) return;
+		const [, kind, status, trigger, listed, read, changes, parseMs, syncSubrequests, rendered, left, subrequests] = match;
+		invocations.push({ kind, status, trigger, listed: +listed, read: +read, changes: +changes, parseMs: +parseMs, syncSubrequests: +syncSubrequests, rendered: +rendered, left: +left, subrequests: +subrequests, estimatedParseMs: +read * PARSE_MS_PER_POST });
+	};
+	const bundle = await bundleWorker(path.join(tmpDir, "bundle"));
+	const worker = await startLocalWorker({ bundle: bundle.main, persistTo: path.join(tmpDir, "state"), tmpDir, vars: { ADMIN_TOKEN: token, PLAN: options.plan }, verbose: options.verbose, onLog });
+	defer(() => worker.dispose());
+	const app = await worker.miniflare.getWorker("pressroom");
+	log(`Worker with PLAN=${options.plan}; seeding ${options.posts.toLocaleString("en-US")} posts…`);
+	const seeded = await seedBucket((objects, concurrency) => worker.putMany(objects, concurrency), {
+		count: options.posts,
+		seed: options.seed,
+		concurrency: options.seedConcurrency,
+		onProgress: (done) => done % 10_000 === 0 && log(`  ${done.toLocaleString("en-US")} seeded`),
+	});
+	result.steps.seed = { objects: seeded.objects, ms: seeded.ms };
+
+	// The continuation messages the job sends also reach the R2 events consumer: those invocations are logged and
+	// counted like the cron's (or skipped, when a cron invocation holds the lease).
+	const cron = () => app.scheduled({ cron: "*/5 * * * *", scheduledTime: new Date() });
+	const started = performance.now();
+	let fired = 0;
+	const catalogComplete = () => invocations.some((row) => row.kind === "sync" && row.status === "succeeded");
+	while (!catalogComplete() && fired < options.maxInvocations) {
+		await cron();
+		fired += 1;
+		if (fired % 250 === 0) {
+			const last = invocations.at(-1);
+			log(`  ${fired} cron invocations; last: ${last?.status}, listed ${last?.listed}, ${last?.left} documents stale`);
+		}
+	}
+	result.firstCatalog = { complete: catalogComplete(), wallMs: performance.now() - started, cronInvocations: fired, ...summarizeInvocations(invocations) };
+	log(`first catalog ${result.firstCatalog.complete ? "complete" : "NOT complete"} after ${invocations.length} invocations (${fired} cron)`);
+	// The publish step carries on after the catalog: documents of 100,000 posts take their own invocations.
+	const catalogInvocations = invocations.length;
+	while ((invocations.at(-1)?.left ?? 0) > 0 && fired < options.maxInvocations) {
+		await cron();
+		fired += 1;
+	}
+	result.published = { invocationsAfterCatalog: invocations.length - catalogInvocations, left: invocations.at(-1)?.left ?? 0, ...summarizeInvocations(invocations.slice(catalogInvocations)) };
+
+	// Steady state: one change through a notification, sent to the real queue.
+	const edited = editedPost(postToEdit(options.posts, options.seed));
+	const before = invocations.length;
+	await worker.putAndNotify({ key: edited.key, text: edited.text, contentType: "text/markdown; charset=utf-8" });
+	for (let waited = 0; waited < 30_000 && !invocations.slice(before).some((row) => row.kind === "r2 events"); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+	result.notification = invocations.slice(before).find((row) => row.kind === "r2 events");
+	// A reconciliation that finds nothing: it still lists the whole bucket, over as many invocations as that takes.
+	const reconcileFrom = invocations.length;
+	do {
+		await cron();
+		fired += 1;
+	} while (!invocations.slice(reconcileFrom).some((row) => row.kind === "sync" && row.status === "succeeded") && fired < options.maxInvocations);
+	result.reconciliation = summarizeInvocations(invocations.slice(reconcileFrom));
+	// The costliest invocations, to see where their subrequests went.
+	result.costliest = [...invocations].sort((a, b) => b.subrequests - a.subrequests).slice(0, 5);
+	result.workerErrors = worker.logs.filter((line) => line.startsWith("error")).slice(0, 20);
+	return result;
+}
+
+function summarizeInvocations(rows) {
+	const working = rows.filter((row) => row.status !== "skipped");
+	const max = (field) => working.reduce((most, row) => Math.max(most, row[field]), 0);
+	return {
+		invocations: rows.length,
+		skipped: rows.length - working.length,
+		maxSubrequests: max("subrequests"),
+		maxEstimatedParseMs: max("estimatedParseMs"),
+		maxMeasuredParseMs: max("parseMs"),
+		maxRead: max("read"),
+		read: working.reduce((sum, row) => sum + row.read, 0),
+		rendered: working.reduce((sum, row) => sum + row.rendered, 0),
+		byTrigger: Object.fromEntries(Object.entries(Object.groupBy(rows, (row) => (row.trigger.startsWith("cron") ? "cron" : row.trigger))).map(([key, list]) => [key, list.length])),
+	};
+}
+
+export function planReport(result) {
+	const limits = result.plan === "free" ? FREE_LIMITS : { subrequests: 10_000, cpuMs: 30_000 };
+	const first = result.firstCatalog;
+	const ok = first.complete && first.maxSubrequests <= limits.subrequests && first.maxEstimatedParseMs <= limits.cpuMs;
+	const rows = [
+		["posts in the bucket", int(result.posts), ""],
+		["invocations to a complete first catalog", `${int(first.invocations)} (${Object.entries(first.byTrigger).map(([k, v]) => `${k} ${v}`).join(", ")}; ${first.skipped} skipped for the lease)`, first.complete ? "" : "NOT COMPLETE"],
+		["most subrequests in one invocation (meter)", int(first.maxSubrequests), `≤ ${limits.subrequests}`],
+		["most parse-ms in one invocation (read × calibration)", fmt(first.maxEstimatedParseMs, 2), `≤ ${limits.cpuMs}`],
+		["most parse-ms in one invocation (measured in workerd)", fmt(first.maxMeasuredParseMs, 2), "(workerd's clock stands still while computing)"],
+		["most posts read in one invocation", int(first.maxRead), ""],
+		["wall time of those invocations here", `${fmt(first.wallMs / 1000, 1)} s`, ""],
+		["invocations after it until every document is published", `${int(result.published.invocationsAfterCatalog)} (max ${int(result.published.maxSubrequests)} subrequests), ${int(result.published.left)} left`, ""],
+		["one change by R2 notification: subrequests", result.notification ? int(result.notification.subrequests) : "none seen", "constant"],
+		["one change by R2 notification: read / rendered", result.notification ? `${result.notification.read} / ${result.notification.rendered}` : "", ""],
+		["reconciliation finding nothing: invocations, max subrequests", `${int(result.reconciliation.invocations)}, ${int(result.reconciliation.maxSubrequests)}`, ""],
+	];
+	const text = [table(`The sync as a budgeted job, PLAN=${result.plan} (Worker in Miniflare; one cron invocation after another)`, ["figure", "value", "target"], rows)];
+	if (result.workerErrors?.length) text.push(`Worker errors (first ${result.workerErrors.length}):\n  ${result.workerErrors.join("\n  ")}`);
+	return { ok, text: text.join("\n") };
+}

@@ -1,0 +1,74 @@
+import type { SyncRun } from "../storage/sync-runs";
+
+/**
+ * An R2 event notification as the queue delivers it (developers.cloudflare.com/r2/buckets/event-notifications/):
+ * `object.size` and `object.eTag` are absent on deletes. Only the key is trusted: the object is read as it is now.
+ */
+export interface R2EventNotification {
+	account: string;
+	action: string;
+	bucket: string;
+	object: { key: string; size?: number; eTag?: string };
+	eventTime: string;
+}
+
+/** The other message the queue carries: "the sync job is not finished, run its next invocation" (docs/design.md, "Budgets"). */
+export interface ContinueSyncMessage {
+	continueSync: string;
+}
+
+export type R2EventsMessage = R2EventNotification | ContinueSyncMessage;
+
+export interface R2EventsDependencies {
+	/** Keys as the store sees them (the POSTS_PREFIX removed); keys outside it are not posts. */
+	keyPrefix: string;
+	syncKeys: (keys: string[]) => Promise<SyncRun | "busy">;
+	/** The next invocation of the whole-bucket job. */
+	continueJob: () => Promise<void>;
+}
+
+/** When another sync holds the lease, the batch comes back after this long; a sync invocation is done well within it. */
+const BUSY_RETRY_SECONDS = 2;
+
+/** Reads a message body: a notification, a continuation, or a problem to log (the cron's reconciliation catches what it missed). */
+export function readR2EventsMessage(body: unknown): R2EventsMessage | { problem: string } {
+	if (typeof body !== "object" || body === null) return { problem: "the message body is not an object" };
+	const record = body as Record<string, unknown>;
+	if (typeof record.continueSync === "string") return { continueSync: record.continueSync };
+	const object = record.object as Record<string, unknown> | undefined;
+	if (typeof record.action !== "string" || typeof object !== "object" || object === null || typeof object.key !== "string" || object.key === "") {
+		return { problem: "not an R2 event notification: it needs `action` and `object.key`" };
+	}
+	return record as unknown as R2EventNotification;
+}
+
+/**
+ * The consumer of the R2 events queue: the keys of a batch's notifications are synced together (each key once,
+ * however many events name it), and a continuation runs the job's next invocation. Failures and a busy lease bring
+ * the batch back; every step is idempotent, so a redelivery converges to the bucket's state.
+ */
+export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2EventsDependencies): Promise<void> {
+	const keys = new Set<string>();
+	let continuation = false;
+	for (const message of batch.messages) {
+		const body = readR2EventsMessage(message.body);
+		if ("problem" in body) console.error(`r2 events: message ${message.id} skipped: ${body.problem}`);
+		else if ("continueSync" in body) continuation = true;
+		else if (body.object.key.startsWith(deps.keyPrefix)) keys.add(body.object.key.slice(deps.keyPrefix.length));
+	}
+	try {
+		if (keys.size > 0) {
+			const run = await deps.syncKeys([...keys]);
+			if (run === "busy" || run.status === "failed") {
+				if (run !== "busy") console.error(`r2 events: sync of ${keys.size} keys failed: ${run.error}`);
+				batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
+				return;
+			}
+		}
+		if (continuation) await deps.continueJob();
+		batch.ackAll();
+	} catch (error) {
+		console.error(`r2 events: ${error instanceof Error ? error.message : String(error)}`);
+		batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
+	}
+}

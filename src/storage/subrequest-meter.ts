@@ -1,0 +1,90 @@
+/**
+ * Counts the subrequests an invocation makes through its bindings: every D1 query or batch, every R2 call and
+ * every queue send is one (developers.cloudflare.com/workers/platform/limits/#subrequests; Free plan 50 per
+ * invocation, Paid 10,000). The budgeted steps ask it what is left; the count is exact because every call goes
+ * through these wrappers. S3-compatible stores are reached by fetch and are not counted here.
+ */
+export class SubrequestMeter {
+	used = 0;
+	readonly byBinding: Record<string, number> = {};
+
+	count(binding: string): void {
+		this.used += 1;
+		this.byBinding[binding] = (this.byBinding[binding] ?? 0) + 1;
+	}
+}
+
+const R2_CALLS = new Set(["head", "get", "put", "delete", "list", "createMultipartUpload", "resumeMultipartUpload"]);
+const QUEUE_CALLS = new Set(["send", "sendBatch"]);
+const STATEMENT_CALLS = new Set(["first", "run", "all", "raw"]);
+
+/** The bindings with D1, R2 and queue calls counted by `meter`; everything else is passed through as is. */
+export function meterBindings<E extends { DB: D1Database; POSTS: R2Bucket; WEBHOOK_QUEUE: Queue; WEBHOOK_DLQ: Queue; R2_EVENTS?: Queue }>(env: E, meter: SubrequestMeter): E {
+	return {
+		...env,
+		...(env.R2_EVENTS ? { R2_EVENTS: countCalls(env.R2_EVENTS, QUEUE_CALLS, () => meter.count("R2_EVENTS")) } : {}),
+		DB: meterDatabase(env.DB, meter),
+		POSTS: countCalls(env.POSTS, R2_CALLS, () => meter.count("POSTS")),
+		WEBHOOK_QUEUE: countCalls(env.WEBHOOK_QUEUE, QUEUE_CALLS, () => meter.count("WEBHOOK_QUEUE")),
+		WEBHOOK_DLQ: countCalls(env.WEBHOOK_DLQ, QUEUE_CALLS, () => meter.count("WEBHOOK_DLQ")),
+	};
+}
+
+function meterDatabase(db: D1Database, meter: SubrequestMeter): D1Database {
+	// db.batch() needs the runtime's own statements, so each wrapper remembers the statement it stands for.
+	const originals = new WeakMap<object, D1PreparedStatement>();
+	const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement => {
+		const wrapped = new Proxy(statement, {
+			get(target, property) {
+				const value = Reflect.get(target, property, target) as unknown;
+				if (typeof value !== "function") return value;
+				if (property === "bind") return (...values: unknown[]) => wrapStatement(target.bind(...values));
+				if (typeof property === "string" && STATEMENT_CALLS.has(property)) {
+					return (...args: unknown[]) => {
+						meter.count("DB");
+						return (value as (...a: unknown[]) => unknown).apply(target, args);
+					};
+				}
+				return (value as (...a: unknown[]) => unknown).bind(target);
+			},
+		});
+		originals.set(wrapped, statement);
+		return wrapped;
+	};
+	return new Proxy(db, {
+		get(target, property) {
+			const value = Reflect.get(target, property, target) as unknown;
+			if (typeof value !== "function") return value;
+			if (property === "prepare") return (query: string) => wrapStatement(target.prepare(query));
+			if (property === "batch") {
+				return (statements: D1PreparedStatement[]) => {
+					meter.count("DB");
+					return target.batch(statements.map((statement) => originals.get(statement) ?? statement));
+				};
+			}
+			if (property === "exec" || property === "dump") {
+				return (...args: unknown[]) => {
+					meter.count("DB");
+					return (value as (...a: unknown[]) => unknown).apply(target, args);
+				};
+			}
+			return (value as (...a: unknown[]) => unknown).bind(target);
+		},
+	});
+}
+
+function countCalls<T extends object>(binding: T, calls: Set<string>, count: () => void): T {
+	return new Proxy(binding, {
+		get(target, property) {
+			const value = Reflect.get(target, property, target) as unknown;
+			if (typeof value !== "function") return value;
+			if (typeof property === "string" && calls.has(property)) {
+				return (...args: unknown[]) => {
+					count();
+					return (value as (...a: unknown[]) => unknown).apply(target, args);
+				};
+			}
+			return (value as (...a: unknown[]) => unknown).bind(target);
+		},
+	});
+}
