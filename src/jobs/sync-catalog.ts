@@ -124,7 +124,13 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 			for (const object of chunk) released.add(object.key);
 			if (chunk.length > 0) claims.learn(await deps.catalog.knownFor(chunk.map((object) => object.key), claimsOf(outcomes), startedAt), released);
 			// "gone": deleted between listing and reading; the next job's listing drops it like any deletion.
-			const accepted = outcomes.flatMap((outcome): StagedOutcome[] => (outcome === "unchanged" || outcome === "gone" ? [] : [claims.admit(outcome)]));
+			const accepted = outcomes.flatMap((outcome): StagedOutcome[] => (outcome === "unchanged" || outcome === "gone" || outcome.kind === "media" ? [] : [claims.admit(outcome)]));
+			// Media found by a read: recorded as media, and no longer a post or a broken post if it was one.
+			const readMedia = outcomes.flatMap((outcome) => (typeof outcome === "object" && outcome.kind === "media" ? [outcome.object] : []));
+			if (readMedia.length > 0) {
+				mediaChanges.push(...deps.media.commitStatements(readMedia, [], (select, keys) => deps.catalog.markPostDocumentsStale(select, startedAt, keys)));
+				deletedKeys.push(...readMedia.map((object) => object.key));
+			}
 			await deps.catalog.stage(run.id, accepted);
 			staged += accepted.length;
 			job = { ...job, readAfter: chunk.at(-1)?.key ?? job.readAfter, handled: job.handled + chunk.length };

@@ -1,3 +1,4 @@
+import { mediaTypeByExtension } from "../shared";
 import type { StagedOutcome } from "../storage/catalog";
 import type { SyncRun } from "../storage/sync-runs";
 import { describeError } from "../shared";
@@ -24,21 +25,27 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 	if (!(await deps.lease.acquire(run.id, SYNC_LEASE_TTL_MS, startedAt))) return "busy";
 	try {
 		const store = await deps.openStore();
-		const ordered = [...new Set(keys)].sort();
+		// Media (known by extension) are never read here, where a video would have to fit in memory: the next
+		// whole-bucket sync records them from its listing, as it does every media object.
+		const ordered = [...new Set(keys)].filter((key) => mediaTypeByExtension(key) === undefined).sort();
 		// Unconditional reads: the etag read back is compared with the catalog's below, in the same query as the claims.
 		const outcomes: ReadOutcome[] = [];
-		for (const key of ordered) outcomes.push(await readAndParse(store, deps.content, { key }, undefined, tally));
+		for (const key of ordered) {
+			const outcome = await readAndParse(store, deps.content, { key }, undefined, tally);
+			// A key without a known extension that turns out to be media: left to the whole-bucket sync too.
+			outcomes.push(typeof outcome === "object" && outcome.kind === "media" ? "unchanged" : outcome);
+		}
 		const known = await deps.catalog.knownFor(ordered, claimsOf(outcomes), startedAt);
 		const deleted = ordered.filter((key, index) => outcomes[index] === "gone" && known.has(key));
 		const changed = ordered.filter((key, index) => {
 			const outcome = outcomes[index]!;
-			return typeof outcome === "object" && known.get(key)?.etag !== (outcome.kind === "post" ? outcome.post.etag : outcome.etag);
+			return typeof outcome === "object" && outcome.kind !== "media" && known.get(key)?.etag !== (outcome.kind === "post" ? outcome.post.etag : outcome.etag);
 		});
 		const claims = new Claims(known, new Set([...deleted, ...changed]));
 		const accepted: StagedOutcome[] = [];
 		for (const [index, key] of ordered.entries()) {
 			const outcome = outcomes[index]!;
-			if (typeof outcome === "object" && changed.includes(key)) accepted.push(claims.admit(outcome));
+			if (typeof outcome === "object" && outcome.kind !== "media" && changed.includes(key)) accepted.push(claims.admit(outcome));
 		}
 		run.changes = accepted.length + deleted.length;
 		if (run.changes === 0) {

@@ -1,3 +1,5 @@
+import type { MediaObject } from "../storage/media";
+import { mediaTypeOf } from "../shared";
 import { MAX_POST_BYTES, parsePost, tooLargeReason } from "../content";
 import type { ContentSettings } from "../content/post";
 import type { KnownObject, StagedOutcome } from "../storage/catalog";
@@ -8,7 +10,8 @@ import type { SyncDependencies } from "./sync-catalog";
 
 /** The steps the bucket-wide sync and the one-key sync of a notification share: read and parse, claim ids and slugs, record the run. */
 
-export type ReadOutcome = StagedOutcome | "unchanged" | "gone";
+/** `media`: a key without a known extension whose stored type says it is media (S3 tells the type only on a read). */
+export type ReadOutcome = StagedOutcome | { kind: "media"; object: MediaObject } | "unchanged" | "gone";
 
 /** What reading objects cost: reads made, and the parse time measured where the clock moves (it stands still in deployed Workers). */
 export interface ReadTally {
@@ -32,6 +35,11 @@ export async function readAndParse(
 	const read = await store.read(summary.key, knownEtag !== undefined ? { ifNoneMatch: knownEtag } : {});
 	if (read === null) return "gone";
 	if (read === "not-modified") return "unchanged";
+	const mediaType = mediaTypeOf(read.key, read.contentType);
+	if (mediaType !== undefined) {
+		const lastModified = new Date(Math.floor(read.lastModified.getTime() / 1000) * 1000).toISOString();
+		return { kind: "media", object: { key: read.key, etag: read.etag, size: read.bytes.length, contentType: mediaType, lastModified } };
+	}
 	if (read.bytes.length > MAX_POST_BYTES) return { kind: "broken", key: read.key, etag: read.etag, reason: tooLargeReason(read.bytes.length) };
 	const started = performance.now();
 	const parsed = parsePost({ key: read.key, bytes: read.bytes, etag: read.etag, lastModified: read.lastModified }, content);

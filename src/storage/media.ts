@@ -91,7 +91,8 @@ export class Media {
 	 * with the catalog: stale marks on the posts that reference a new, changed or removed object, then the rows.
 	 */
 	fromCompleteListing(markPostsStale: (postKeysSelect: string) => D1PreparedStatement[]): D1PreparedStatement[] {
-		const listedMedia = "SELECT key FROM sync_listing WHERE media_type IS NOT NULL";
+		// Listed by extension, or found by an earlier read at this etag (a key without a known extension).
+		const listedMedia = "SELECT l.key FROM sync_listing l WHERE l.media_type IS NOT NULL OR EXISTS (SELECT 1 FROM media m WHERE m.key = l.key AND m.etag = l.etag)";
 		const changed = `SELECT l.key FROM sync_listing l LEFT JOIN media m ON m.key = l.key
 			WHERE l.media_type IS NOT NULL AND (m.key IS NULL OR m.etag IS NOT l.etag OR m.content_type IS NOT l.media_type)
 			UNION SELECT key FROM media WHERE key NOT IN (${listedMedia})`;

@@ -1,6 +1,13 @@
 import { mediaTypeByExtension } from "../shared";
 import type { ObjectSummary } from "./object-store";
 
+/**
+ * A listed object is media when its extension says so, or when an earlier read found it to be media at this etag
+ * (a key without a known extension: its stored type decides). Media are never read or parsed as posts.
+ */
+const NOT_MEDIA = "(l.media_type IS NULL AND NOT EXISTS (SELECT 1 FROM media m WHERE m.key = l.key AND m.etag = l.etag))";
+const LISTED_POSTS = `SELECT l.key FROM sync_listing l WHERE ${NOT_MEDIA}`;
+
 /** The sync in progress, as the last invocation left it (migrations/0007_resumable_sync.sql). */
 export interface SyncJob {
 	jobId: string;
@@ -105,11 +112,11 @@ export class SyncJobs {
 		const [deleted, outdated] = await this.db.batch<{ key?: string; n?: number }>([
 			this.db
 				.prepare(
-					`SELECT key FROM posts WHERE key NOT IN (SELECT key FROM sync_listing WHERE media_type IS NULL) AND changed_at <= ?1
-					 UNION SELECT key FROM broken_objects WHERE key NOT IN (SELECT key FROM sync_listing WHERE media_type IS NULL) AND seen_at <= ?1`,
+					`SELECT key FROM posts WHERE key NOT IN (${LISTED_POSTS}) AND changed_at <= ?1
+					 UNION SELECT key FROM broken_objects WHERE key NOT IN (${LISTED_POSTS}) AND seen_at <= ?1`,
 				)
 				.bind(job.startedAt),
-			this.db.prepare(`SELECT count(*) AS n FROM sync_listing l WHERE l.media_type IS NULL AND ${KNOWN_ETAG} IS NOT l.etag`),
+			this.db.prepare(`SELECT count(*) AS n FROM sync_listing l WHERE ${NOT_MEDIA} AND ${KNOWN_ETAG} IS NOT l.etag`),
 		]);
 		return { deleted: deleted!.results.map((row) => row.key!), outdated: outdated!.results[0]?.n ?? 0 };
 	}
@@ -118,7 +125,7 @@ export class SyncJobs {
 	async nextOutdated(job: SyncJob, limit: number): Promise<OutdatedObject[]> {
 		const rows = await this.db
 			.prepare(
-				`SELECT key, etag, size, known FROM (SELECT l.key, l.etag, l.size, ${KNOWN_ETAG} AS known FROM sync_listing l WHERE l.key > ?1 AND l.media_type IS NULL ORDER BY l.key)
+				`SELECT key, etag, size, known FROM (SELECT l.key, l.etag, l.size, ${KNOWN_ETAG} AS known FROM sync_listing l WHERE l.key > ?1 AND ${NOT_MEDIA} ORDER BY l.key)
 				 WHERE known IS NOT etag LIMIT ?2`,
 			)
 			.bind(job.readAfter, limit)

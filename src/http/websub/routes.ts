@@ -16,7 +16,8 @@ export function websubRoutes(): Hono<AppEnv> {
 		if (!type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
 			return c.text("The hub takes application/x-www-form-urlencoded requests (hub.mode, hub.topic, hub.callback).", 415);
 		}
-		const form = new URLSearchParams(await c.req.text());
+		// Decoded by hand: .text() on a form body makes workerd warn, and the form is UTF-8 by definition.
+		const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
 		const read = readSubscriptionRequest(form, { limits: config.hub.limits, devMode: config.devMode });
 		if (!read.ok) return c.text(read.reason, 400);
 		const { request } = read;
