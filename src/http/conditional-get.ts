@@ -11,6 +11,8 @@ export interface Validated {
  */
 export function isNotModified(headers: Headers, document: Validated): boolean {
 	const ifNoneMatch = headers.get("If-None-Match");
+	// The common case, a reader sending back the ETag it was given, needs no parsing.
+	if (ifNoneMatch === document.etag) return true;
 	if (ifNoneMatch !== null) {
 		const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
 		const own = opaque(document.etag);

@@ -8,6 +8,9 @@ export interface Publication {
 	/** Publishes now because a scheduled post is due, then reads the new state. */
 	publishDue(cost: LookupCost): Promise<void>;
 	lookup(path: string, cost: LookupCost): Promise<CachedDocument | null>;
+	/** The same two without waiting, on the hot path: undefined when storage must be asked. */
+	freshState(): PublicationState | undefined;
+	peek(path: string): CachedDocument | null | undefined;
 	nowMs(): number;
 	/** Dev mode only: answer with the D1 rows a request read, for the serving bench. */
 	exposeCost: boolean;
@@ -36,6 +39,8 @@ export function createPublication(deps: {
 			await deps.cache.publicationState(deps.documents, nowMs(), deps.stalenessMs, cost);
 		},
 		lookup: (path, cost) => deps.cache.get(deps.documents, path, cost),
+		freshState: () => deps.cache.freshState(nowMs(), deps.stalenessMs),
+		peek: (path) => deps.cache.peek(path),
 		nowMs,
 		exposeCost: deps.exposeCost,
 		siteUrl: deps.siteUrl,

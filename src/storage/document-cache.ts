@@ -49,6 +49,21 @@ export class DocumentCache {
 		return state;
 	}
 
+	/** The state without waiting, when the last check is still within the bound; undefined when it must be read. */
+	freshState(nowMs: number, stalenessMs: number): PublicationState | undefined {
+		return this.state !== undefined && nowMs - this.checkedAtMs < stalenessMs ? this.state : undefined;
+	}
+
+	/** A cached entry without waiting (null: known to be missing), or undefined when D1 must be asked. */
+	peek(path: string): CachedDocument | null | undefined {
+		const cached = this.entries.get(path);
+		if (cached !== undefined) {
+			this.entries.delete(path);
+			this.entries.set(path, cached);
+		}
+		return cached;
+	}
+
 	/** The document at a canonical path, or null when none is published there. */
 	async get(documents: Documents, path: string, cost: LookupCost): Promise<CachedDocument | null> {
 		const cached = this.entries.get(path);

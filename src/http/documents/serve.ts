@@ -25,9 +25,12 @@ export async function serveDocumentRequest(request: Request, publication: Public
 	if (path === undefined) return pathname.startsWith("/tags/") ? notFound(method, pathname) : undefined;
 
 	const cost: LookupCost = { rowsRead: 0 };
-	const state = await publication.state(cost);
-	if (state.nextVisibilityChangeMs !== undefined && state.nextVisibilityChangeMs <= publication.nowMs()) await publication.publishDue(cost);
-	const document = await publication.lookup(path, cost);
+	// A hit within the staleness bound answers without awaiting anything.
+	const state = publication.freshState() ?? (await publication.state(cost));
+	const due = state.nextVisibilityChangeMs !== undefined && state.nextVisibilityChangeMs <= publication.nowMs();
+	if (due) await publication.publishDue(cost);
+	let document = due ? undefined : publication.peek(path);
+	if (document === undefined) document = await publication.lookup(path, cost);
 	if (document === null) {
 		// An unknown term costs the one document lookup; a missing page may be an old address (aliases, in the app).
 		return path.startsWith("/tags") ? notFound(method, pathname, publication.exposeCost ? costHeaders(cost) : undefined) : undefined;
@@ -35,9 +38,8 @@ export async function serveDocumentRequest(request: Request, publication: Public
 	document.responseHeaders ??= responseHeaders(document, publication, path);
 	const headers = new Headers(document.responseHeaders);
 	// A browser tab gets RSS and Atom as application/xml, so the feed's CSS applies (browser-view.ts).
-	const { contentType, vary } = feedContentTypeFor(request.headers, document.contentType);
+	const { contentType } = feedContentTypeFor(request.headers, document.contentType);
 	if (contentType !== document.contentType) headers.set("Content-Type", contentType);
-	if (vary !== undefined) headers.set("Vary", vary);
 	if (publication.exposeCost) headers.set(COST_HEADER, String(cost.rowsRead));
 	if (isNotModified(request.headers, document)) return new Response(null, { status: 304, headers });
 	return new Response(method === "HEAD" ? null : document.body, { status: 200, headers });
@@ -62,6 +64,9 @@ function responseHeaders(document: CachedDocument, publication: Publication, pat
 		["Last-Modified", document.lastModifiedHttp],
 		["Cache-Control", document.cacheControl],
 	];
+	// RSS and Atom are answered to browsers with another type (browser-view.ts): caches must keep them apart.
+	const { vary } = feedContentTypeFor(new Headers(), document.contentType);
+	if (vary !== undefined) headers.push(["Vary", vary]);
 	// Every feed is a WebSub topic; its self URL is exactly the hub.topic to subscribe with.
 	if (FEED_TYPES.has(document.contentType)) headers.push(["Link", discoveryLinks(publication.hubs, `${publication.siteUrl}${path}`)]);
 	return headers;
