@@ -23,10 +23,11 @@ export function meterBindings<E extends { DB: D1Database; POSTS: R2Bucket; WEBHO
 	return {
 		...env,
 		...(env.R2_EVENTS ? { R2_EVENTS: countCalls(env.R2_EVENTS, QUEUE_CALLS, () => meter.count("R2_EVENTS")) } : {}),
-		DB: meterDatabase(env.DB, meter),
-		POSTS: countCalls(env.POSTS, R2_CALLS, () => meter.count("POSTS")),
-		WEBHOOK_QUEUE: countCalls(env.WEBHOOK_QUEUE, QUEUE_CALLS, () => meter.count("WEBHOOK_QUEUE")),
-		WEBHOOK_DLQ: countCalls(env.WEBHOOK_DLQ, QUEUE_CALLS, () => meter.count("WEBHOOK_DLQ")),
+		// A binding the deployment lacks stays missing (and fails where it is used, with the runtime's own error).
+		DB: env.DB && meterDatabase(env.DB, meter),
+		POSTS: env.POSTS && countCalls(env.POSTS, R2_CALLS, () => meter.count("POSTS")),
+		WEBHOOK_QUEUE: env.WEBHOOK_QUEUE && countCalls(env.WEBHOOK_QUEUE, QUEUE_CALLS, () => meter.count("WEBHOOK_QUEUE")),
+		WEBHOOK_DLQ: env.WEBHOOK_DLQ && countCalls(env.WEBHOOK_DLQ, QUEUE_CALLS, () => meter.count("WEBHOOK_DLQ")),
 	};
 }
 
