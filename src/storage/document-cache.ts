@@ -5,7 +5,7 @@ export interface CachedDocument extends StoredDocument {
 	lastModifiedHttp: string;
 	lastModifiedMs: number;
 	/** The response headers, filled by the serving route the first time it answers with this entry. */
-	responseHeaders?: [string, string][];
+	responseHeaders?: Headers;
 }
 
 export interface DocumentCacheOptions {
