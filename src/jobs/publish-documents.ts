@@ -9,7 +9,7 @@ import type { Lease } from "../storage/lease";
 import type { Media } from "../storage/media";
 import { attachMediaMetadata } from "./attach-media";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
-import { describeFailure } from "./sync-catalog";
+import { describeFailure } from "./sync-reads";
 
 export interface PublishDependencies {
 	catalog: Catalog;

@@ -1,5 +1,4 @@
 import type { ContentSettings } from "../content/post";
-import { redactCredentials } from "../redaction";
 import type { Catalog, StagedOutcome } from "../storage/catalog";
 import type { Lease } from "../storage/lease";
 import type { Media } from "../storage/media";
@@ -7,8 +6,8 @@ import type { ObjectStore } from "../storage/object-store";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
 import type { SyncJob, SyncJobs } from "../storage/sync-job";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
-import { describeError, mapConcurrently } from "../shared";
-import { Claims, type ReadTally, claimsOf, readAndParse, recordCommitted } from "./sync-reads";
+import { mapConcurrently } from "../shared";
+import { Claims, type ReadTally, claimsOf, describeFailure, readAndParse, recordCommitted, recordFailed } from "./sync-reads";
 
 /** How much one invocation of the sync may do (config.ts `syncBudget`, from PLAN; docs/design.md "Budgets"). */
 export interface SyncBudget {
@@ -152,10 +151,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 
 		return await recordCommitted(deps, finish(complete ? "succeeded" : "partial"), { now, baseline });
 	} catch (error) {
-		await deps.catalog.discardStaged(run.id).catch(() => undefined);
-		const failed = finish("failed", describeError(error, { name: true }));
-		await deps.runs.save(failed);
-		return failed;
+		return await recordFailed(deps, run.id, finish("failed", describeFailure(error)));
 	} finally {
 		await deps.lease.release(run.id).catch(() => undefined);
 	}
@@ -168,7 +164,3 @@ async function startJob(deps: SyncDependencies, now: Date): Promise<SyncJob> {
 	return deps.jobs.start(crypto.randomUUID(), now);
 }
 
-/** The run's error as /api/status and the logs show it: a store's message may quote a URL, never its credentials. */
-export function describeFailure(error: unknown): string {
-	return redactCredentials(describeError(error));
-}

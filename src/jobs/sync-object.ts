@@ -1,9 +1,8 @@
 import { mediaTypeByExtension } from "../shared";
 import type { StagedOutcome } from "../storage/catalog";
 import type { SyncRun } from "../storage/sync-runs";
-import { describeError } from "../shared";
 import { SYNC_LEASE_TTL_MS, type SyncDependencies } from "./sync-catalog";
-import { Claims, type ReadOutcome, type ReadTally, claimsOf, readAndParse, recordCommitted } from "./sync-reads";
+import { Claims, type ReadOutcome, type ReadTally, claimsOf, describeFailure, readAndParse, recordCommitted, recordFailed } from "./sync-reads";
 
 export type ObjectSyncDependencies = Omit<SyncDependencies, "jobs" | "budget" | "listPageSize">;
 
@@ -61,10 +60,7 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 		await deps.catalog.commitSync(run.id, deleted, now, baseline ? (deps.baseline?.(now) ?? []) : []);
 		return await recordCommitted(deps, finish("succeeded"), { now, baseline });
 	} catch (error) {
-		await deps.catalog.discardStaged(run.id).catch(() => undefined);
-		const failed = finish("failed", describeError(error, { name: true }));
-		await deps.runs.save(failed);
-		return failed;
+		return await recordFailed(deps, run.id, finish("failed", describeFailure(error)));
 	} finally {
 		await deps.lease.release(run.id).catch(() => undefined);
 	}

@@ -5,6 +5,7 @@ import type { ContentSettings } from "../content/post";
 import type { KnownObject, StagedOutcome } from "../storage/catalog";
 import type { ObjectStore, ObjectSummary } from "../storage/object-store";
 import type { SyncRun } from "../storage/sync-runs";
+import { redactCredentials } from "../redaction";
 import { describeError } from "../shared";
 import type { SyncDependencies } from "./sync-catalog";
 
@@ -92,6 +93,18 @@ export class Claims {
 }
 
 /** Records a committed run with the catalog's counts, then tells subscribers (webhooks); a failure there is recorded on the run. */
+/** A run's or a publish's error as /api/status and the logs show it: a store's message may quote a URL, never its credentials. */
+export function describeFailure(error: unknown): string {
+	return redactCredentials(describeError(error, { name: true }));
+}
+
+/** Records a sync that failed before its commit: what it staged is dropped, the catalog is as the last commit left it. */
+export async function recordFailed(deps: Pick<SyncDependencies, "catalog" | "runs">, runId: string, failed: SyncRun): Promise<SyncRun> {
+	await deps.catalog.discardStaged(runId).catch(() => undefined);
+	await deps.runs.save(failed);
+	return failed;
+}
+
 export async function recordCommitted(
 	deps: Pick<SyncDependencies, "catalog" | "runs" | "afterCommit">,
 	run: SyncRun,
@@ -104,7 +117,7 @@ export async function recordCommitted(
 		await deps.afterCommit?.(context);
 	} catch (error) {
 		// The catalog is committed; what failed is telling subscribers, which the next sync retries.
-		const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeError(error, { name: true })}` };
+		const failed = { ...result, status: "failed" as const, error: `catalog updated, but webhook events failed: ${describeFailure(error)}` };
 		await deps.runs.save(failed);
 		return failed;
 	}
