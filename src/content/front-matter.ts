@@ -1,5 +1,7 @@
-import matter from "gray-matter";
-import yaml from "js-yaml";
+import yamlLoader from "js-yaml/lib/js-yaml/loader.js";
+import Schema from "js-yaml/lib/js-yaml/schema.js";
+import FAILSAFE_SCHEMA from "js-yaml/lib/js-yaml/schema/failsafe.js";
+import Type from "js-yaml/lib/js-yaml/type.js";
 import { lowerCaseKeys } from "./fields";
 import { splitJson, splitToml, startsWithJsonObject } from "./hugo-front-matter";
 import { PostProblem, quote } from "./problem";
@@ -19,15 +21,15 @@ export interface SplitPost {
  * Only strings, booleans and null: js-yaml's timestamps would read zone-less dates as UTC (gray-matter #78),
  * and its numbers would turn `id: 0123` into 83 and round ids past 2^53. Code-running types are absent.
  */
-const FRONT_MATTER_SCHEMA = new yaml.Schema({
-	include: [yaml.FAILSAFE_SCHEMA],
+const FRONT_MATTER_SCHEMA = new Schema({
+	include: [FAILSAFE_SCHEMA],
 	implicit: [
-		new yaml.Type("tag:yaml.org,2002:null", {
+		new Type("tag:yaml.org,2002:null", {
 			kind: "scalar",
 			resolve: (data) => data === null || data === "" || data === "~" || /^(?:null|Null|NULL)$/.test(String(data)),
 			construct: () => null,
 		}),
-		new yaml.Type("tag:yaml.org,2002:bool", {
+		new Type("tag:yaml.org,2002:bool", {
 			kind: "scalar",
 			resolve: (data) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(String(data)),
 			construct: (data) => /^t/i.test(String(data)),
@@ -45,20 +47,12 @@ class FrontMatterSyntax extends Error {
 	}
 }
 
-function refuseCode(): never {
-	throw new PostProblem("front matter written in JavaScript is not allowed; use YAML");
-}
-
-function refuseLanguage(): never {
-	throw new PostProblem("front matter must be YAML");
-}
-
 /** Parses a YAML block; its line 0 is line `firstLine` of the post. */
 function parseYaml(source: string, firstLine: number): unknown {
 	try {
-		return yaml.load(source, { schema: FRONT_MATTER_SCHEMA });
+		return yamlLoader.load(source, { schema: FRONT_MATTER_SCHEMA });
 	} catch (error) {
-		if (error instanceof yaml.YAMLException) {
+		if (isYamlException(error)) {
 			const line = error.mark ? error.mark.line + firstLine : undefined;
 			throw new FrontMatterSyntax(error.reason ?? error.message, line);
 		}
@@ -66,6 +60,14 @@ function parseYaml(source: string, firstLine: number): unknown {
 		if (error instanceof RangeError) throw new FrontMatterSyntax("it is nested too deeply", undefined);
 		throw error;
 	}
+}
+
+/**
+ * js-yaml's own error, told by name: a class identity check fails under the test runner, which loads the
+ * loader's CommonJS files apart from this ES module's import of them.
+ */
+function isYamlException(error: unknown): error is Error & { reason?: string; mark?: { line: number } } {
+	return error instanceof Error && error.name === "YAMLException";
 }
 
 function syntaxProblem(error: FrontMatterSyntax): PostProblem {
@@ -102,12 +104,16 @@ function splitShapes(text: string): Omit<SplitPost, "bodyLine"> {
 	return { shape: "none", data: new Map(), body: text };
 }
 
+/**
+ * `---` (or `---yaml`) at byte 0, the YAML, then the first line starting `---`, which must be only `---`.
+ * Any other language after the fence is refused before anything is read: `---js` is what gray-matter would
+ * eval (CVE-2022-25863), and Hugo writes JSON without fences (docs/front-matter.md). Read as gray-matter read
+ * it, which Pressroom used until the bundle work (docs/design.md, "Front matter without gray-matter").
+ */
 function splitFenced(text: string, language: string): Omit<SplitPost, "bodyLine"> {
 	if (!["", "yaml", "yml"].includes(language.toLowerCase())) {
 		throw new PostProblem(`front matter language ${quote(language)} is not supported; use YAML`);
 	}
-	// gray-matter closes at the first "\n---" whatever follows it on the line; find that line ourselves,
-	// so a missing fence is an error instead of the whole post becoming front matter.
 	const close = text.indexOf("\n---", 3);
 	if (close === -1) throw new PostProblem("front matter opens with --- but never closes");
 	const closeLineEnd = text.indexOf("\n", close + 1);
@@ -119,26 +125,17 @@ function splitFenced(text: string, language: string): Omit<SplitPost, "bodyLine"
 	if (commentStripCost(text.slice(3 + language.length, close)) > COMMENT_STRIP_BUDGET) {
 		throw new PostProblem("front matter has too many blank lines in a row");
 	}
-
-	let file: matter.GrayMatterFile<string>;
+	// The block starts at the end of the fence's line, so its line 0 is line 1 of the post.
+	const block = text.slice(text.indexOf("\n"), close);
+	let data: unknown;
 	try {
-		// Passing options also bypasses gray-matter's module-level cache (gray-matter #43).
-		file = matter(text, {
-			language: "yaml",
-			engines: {
-				yaml: (source: string) => parseYaml(source, 1) as object,
-				// `---js` front matter would be eval'ed (CVE-2022-25863); both names reach the same engine.
-				js: refuseCode,
-				javascript: refuseCode,
-				coffee: refuseCode,
-				json: refuseLanguage,
-			},
-		});
+		data = isOnlyComments(block) ? undefined : parseYaml(block, 1);
 	} catch (error) {
 		if (error instanceof FrontMatterSyntax) throw syntaxProblem(error);
 		throw error;
 	}
-	return { shape: "fenced", data: toMapping(file.data), body: file.content };
+	// The body is what follows the closing `---` less one line end (blanks after `---` stay, as gray-matter left them).
+	return { shape: "fenced", data: toMapping(data), body: text.slice(close + 4).replace(/^\r?\n?/, "") };
 }
 
 function splitFenceless(text: string): Omit<SplitPost, "bodyLine"> {
@@ -196,12 +193,17 @@ function toMapping(data: unknown, kind = "YAML mapping"): Map<string, unknown> {
 	return lowerCaseKeys(data, "front matter");
 }
 
-/** Characters gray-matter's comment stripping may scan in one block (~0.2 s); ordinary front matter needs a few thousand. */
+/** A block of comments and blank lines is empty front matter (gray-matter's test, kept so such posts read alike). */
+function isOnlyComments(block: string): boolean {
+	return block.replace(/^\s*#[^\n]+/gm, "").trim() === "";
+}
+
+/** Characters isOnlyComments's regex may scan in one block (~0.2 s); ordinary front matter needs a few thousand. */
 const COMMENT_STRIP_BUDGET = 100_000_000;
 
 /**
- * gray-matter removes comments with /^\s*#[^\n]+/gm before parsing, which scans a run of blank lines again
- * from each of its lines: quadratic (40,000 blank lines take 1.5 s). Counts the characters that regex reads.
+ * isOnlyComments's /^\s*#[^\n]+/gm scans a run of blank lines again from each of its lines: quadratic
+ * (40,000 blank lines take 1.5 s). Counts the characters that regex reads.
  */
 function commentStripCost(block: string): number {
 	let cost = 0;

@@ -1,37 +1,28 @@
-// Minimal types for js-yaml 3 (gray-matter's YAML engine; no @types package is installed).
-declare module "js-yaml" {
-	interface Mark {
-		line: number;
-		column: number;
-	}
-	class YAMLException extends Error {
-		reason?: string;
-		mark?: Mark;
-	}
+// Minimal types for the parts of js-yaml 3 that front-matter.ts imports (no @types package is installed). It
+// imports the loader's own files, not the package index, which would also bring the dumper (docs/bundle.md).
+declare module "js-yaml/lib/js-yaml/type.js" {
 	interface TypeOptions {
 		kind: "scalar" | "sequence" | "mapping";
 		resolve?: (data: unknown) => boolean;
 		construct?: (data: unknown) => unknown;
 	}
-	class Type {
+	export default class Type {
 		constructor(tag: string, options: TypeOptions);
 	}
-	class Schema {
+}
+declare module "js-yaml/lib/js-yaml/schema.js" {
+	import type Type from "js-yaml/lib/js-yaml/type.js";
+	export default class Schema {
 		constructor(definition: { include?: Schema[]; implicit?: Type[]; explicit?: Type[] });
 	}
-	interface LoadOptions {
-		schema: Schema;
-		filename?: string;
-		json?: boolean;
-	}
+}
+declare module "js-yaml/lib/js-yaml/schema/failsafe.js" {
+	import type Schema from "js-yaml/lib/js-yaml/schema.js";
 	const FAILSAFE_SCHEMA: Schema;
-	function load(input: string, options: LoadOptions): unknown;
-	const yaml: {
-		Type: typeof Type;
-		Schema: typeof Schema;
-		YAMLException: typeof YAMLException;
-		FAILSAFE_SCHEMA: Schema;
-		load: typeof load;
-	};
-	export default yaml;
+	export default FAILSAFE_SCHEMA;
+}
+declare module "js-yaml/lib/js-yaml/loader.js" {
+	import type Schema from "js-yaml/lib/js-yaml/schema.js";
+	const loader: { load(input: string, options: { schema: Schema; filename?: string; json?: boolean }): unknown };
+	export default loader;
 }

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { requireAdmin } from "./admin/auth";
 import { adminPage } from "./admin-page";
 import { adminRoutes } from "./admin/routes";

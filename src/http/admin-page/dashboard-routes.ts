@@ -1,4 +1,5 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { operatorStatus } from "../admin/status";
 import { createSubscription } from "../subscriptions/actions";
 import { createSubscriptionSchema } from "../../webhooks/subscription-schema";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { errorResponse } from "../errors";
 import { dashboardRoutes } from "./dashboard-routes";

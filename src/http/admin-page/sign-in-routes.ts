@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { AdminPageEnv } from "./env";
 import { formBody } from "./guard";
 import { text } from "./forms";

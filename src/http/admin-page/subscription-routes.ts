@@ -1,4 +1,5 @@
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { rotateSubscriptionSecret, sendTestPing, subscriptionDeliveries } from "../subscriptions/actions";
 import { updateSubscriptionSchema } from "../../webhooks/subscription-schema";
 import type { AdminPageEnv } from "./env";

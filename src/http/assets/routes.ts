@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { DEFAULT_FAVICON_PATH, DEFAULT_ICON_PATH } from "../../config";
 import { FEED_STYLESHEET_PATH } from "../../feeds/channels";
 import { isNotModified } from "../conditional-get";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { MEDIA_PATH, mediaKeyFromPath } from "../../content/links";
 import type { ByteRange, MediaBody } from "../../storage/object-store";
 import { mediaContentTypeHeader } from "../../shared";

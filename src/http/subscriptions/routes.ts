@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { AppEnv } from "../context";
 import { createSubscriptionSchema, updateSubscriptionSchema } from "../../webhooks/subscription-schema";
 import { createSubscription, rotateSubscriptionSecret, sendTestPing, subscriptionDeliveries } from "./actions";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import type { AppEnv } from "../context";
 import { notFound, pageParams } from "../subscriptions/request";
 

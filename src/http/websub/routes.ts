@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { canonicalPath, FEED_FILES } from "../../feeds/document-paths";
 import { newChallenge, readSubscriptionRequest } from "../../hub";
 import type { AppEnv } from "../context";
