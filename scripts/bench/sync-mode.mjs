@@ -101,7 +101,7 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	// each committed on its own ("partial") until the last one ("succeeded"). Each pass publishes what it made stale,
 	// up to PUBLISH_MAX_RENDERS; documents it leaves stale take further passes, counted in the first sync too.
 	let firstReads = 0;
-	for (let pass = 1; pass <= 20; pass++) {
+	for (let pass = 1; pass <= 60; pass++) {
 		const row = await sync(`first sync, pass ${pass}`, { objectsListed: options.posts });
 		firstReads += row.objectsRead;
 		if (row.status !== "partial" && !(row.publishRemaining > 0)) break;
