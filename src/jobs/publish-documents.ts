@@ -66,6 +66,13 @@ const STALE_PAGE = 1000;
 const ROUND_SUBREQUESTS = 10;
 /** After the last round: the count of what is left, and the lease release. */
 const PUBLISH_TAIL_SUBREQUESTS = 2;
+/**
+ * While a sync job is unfinished (a first import of 100,000 posts takes thousands of invocations), each invocation
+ * renders the pages of the posts it added, but the documents every invocation makes stale again (site feeds, `/`,
+ * `/tags`, term and author feeds, archive pages) wait until the job completes or until they have been stale this long.
+ * Readers keep the last published version meanwhile.
+ */
+export const SHARED_LAG_DURING_IMPORT_MS = 60_000;
 /** A post page is loaded with its round's one query; every other document loads its own (a term's is a batch). */
 const subrequestsOf = (ref: DocumentRef) => (ref.startsWith("post:") ? 0 : 1);
 
@@ -75,7 +82,7 @@ const subrequestsOf = (ref: DocumentRef) => (ref.startsWith("post:") ? 0 : 1);
  * scheduled posts whose time has come, so they appear in every document on time. A document that fails
  * to render keeps its last good bytes and stays stale; the others are published.
  */
-export async function publishDocuments(deps: PublishDependencies, options: { waitForLeaseMs?: number } = {}): Promise<PublishReport> {
+export async function publishDocuments(deps: PublishDependencies, options: { waitForLeaseMs?: number; importing?: boolean } = {}): Promise<PublishReport> {
 	const report: PublishReport = { status: "published", rendered: 0, refs: [], written: 0, remaining: 0, failures: [] };
 	const holder = crypto.randomUUID();
 	if (!(await acquire(deps, holder, options.waitForLeaseMs ?? 0))) return { ...report, status: "skipped" };
@@ -84,11 +91,12 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 		await noticeVisibilityChanges(deps, now);
 		const version = `${now.toISOString()}/${holder}`;
 		const failed = new Set<DocumentRef>();
+		const deferral = options.importing ? { sharedStaleBefore: new Date(now.getTime() - SHARED_LAG_DURING_IMPORT_MS) } : {};
 		let queue: StaleRef[] = [];
 		while (report.rendered < deps.maxRenders) {
 			const left = deps.maxRenders - report.rendered;
 			// Read again when used up: a ref marked again meanwhile is still stale at its new mark, and comes back.
-			if (queue.length === 0) queue = (await deps.documents.staleRefs(Math.min(STALE_PAGE, left) + failed.size)).filter((entry) => !failed.has(entry.ref));
+			if (queue.length === 0) queue = (await deps.documents.staleRefs(Math.min(STALE_PAGE, left) + failed.size, deferral)).filter((entry) => !failed.has(entry.ref));
 			if (queue.length === 0) break;
 			const round = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)));
 			if (round.length === 0) break;

@@ -12,7 +12,8 @@ const PUBLISH_LEASE_WAIT_MS = 10_000;
  */
 export async function syncAndPublish(sync: SyncDependencies, publish: PublishDependencies, trigger: string): Promise<SyncRun & { publish: PublishReport }> {
 	const run = await syncCatalog(sync, trigger);
-	return { ...run, publish: await publishDocuments(publish, { waitForLeaseMs: PUBLISH_LEASE_WAIT_MS }) };
+	// An unfinished job goes on in the next invocation: what it would make stale again waits (SHARED_LAG_DURING_IMPORT_MS).
+	return { ...run, publish: await publishDocuments(publish, { waitForLeaseMs: PUBLISH_LEASE_WAIT_MS, importing: run.status === "partial" }) };
 }
 
 /** The keys R2 notifications named, then the publish of what they changed; "busy" when another sync holds the lease. */

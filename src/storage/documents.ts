@@ -86,11 +86,16 @@ export class Documents {
 		return new Map(rows.results.map((row) => [row.path, row.etag]));
 	}
 
-	/** Logical documents waiting to be rendered, oldest first, each with the mark it was read at. */
-	async staleRefs(limit: number): Promise<StaleRef[]> {
+	/**
+	 * Logical documents waiting to be rendered, oldest first, each with the mark it was read at. With
+	 * `sharedStaleBefore`, only post pages and the documents stale since before that instant (a long import defers
+	 * the documents every round would make stale again; publish-documents.ts, SHARED_LAG_DURING_IMPORT_MS).
+	 */
+	async staleRefs(limit: number, options: { sharedStaleBefore?: Date } = {}): Promise<StaleRef[]> {
+		const deferring = options.sharedStaleBefore !== undefined;
 		const rows = await this.db
-			.prepare("SELECT ref, mark FROM stale_documents ORDER BY since, ref LIMIT ?1")
-			.bind(limit)
+			.prepare(`SELECT ref, mark FROM stale_documents ${deferring ? "WHERE ref LIKE 'post:%' OR since < ?2" : ""} ORDER BY since, ref LIMIT ?1`)
+			.bind(limit, ...(deferring ? [options.sharedStaleBefore!.toISOString()] : []))
 			.all<{ ref: DocumentRef; mark: number }>();
 		return rows.results;
 	}

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { SHARED_LAG_DURING_IMPORT_MS } from "../../src/jobs/publish-documents";
 import { SubrequestMeter } from "../../src/storage/subrequest-meter";
 import type { SyncRun } from "../../src/storage/sync-runs";
 import { fencedPost } from "../support/posts";
@@ -155,5 +156,45 @@ describe("the sync as a resumable, budgeted job", () => {
 		expect(run.status).toBe("succeeded");
 		expect(await catalogKeys()).toContain("late.md");
 		expect(await catalogKeys()).toHaveLength(5);
+	});
+});
+
+describe("publishing during an unfinished job", () => {
+	const storedPaths = async () => (await env.DB.prepare("SELECT path FROM documents ORDER BY path").all<{ path: string }>()).results.map((row) => row.path);
+	const atomEntries = async () => {
+		const row = await env.DB.prepare("SELECT body FROM documents WHERE path = '/atom.xml'").first<{ body: string }>();
+		return row === null ? undefined : (row.body.match(/<entry>/g) ?? []).length;
+	};
+
+	it("publishes the pages of the posts read, and holds the site and tag feeds back until the job completes", async () => {
+		await putPosts(6);
+		const h = syncHarness();
+		h.deps.budget = { ...h.deps.budget, maxReads: 2 };
+
+		const first = await h.sync();
+		expect(first.status).toBe("partial");
+		expect((await storedPaths()).filter((path) => path.startsWith("/posts/"))).toHaveLength(2);
+		expect(await atomEntries()).toBeUndefined();
+		expect(first.publish.remaining).toBeGreaterThan(0);
+
+		let run = first;
+		while (run.status === "partial") run = await h.sync();
+		expect(run.status).toBe("succeeded");
+		expect((await storedPaths()).filter((path) => path.startsWith("/posts/"))).toHaveLength(6);
+		expect(await atomEntries()).toBe(6);
+		expect(run.publish.remaining).toBe(0);
+	});
+
+	it("renders the held-back documents once they have waited SHARED_LAG_DURING_IMPORT_MS, so a long import never hides new posts for longer", async () => {
+		await putPosts(6);
+		const h = syncHarness();
+		h.deps.budget = { ...h.deps.budget, maxReads: 2 };
+
+		await h.sync();
+		expect(await atomEntries()).toBeUndefined();
+		h.clock.now = new Date(h.clock.now.getTime() + SHARED_LAG_DURING_IMPORT_MS + 1);
+		const second = await h.sync();
+		expect(second.status).toBe("partial");
+		expect(await atomEntries()).toBe(4);
 	});
 });
