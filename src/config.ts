@@ -77,7 +77,7 @@ export type Plan = "free" | "paid";
  */
 export const PLAN_DEFAULTS: Record<Plan, { syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number; publishMaxSubrequests: number }> = {
 	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 25, publishMaxSubrequests: 48 },
-	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 250, publishMaxSubrequests: 9_900 },
+	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 10_000, publishMaxSubrequests: 9_900 },
 };
 const DEFAULT_PARSE_MS_PER_POST = 0.5;
 
@@ -153,7 +153,8 @@ export function readConfig(env: Cloudflare.Env): Config {
 		maxParseMs: integer("SYNC_MAX_PARSE_MS", env.SYNC_MAX_PARSE_MS, defaults.syncMaxParseMs, 1, 900_000),
 		parseMsPerPost: readDecimal(problems, "SYNC_PARSE_MS_PER_POST", env.SYNC_PARSE_MS_PER_POST, DEFAULT_PARSE_MS_PER_POST, 0.001, 1_000),
 	};
-	// A round of 25 renders costs about six D1 queries (load, compare, write); the Paid plan allows 1,000 per invocation.
+	// A round of up to 100 renders costs about ten subrequests (load, compare, one write batch), plus one per ref that is
+	// not a post page; PUBLISH_MAX_SUBREQUESTS ends the publish before the invocation's limit whatever PUBLISH_MAX_RENDERS says.
 	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, defaults.publishMaxRenders, 1, 100_000);
 	const publishMaxSubrequests = integer("PUBLISH_MAX_SUBREQUESTS", env.PUBLISH_MAX_SUBREQUESTS, defaults.publishMaxSubrequests, 20, 10_000);
 	const day = 24 * 3600;

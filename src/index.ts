@@ -89,6 +89,9 @@ function publishingFor(env: Cloudflare.Env, config: Config, meter?: SubrequestMe
 	};
 }
 
+/** Most refs a request renders when it publishes a due post before answering. */
+const REQUEST_PUBLISH_MAX_RENDERS = 250;
+
 /** The serving side, built once per isolate and bindings object: a document request builds nothing. */
 const publications = new WeakMap<object, Publication>();
 function publicationFor(env: Cloudflare.Env): Publication {
@@ -100,7 +103,8 @@ function publicationFor(env: Cloudflare.Env): Publication {
 			documents: publish.documents,
 			cache: documentCache,
 			stalenessMs: config.documentStalenessMs,
-			publish: () => publishDocuments(publish),
+			// A reader waits for this publish (a due post): a short one; the next sync publishes whatever it leaves.
+			publish: () => publishDocuments({ ...publish, maxRenders: Math.min(publish.maxRenders, REQUEST_PUBLISH_MAX_RENDERS) }),
 			now,
 			exposeCost: config.devMode,
 			siteUrl: config.site.url,

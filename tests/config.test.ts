@@ -23,7 +23,7 @@ describe("PLAN and the sync budgets", () => {
 		const config = readConfig(env);
 		expect(config.plan).toBe("paid");
 		expect(config.syncBudget).toEqual({ maxReads: 5_000, maxSubrequests: 9_000, maxParseMs: 20_000, parseMsPerPost: 0.5 });
-		expect(config.publishMaxRenders).toBe(250);
+		expect(config.publishMaxRenders).toBe(10_000);
 	});
 
 	it("gives the Free plan's budgets for PLAN=free, each overridable on its own", () => {

@@ -4,13 +4,16 @@
  * for Hugo (YAML front matter; the fence-less `.txt` posts get fences), with minimal layouts that make what
  * Pressroom publishes: an HTML page per post, HTML and RSS for home and for every tag. Hugo's time is one full
  * `hugo` build (its incremental mode exists only in `hugo server`), so the ratios are first sync ÷ full build and
- * incremental sync ÷ full build. The first sync counts every pass the default PLAN (paid) needs.
+ * incremental ÷ full build. The first sync counts every pass the default PLAN (paid) needs until the catalog is
+ * complete and every document is published. Two incrementals, each ÷ Hugo: one edit by R2 notification (put +
+ * notification → committed and published: what a deployment with notifications does), and the cron's
+ * reconciliation after one edit, which lists the whole bucket.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generatePost } from "./posts.mjs";
-import { fmt, table } from "./stats.mjs";
+import { fmt, int, table } from "./stats.mjs";
 import { runSyncMode } from "./sync-mode.mjs";
 
 const TARGETS = { firstSync: 1.0, incremental: 0.02 };
@@ -23,7 +26,7 @@ const LAYOUTS = {
 };
 
 export async function runHugoMode(options, context) {
-	const sync = await runSyncMode({ ...options, feedRequests: 0, renderIterations: 0, mode: "r2", backend: "r2" }, context);
+	const sync = await runSyncMode({ ...options, feedRequests: 0, renderIterations: 0, mode: "r2", backend: "r2", notification: true }, context);
 	const result = { mode: "hugo", sync };
 	const version = spawnSync("hugo", ["version"], { encoding: "utf8" });
 	if (version.status !== 0) {
@@ -40,6 +43,8 @@ export async function runHugoMode(options, context) {
 	const incremental = sync.syncs.find((row) => row.label.startsWith("incremental"));
 	result.firstSyncMs = passes.reduce((sum, row) => sum + row.wallMs, 0);
 	result.incrementalMs = incremental?.wallMs;
+	result.notificationMs = sync.notification?.wallMs;
+	result.firstSyncPasses = passes.map((row) => ({ label: row.label, wallMs: row.wallMs, syncMs: row.durationMs, status: row.status, read: row.objectsRead, rendered: row.publishRendered, left: row.publishRemaining }));
 	return result;
 }
 
@@ -88,13 +93,26 @@ function timeCommand(command, args) {
 
 export function hugoReport(result, syncText) {
 	if (result.hugo.skipped) return { ok: syncText.ok, text: `${syncText.text}\n\nHugo comparison: skipped (${result.hugo.skipped})` };
-	const first = result.firstSyncMs / result.hugo.fullBuildMs;
-	const incremental = result.incrementalMs / result.hugo.fullBuildMs;
+	const hugoMs = result.hugo.fullBuildMs;
+	const first = result.firstSyncMs / hugoMs;
+	const incremental = result.incrementalMs / hugoMs;
+	const notification = result.notificationMs === undefined ? undefined : result.notificationMs / hugoMs;
+	const passes = table(
+		"First sync, pass by pass (POST /api/sync: the sync, then the publish of what it made stale)",
+		["pass", "status", "read", "sync ms", "refs rendered", "refs left", "wall ms"],
+		(result.firstSyncPasses ?? []).map((row) => [row.label, row.status, int(row.read), int(row.syncMs), int(row.rendered ?? 0), int(row.left ?? 0), int(row.wallMs)]),
+	);
 	const rows = [
-		[`Hugo full build (${result.hugo.version.split(" ")[1] ?? "hugo"}), same ${result.sync.posts} posts`, `${fmt(result.hugo.fullBuildMs / 1000, 2)} s`, "", ""],
-		["Pressroom first sync (all passes, wall)", `${fmt(result.firstSyncMs / 1000, 2)} s`, `${fmt(first, 2)}×`, `≤ ${TARGETS.firstSync}×`],
-		["Pressroom incremental sync after one edit (wall)", `${fmt(result.incrementalMs / 1000, 3)} s`, `${fmt(incremental, 3)}×`, `≤ ${TARGETS.incremental}×`],
+		[`Hugo full build (${result.hugo.version.split(" ")[1] ?? "hugo"}), same ${result.sync.posts} posts`, `${fmt(hugoMs / 1000, 2)} s`, "", ""],
+		["Pressroom first sync (all passes until every document is published, wall)", `${fmt(result.firstSyncMs / 1000, 2)} s`, `${fmt(first, 2)}×`, `≤ ${TARGETS.firstSync}×`],
+		[
+			"Pressroom incremental, one edit by R2 notification (put → committed and published)",
+			notification === undefined ? "not measured" : `${fmt(result.notificationMs / 1000, 3)} s`,
+			notification === undefined ? "" : `${fmt(notification, 3)}×`,
+			`≤ ${TARGETS.incremental}×`,
+		],
+		["Pressroom incremental, cron reconciliation after one edit (lists the bucket; wall)", `${fmt(result.incrementalMs / 1000, 3)} s`, `${fmt(incremental, 3)}×`, `≤ ${TARGETS.incremental}×`],
 	];
-	const ok = syncText.ok && first <= TARGETS.firstSync && incremental <= TARGETS.incremental;
-	return { ok, text: `${syncText.text}\n${table("Against Hugo, same machine, same run", ["figure", "time", "÷ Hugo", "target"], rows)}` };
+	const ok = syncText.ok && first <= TARGETS.firstSync && notification !== undefined && notification <= TARGETS.incremental && incremental <= TARGETS.incremental;
+	return { ok, text: `${syncText.text}\n${passes}\n${table("Against Hugo, same machine, same run", ["figure", "time", "÷ Hugo", "target"], rows)}` };
 }

@@ -55,8 +55,13 @@ export interface PublishReport {
 const LEASE_TTL_MS = 5 * 60 * 1000;
 /** D1 stores at most 2,000,000 bytes in one row (developers.cloudflare.com/d1/platform/limits); the rest of the row needs a little. */
 export const MAX_DOCUMENT_BYTES = 1_990_000;
-/** Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags. */
-const ROUND = 25;
+/**
+ * Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags, and the round is
+ * written in one batch when its bytes allow; the Free plan's PUBLISH_MAX_RENDERS keeps its rounds smaller.
+ */
+const ROUND = 100;
+/** Stale refs read per query, oldest first; rounds take from them until they run out (the query sorts the whole list). */
+const STALE_PAGE = 1000;
 /** A round's own queries at most: stale refs, posts by slug, etags, sequence length, hub topics, the publish, the outbox enqueue (select, send, mark), and one spare. */
 const ROUND_SUBREQUESTS = 10;
 /** After the last round: the count of what is left, and the lease release. */
@@ -87,11 +92,15 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 		const version = `${now.toISOString()}/${holder}`;
 		const failed = new Set<DocumentRef>();
 		const deferral = options.importing ? { sharedStaleBefore: new Date(now.getTime() - SHARED_LAG_DURING_IMPORT_MS) } : {};
+		let queue: StaleRef[] = [];
 		while (report.rendered < deps.maxRenders) {
-			const stale = (await deps.documents.staleRefs(ROUND + failed.size, deferral)).filter((entry) => !failed.has(entry.ref));
-			if (stale.length === 0) break;
-			const round = fitBudget(deps, stale.slice(0, Math.min(ROUND, deps.maxRenders - report.rendered)));
+			const left = deps.maxRenders - report.rendered;
+			// Read again when used up: a ref marked again meanwhile is still stale at its new mark, and comes back.
+			if (queue.length === 0) queue = (await deps.documents.staleRefs(Math.min(STALE_PAGE, left) + failed.size, deferral)).filter((entry) => !failed.has(entry.ref));
+			if (queue.length === 0) break;
+			const round = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)));
 			if (round.length === 0) break;
+			queue = queue.slice(round.length);
 			const results = await renderRound(deps, round, now, report, failed);
 			const written = results.flatMap((result) => result.write);
 			const distribution = written.length > 0 && deps.distribute ? await deps.distribute(written, now) : new Map<string, D1PreparedStatement[]>();
@@ -103,7 +112,7 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 			report.written += written.length;
 			if (written.length > 0) await deps.onPublished?.(written, now);
 		}
-		report.remaining = (await deps.documents.staleRefs(10_000)).length;
+		report.remaining = await deps.documents.staleCount();
 		return report;
 	} catch (error) {
 		return { ...report, status: "failed", error: describeFailure(error) };

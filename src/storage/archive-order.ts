@@ -60,11 +60,15 @@ export class ArchiveOrder {
 		return row?.seq ?? 0;
 	}
 
-	/** Visible posts whose archive place is in (from, to], newest place first, with their places. */
+	/**
+	 * Visible posts whose archive place is in (from, to], newest place first, with their places. CROSS JOIN keeps
+	 * SQLite walking the sequence range first (https://www.sqlite.org/optoverview.html#crossjoin): left to itself it
+	 * scans every visible post through posts_by_published, reading each post's JSON.
+	 */
 	async postsInSequence(from: number, to: number, now: Date): Promise<SequencedPost[]> {
 		const rows = await this.db
 			.prepare(
-				`SELECT p.post, s.seq FROM post_sequence s JOIN posts p ON p.id = s.post_id
+				`SELECT p.post, s.seq FROM post_sequence s CROSS JOIN posts p ON p.id = s.post_id
 				 WHERE s.seq > ?2 AND s.seq <= ?3 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?4`,
 			)
 			.bind(now.toISOString(), from, to, to - from)
@@ -72,11 +76,11 @@ export class ArchiveOrder {
 		return rows.results.map((row) => ({ post: JSON.parse(row.post) as Post, seq: row.seq }));
 	}
 
-	/** The newest `limit` visible posts with archive places after `after`, newest place first: the site feeds' candidates. */
+	/** The newest `limit` visible posts with archive places after `after`, newest place first: the site feeds' candidates (CROSS JOIN as above). */
 	async postsAfterSequence(after: number, limit: number, now: Date): Promise<SequencedPost[]> {
 		const rows = await this.db
 			.prepare(
-				`SELECT p.post, s.seq FROM post_sequence s JOIN posts p ON p.id = s.post_id
+				`SELECT p.post, s.seq FROM post_sequence s CROSS JOIN posts p ON p.id = s.post_id
 				 WHERE s.seq > ?2 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?3`,
 			)
 			.bind(now.toISOString(), after, limit)

@@ -44,6 +44,9 @@ const SITE_WIDE_ROWS = `(VALUES ${SITE_WIDE_REFS.map((ref) => `('${ref}')`).join
 /** Also written by migrations/0003_hardening.sql for databases that had a succeeded sync before the fact existed. */
 const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
 const STAGE_BATCH = 50;
+/** Bound values per staged row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
+const STAGED_COLUMNS = 12;
+const STAGED_ROWS_PER_STATEMENT = Math.floor(100 / STAGED_COLUMNS);
 /** A visible post (?1 is now): see post-visibility.ts. */
 const VISIBLE = visibleAt("?1");
 /** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */
@@ -85,33 +88,40 @@ export class Catalog {
 		return known;
 	}
 
-	/** Writes parsed objects aside for `runId`; nothing is visible until commitSync(). */
+	/**
+	 * Writes parsed objects aside for `runId`; nothing is visible until commitSync(). STAGE_BATCH rows a D1 batch
+	 * (the sync budgets its subrequests by it), in multi-row INSERTs of as many rows as D1's 100 bound parameters allow.
+	 */
 	async stage(runId: string, outcomes: StagedOutcome[]): Promise<void> {
-		const insert = this.db.prepare(
-			`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
-		);
+		const rowsOf = (outcome: StagedOutcome): unknown[] =>
+			outcome.kind === "post"
+				? [
+						runId,
+						outcome.post.key,
+						outcome.post.etag,
+						outcome.post.id,
+						outcome.post.slug,
+						outcome.post.published,
+						outcome.post.updated,
+						outcome.post.draft ? 1 : 0,
+						JSON.stringify(outcome.post),
+						null,
+						JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
+						JSON.stringify(postAuthorRows(outcome.post)),
+					]
+				: [runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null];
+		const insert = (rows: unknown[][]) =>
+			this.db
+				.prepare(
+					`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors)
+					 VALUES ${rows.map((_, row) => `(${Array.from({ length: STAGED_COLUMNS }, (_, column) => `?${row * STAGED_COLUMNS + column + 1}`).join(", ")})`).join(", ")}`,
+				)
+				.bind(...rows.flat());
 		for (let start = 0; start < outcomes.length; start += STAGE_BATCH) {
-			await this.db.batch(
-				outcomes.slice(start, start + STAGE_BATCH).map((outcome) =>
-					outcome.kind === "post"
-						? insert.bind(
-								runId,
-								outcome.post.key,
-								outcome.post.etag,
-								outcome.post.id,
-								outcome.post.slug,
-								outcome.post.published,
-								outcome.post.updated,
-								outcome.post.draft ? 1 : 0,
-								JSON.stringify(outcome.post),
-								null,
-								JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
-								JSON.stringify(postAuthorRows(outcome.post)),
-							)
-						: insert.bind(runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null),
-				),
-			);
+			const rows = outcomes.slice(start, start + STAGE_BATCH).map(rowsOf);
+			const statements: D1PreparedStatement[] = [];
+			for (let at = 0; at < rows.length; at += STAGED_ROWS_PER_STATEMENT) statements.push(insert(rows.slice(at, at + STAGED_ROWS_PER_STATEMENT)));
+			await this.db.batch(statements);
 		}
 	}
 
@@ -255,10 +265,13 @@ export class Catalog {
 		return rows.results.map((row) => JSON.parse(row.post) as Post);
 	}
 
-	/** Visible posts with the given slugs (hidden or unknown ones are left out). */
+	/**
+	 * Visible posts with the given slugs (hidden or unknown ones are left out), looked up slug by slug through its
+	 * unique index: with `slug IN (…)` SQLite scans every visible post through posts_by_published instead.
+	 */
 	async visiblePostsBySlug(slugs: string[], now: Date): Promise<Map<string, Post>> {
 		const rows = await this.db
-			.prepare(`SELECT post FROM posts WHERE slug IN (SELECT value FROM json_each(?2)) AND ${VISIBLE}`)
+			.prepare(`SELECT p.post FROM json_each(?2) j CROSS JOIN posts p ON p.slug = j.value WHERE ${visibleAt("?1", "p")}`)
 			.bind(now.toISOString(), JSON.stringify(slugs))
 			.all<{ post: string }>();
 		const posts = rows.results.map((row) => JSON.parse(row.post) as Post);

@@ -44,8 +44,12 @@ const FACT_VERSION = "documents_version";
 const FACT_NEXT_CHANGE = "next_visibility_change";
 const FACT_CHECKED_THROUGH = "visibility_checked_through";
 const FACT_RENDER_SETTINGS = "render_settings";
-/** Documents written per D1 batch; a body is at most a few hundred KB and a batch stays well under D1's limits. */
-const WRITE_BATCH = 20;
+/** Bound values per document row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
+const DOCUMENT_COLUMNS = 7;
+const ROWS_PER_UPSERT = Math.floor(100 / DOCUMENT_COLUMNS);
+/** Body characters per upsert statement and per D1 batch: a site feed may be up to ~2 MB, so big documents go nearly alone. */
+const STATEMENT_BYTES = 2_000_000;
+const BATCH_BYTES = 8_000_000;
 
 /** The published documents in D1: written by the publish step, read by one primary-key lookup per request. */
 export class Documents {
@@ -96,6 +100,12 @@ export class Documents {
 		return rows.results;
 	}
 
+	/** How many refs wait to be rendered. */
+	async staleCount(): Promise<number> {
+		const row = await this.db.prepare("SELECT count(*) AS n FROM stale_documents").first<{ n: number }>();
+		return row?.n ?? 0;
+	}
+
 	/** Marks refs stale; the statement joins whatever transaction changes their inputs. */
 	markStale(refs: readonly DocumentRef[], now: Date): D1PreparedStatement {
 		return this.db.prepare(`${MARK_STALE} SELECT value, ?2 FROM json_each(?1) WHERE true ${ON_MARKED_AGAIN}`).bind(JSON.stringify(refs), now.toISOString());
@@ -118,30 +128,31 @@ export class Documents {
 
 	/**
 	 * Stores the new documents of the given refs, drops the paths those refs no longer produce, clears
-	 * the refs from the stale list and moves the version, batch by batch, with each ref's `extra` statements
-	 * (the WebSub outbox rows for its new versions). Each batch is whole: a ref is
-	 * cleared only in the batch that writes its documents, so a failure leaves it stale, never half-written.
+	 * the refs from the stale list and moves the version, with each ref's `extra` statements (the WebSub
+	 * outbox rows for its new versions). Refs go together into as few D1 batches as their bytes allow, each
+	 * batch whole: a ref is cleared only in the batch that writes its documents, so a failure leaves it
+	 * stale, never half-written. Within a batch rows go by multi-row statements (D1 round trips, not rows, cost).
 	 */
 	async publish(results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra?: D1PreparedStatement[] }[], version: string): Promise<void> {
-		let statements: D1PreparedStatement[] = [];
-		const flush = async () => {
-			if (statements.length === 0) return;
-			statements.push(this.setFact(FACT_VERSION, version));
-			await this.db.batch(statements);
-			statements = [];
-		};
-		for (const result of results) {
-			const { ref, mark } = result.stale;
-			const paths = [...result.keep, ...result.write.map((document) => document.path)];
-			statements.push(
-				this.db.prepare("DELETE FROM documents WHERE ref = ?1 AND path NOT IN (SELECT value FROM json_each(?2))").bind(ref, JSON.stringify(paths)),
-				...result.write.map((document) => this.upsert(ref, document)),
-				...(result.extra ?? []),
-				this.db.prepare("DELETE FROM stale_documents WHERE ref = ?1 AND mark = ?2").bind(ref, mark),
-			);
-			if (statements.length >= WRITE_BATCH) await flush();
+		for (const group of byteGroups(results, (result) => result.write.reduce((sum, document) => sum + document.body.length, 0), BATCH_BYTES)) {
+			const written = group.flatMap((result) => result.write.map((document) => ({ ref: result.stale.ref, document })));
+			const produced = group.flatMap((result) => [...result.keep, ...result.write.map((document) => document.path)]);
+			await this.db.batch([
+				// A path belongs to one ref (its last writer), so one statement drops what all these refs no longer make.
+				this.db
+					.prepare("DELETE FROM documents WHERE ref IN (SELECT value FROM json_each(?1)) AND path NOT IN (SELECT value FROM json_each(?2))")
+					.bind(JSON.stringify(group.map((result) => result.stale.ref)), JSON.stringify(produced)),
+				...this.upserts(written),
+				...group.flatMap((result) => result.extra ?? []),
+				this.db
+					.prepare(
+						`DELETE FROM stale_documents WHERE rowid IN (SELECT s.rowid FROM json_each(?1) j JOIN stale_documents s
+						 ON s.ref = json_extract(j.value, '$[0]') AND s.mark = json_extract(j.value, '$[1]'))`,
+					)
+					.bind(JSON.stringify(group.map((result) => [result.stale.ref, result.stale.mark]))),
+				this.setFact(FACT_VERSION, version),
+			]);
 		}
-		await flush();
 	}
 
 	/** For /api/status: how many documents are published, how many refs wait to be rendered, and when the next post is due. */
@@ -176,14 +187,22 @@ export class Documents {
 		if (statements.length > 0) await this.db.batch(statements);
 	}
 
-	private upsert(ref: DocumentRef, document: StoredDocument): D1PreparedStatement {
-		return this.db
-			.prepare(
-				`INSERT INTO documents (path, content_type, cache_control, body, etag, last_modified, ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-				 ON CONFLICT (path) DO UPDATE SET content_type = excluded.content_type, cache_control = excluded.cache_control,
-				 body = excluded.body, etag = excluded.etag, last_modified = excluded.last_modified, ref = excluded.ref`,
-			)
-			.bind(document.path, document.contentType, document.cacheControl, document.body, document.etag, document.lastModified, ref);
+	/** Multi-row upserts: {@link DOCUMENT_COLUMNS} bound values a row, as many rows a statement as D1's parameter limit allows. */
+	private upserts(rows: { ref: DocumentRef; document: StoredDocument }[]): D1PreparedStatement[] {
+		const statements: D1PreparedStatement[] = [];
+		for (const group of byteGroups(rows, ({ document }) => document.body.length, STATEMENT_BYTES, ROWS_PER_UPSERT)) {
+			const values = group.map((_, row) => `(${Array.from({ length: DOCUMENT_COLUMNS }, (_, column) => `?${row * DOCUMENT_COLUMNS + column + 1}`).join(", ")})`);
+			statements.push(
+				this.db
+					.prepare(
+						`INSERT INTO documents (path, content_type, cache_control, body, etag, last_modified, ref) VALUES ${values.join(", ")}
+						 ON CONFLICT (path) DO UPDATE SET content_type = excluded.content_type, cache_control = excluded.cache_control,
+						 body = excluded.body, etag = excluded.etag, last_modified = excluded.last_modified, ref = excluded.ref`,
+					)
+					.bind(...group.flatMap(({ ref, document }) => [document.path, document.contentType, document.cacheControl, document.body, document.etag, document.lastModified, ref])),
+			);
+		}
+		return statements;
 	}
 
 	private setFact(name: string, value: string): D1PreparedStatement {
@@ -202,4 +221,26 @@ function fromRow(row: DocumentRow): StoredDocument {
 		etag: row.etag,
 		lastModified: row.last_modified,
 	};
+}
+
+/**
+ * Consecutive groups of `items`, each of at most `maxItems` and of at most `maxBytes` by `bytesOf` (an item bigger than
+ * that goes alone); never empty, never reordered.
+ */
+function byteGroups<T>(items: readonly T[], bytesOf: (item: T) => number, maxBytes: number, maxItems = Infinity): T[][] {
+	const groups: T[][] = [];
+	let current: T[] = [];
+	let bytes = 0;
+	for (const item of items) {
+		const size = bytesOf(item);
+		if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
+			groups.push(current);
+			current = [];
+			bytes = 0;
+		}
+		current.push(item);
+		bytes += size;
+	}
+	if (current.length > 0) groups.push(current);
+	return groups;
 }

@@ -117,6 +117,48 @@ describe("the publish step", () => {
 	});
 });
 
+describe("the publish step's writes", () => {
+	it("stores a round of more documents than one multi-row statement holds, each served as rendered", async () => {
+		const h = syncHarness();
+		for (let n = 0; n < 40; n++) await h.put(`p${n}.md`, fencedPost({ title: `Post ${n}`, date: `2026-01-${String(1 + (n % 28)).padStart(2, "0")}`, tags: [`t${n % 3}`] }));
+		const first = await h.sync();
+
+		expect(first.publish).toMatchObject({ status: "published", remaining: 0, failures: [] });
+		const stored = await storedDocuments();
+		for (let n = 0; n < 40; n++) {
+			const page = stored.get(`/posts/p${n}`);
+			expect(page?.body, `/posts/p${n}`).toContain(`Post ${n}`);
+			expect(await (await request(`/posts/p${n}`)).text()).toBe(page!.body);
+		}
+	});
+
+	it("clears a ref only at the mark it was read at: one marked again while it renders stays stale", async () => {
+		const h = syncHarness();
+		await seedTaggedPosts(h);
+		await h.put("a.md", fencedPost({ title: "Alpha, edited", date: "2026-01-01", tags: ["x", "y"] }));
+		let marked = false;
+		h.publishing.render = (site, input) => {
+			// A sync commits a change to post:a while its old mark renders (once), so the round must not clear it.
+			if (input.ref === "post:a" && !marked) {
+				marked = true;
+				void env.DB.prepare("UPDATE stale_documents SET mark = mark + 1 WHERE ref = 'post:a'").run();
+			}
+			return renderDocuments(site, input);
+		};
+		h.publishing.maxRenders = 8;
+		const during = await h.sync();
+
+		expect(during.publish.refs.filter((ref) => ref === "post:a")).toHaveLength(1);
+		expect(during.publish.remaining).toBe(1);
+		expect(await (await request("/posts/a")).text()).toContain("Alpha, edited");
+		const others = await env.DB.prepare("SELECT ref FROM stale_documents").all<{ ref: string }>();
+		expect(others.results.map((row) => row.ref)).toEqual(["post:a"]);
+
+		h.publishing.render = undefined;
+		expect(await h.publish()).toMatchObject({ refs: ["post:a"], remaining: 0 });
+	});
+});
+
 describe("scheduled posts", () => {
 	it("appear in every document at their time, and Last-Modified moves", async () => {
 		const h = syncHarness({ now: new Date("2026-06-01T12:00:00Z") });
