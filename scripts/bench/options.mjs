@@ -24,6 +24,8 @@ Modes
                         is complete (invocations, most subrequests and parse-ms of any invocation against the
                         plan's 50 / 10 ms), then the cost of one change through an R2 notification, and of a
                         reconciliation that finds nothing (scripts/bench/plan-mode.mjs)
+  --max-minutes N       with --plan: stop the import after N minutes of invocations; the report says it is not
+                        complete and projects the invocations left from the posts read per invocation so far
   --notify              time from an object put + its R2 notification sent to the queue until the receiver has a
                         verified webhook, p50/p99 over --notify-posts posts (default 50) (scripts/bench/notify-mode.mjs)
   --compare-hugo        the default R2 run, and Hugo (if installed) building the same posts written fenced for Hugo:
@@ -84,6 +86,7 @@ export function readOptions(argv) {
 				"notify-posts": { type: "string", default: "50" },
 				"compare-hugo": { type: "boolean", default: false },
 				"max-invocations": { type: "string", default: "100000" },
+				"max-minutes": { type: "string" },
 				rounds: { type: "string", default: "3" },
 				"feed-requests": { type: "string", default: "200" },
 				"render-iterations": { type: "string", default: "1000" },
@@ -136,6 +139,7 @@ export function readOptions(argv) {
 		plan: values.plan,
 		notifyPosts: whole("notify-posts", values["notify-posts"], 1, 10_000),
 		maxInvocations: whole("max-invocations", values["max-invocations"], 1, 10_000_000),
+		maxMinutes: values["max-minutes"] === undefined ? undefined : whole("max-minutes", values["max-minutes"], 1, 24 * 60),
 		backend,
 		fanout,
 		websub,

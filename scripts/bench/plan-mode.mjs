@@ -49,19 +49,28 @@ export async function runPlanMode(options, { tmpDir, defer, log }) {
 	const started = performance.now();
 	let fired = 0;
 	const catalogComplete = () => invocations.some((row) => row.kind === "sync" && row.status === "succeeded");
-	while (!catalogComplete() && fired < options.maxInvocations) {
+	// --max-minutes stops the import early (a Free-plan import of 100,000 posts is thousands of invocations); the
+	// report then says so, and projects the rest from the posts read per invocation so far.
+	const deadline = options.maxMinutes === undefined ? Infinity : started + options.maxMinutes * 60_000;
+	const postsRead = () => invocations.reduce((sum, row) => sum + row.read, 0);
+	while (!catalogComplete() && fired < options.maxInvocations && performance.now() < deadline) {
 		await cron();
 		fired += 1;
 		if (fired % 250 === 0) {
 			const last = invocations.at(-1);
-			log(`  ${fired} cron invocations; last: ${last?.status}, listed ${last?.listed}, ${last?.left} documents stale`);
+			log(`  ${fired} cron invocations, ${invocations.length} in all, ${int(postsRead())} posts read, ${fmt((performance.now() - started) / 60_000, 1)} min; last: ${last?.status}, listed ${last?.listed}, ${last?.left} documents stale`);
 		}
 	}
-	result.firstCatalog = { complete: catalogComplete(), wallMs: performance.now() - started, cronInvocations: fired, ...summarizeInvocations(invocations) };
-	log(`first catalog ${result.firstCatalog.complete ? "complete" : "NOT complete"} after ${invocations.length} invocations (${fired} cron)`);
+	result.firstCatalog = { complete: catalogComplete(), wallMs: performance.now() - started, cronInvocations: fired, postsRead: postsRead(), ...summarizeInvocations(invocations) };
+	if (!result.firstCatalog.complete) {
+		const reading = invocations.filter((row) => row.read > 0);
+		const perInvocation = reading.length > 0 ? postsRead() / reading.length : 0;
+		result.firstCatalog.projectedInvocations = perInvocation > 0 ? Math.ceil(invocations.length + (options.posts - postsRead()) / perInvocation) : undefined;
+	}
+	log(`first catalog ${result.firstCatalog.complete ? "complete" : "NOT complete"} after ${invocations.length} invocations (${fired} cron), ${int(postsRead())} posts read`);
 	// The publish step carries on after the catalog: documents of 100,000 posts take their own invocations.
 	const catalogInvocations = invocations.length;
-	while ((invocations.at(-1)?.left ?? 0) > 0 && fired < options.maxInvocations) {
+	while (result.firstCatalog.complete && (invocations.at(-1)?.left ?? 0) > 0 && fired < options.maxInvocations) {
 		await cron();
 		fired += 1;
 	}
@@ -75,10 +84,12 @@ export async function runPlanMode(options, { tmpDir, defer, log }) {
 	result.notification = invocations.slice(before).find((row) => row.kind === "r2 events");
 	// A reconciliation that finds nothing: it still lists the whole bucket, over as many invocations as that takes.
 	const reconcileFrom = invocations.length;
-	do {
-		await cron();
-		fired += 1;
-	} while (!invocations.slice(reconcileFrom).some((row) => row.kind === "sync" && row.status === "succeeded") && fired < options.maxInvocations);
+	if (result.firstCatalog.complete) {
+		do {
+			await cron();
+			fired += 1;
+		} while (!invocations.slice(reconcileFrom).some((row) => row.kind === "sync" && row.status === "succeeded") && fired < options.maxInvocations);
+	}
 	result.reconciliation = summarizeInvocations(invocations.slice(reconcileFrom));
 	// The costliest invocations, to see where their subrequests went.
 	result.costliest = [...invocations].sort((a, b) => b.subrequests - a.subrequests).slice(0, 5);
@@ -111,7 +122,12 @@ export function planReport(result) {
 	const ok = first.complete && first.maxSubrequests <= limits.subrequests && first.maxEstimatedParseMs <= limits.cpuMs;
 	const rows = [
 		["posts in the bucket", int(result.posts), ""],
-		["invocations to a complete first catalog", `${int(first.invocations)} (${Object.entries(first.byTrigger).map(([k, v]) => `${k} ${v}`).join(", ")}; ${first.skipped} skipped for the lease)`, first.complete ? "" : "NOT COMPLETE"],
+		[
+			first.complete ? "invocations to a complete first catalog" : "invocations run (stopped by --max-minutes or --max-invocations before the catalog was complete)",
+			`${int(first.invocations)} (${Object.entries(first.byTrigger).map(([k, v]) => `${k} ${v}`).join(", ")}; ${first.skipped} skipped for the lease)`,
+			first.complete ? "" : `NOT COMPLETE: ${int(first.postsRead)} of ${int(result.posts)} posts read`,
+		],
+		...(first.complete ? [] : [["projected invocations to a complete first catalog (posts left ÷ posts per reading invocation so far)", first.projectedInvocations === undefined ? "-" : int(first.projectedInvocations), "projection, not a measurement"]]),
 		["most subrequests in one invocation (meter)", int(first.maxSubrequests), `≤ ${limits.subrequests}`],
 		["most parse-ms in one invocation (read × calibration)", fmt(first.maxEstimatedParseMs, 2), `≤ ${limits.cpuMs}`],
 		[
@@ -124,7 +140,7 @@ export function planReport(result) {
 		["invocations after it until every document is published", `${int(result.published.invocationsAfterCatalog)} (max ${int(result.published.maxSubrequests)} subrequests), ${int(result.published.left)} left`, ""],
 		["one change by R2 notification: subrequests", result.notification ? int(result.notification.subrequests) : "none seen", "constant"],
 		["one change by R2 notification: read / rendered", result.notification ? `${result.notification.read} / ${result.notification.rendered}` : "", ""],
-		["reconciliation finding nothing: invocations, max subrequests", `${int(result.reconciliation.invocations)}, ${int(result.reconciliation.maxSubrequests)}`, ""],
+		["reconciliation finding nothing: invocations, max subrequests", first.complete ? `${int(result.reconciliation.invocations)}, ${int(result.reconciliation.maxSubrequests)}` : "not run (the first catalog is not complete)", ""],
 	];
 	const text = [table(`The sync as a budgeted job, PLAN=${result.plan} (Worker in Miniflare; one cron invocation after another)`, ["figure", "value", "target"], rows)];
 	if (result.workerErrors?.length) text.push(`Worker errors (first ${result.workerErrors.length}):\n  ${result.workerErrors.join("\n  ")}`);
