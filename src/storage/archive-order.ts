@@ -29,7 +29,9 @@ export class ArchiveOrder {
 	/**
 	 * Gives every visible post that has none its place in the archive order (the order of becoming visible;
 	 * among posts that appear together, by date), and marks stale the archive pages that gained a post and
-	 * the page before them (its "newer" link), in one transaction.
+	 * the page before them (its "newer" link), in one transaction. Only the sequence candidates are read
+	 * (addCandidates), not every visible post; a candidate is dropped once it has a place, once its post is gone
+	 * or is a draft: a post comes back or stops being a draft only through a commit, which adds it again.
 	 */
 	assignSequence(now: Date): D1PreparedStatement[] {
 		const documents = new Documents(this.db);
@@ -38,13 +40,19 @@ export class ArchiveOrder {
 				`INSERT INTO catalog_facts (name, value) SELECT 'sequence_before', coalesce(max(seq), 0) FROM post_sequence WHERE true
 				 ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
 			),
+			// CROSS JOIN: walk the candidates and look each post up by id, never the visible posts.
 			this.db
 				.prepare(
 					`INSERT INTO post_sequence (post_id, seq)
-					 SELECT id, (SELECT coalesce(max(seq), 0) FROM post_sequence) + row_number() OVER (ORDER BY published_at, id)
-					 FROM posts WHERE ${visibleAt("?1")} AND id NOT IN (SELECT post_id FROM post_sequence)`,
+					 SELECT p.id, (SELECT coalesce(max(seq), 0) FROM post_sequence) + row_number() OVER (ORDER BY p.published_at, p.id)
+					 FROM sequence_candidates c CROSS JOIN posts p ON p.id = c.post_id
+					 WHERE ${visibleAt("?1", "p")} AND p.id NOT IN (SELECT post_id FROM post_sequence)`,
 				)
 				.bind(now.toISOString()),
+			this.db.prepare(
+				`DELETE FROM sequence_candidates WHERE post_id IN (SELECT post_id FROM post_sequence)
+				 OR NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = sequence_candidates.post_id AND p.draft = 0)`,
+			),
 			documents.markStaleWhere(
 				`SELECT DISTINCT ${archiveRefOf("seq", this.pageSize)} AS ref FROM post_sequence
 				 WHERE seq >= (SELECT CAST(value AS INTEGER) FROM catalog_facts WHERE name = 'sequence_before')
@@ -52,6 +60,17 @@ export class ArchiveOrder {
 				now,
 			),
 		];
+	}
+
+	/**
+	 * Records the posts `postIds` yields (an SQL select of non-draft post ids, with `params`) that have no archive
+	 * place yet as sequence candidates. Written in the transaction that inserts those posts, so every non-draft
+	 * post without a place is a candidate and the next assignSequence finds it.
+	 */
+	addCandidates(postIds: string, ...params: unknown[]): D1PreparedStatement {
+		return this.db
+			.prepare(`INSERT OR IGNORE INTO sequence_candidates (post_id) SELECT id FROM (${postIds}) WHERE id NOT IN (SELECT post_id FROM post_sequence)`)
+			.bind(...params);
 	}
 
 	/** The highest archive place given so far (0 before any post was visible). */

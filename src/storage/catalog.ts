@@ -163,6 +163,7 @@ export class Catalog {
 					 WHERE run_id = ?1 AND reason IS NULL`,
 				)
 				.bind(runId, nowIso),
+			this.archive.addCandidates("SELECT id FROM staged_objects WHERE run_id = ?1 AND reason IS NULL AND draft = 0", runId),
 			this.db
 				.prepare(
 					`INSERT OR IGNORE INTO post_terms (post_key, kind, term, normalized)

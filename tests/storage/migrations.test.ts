@@ -101,6 +101,28 @@ describe("upgrading a database migrated by an earlier release", () => {
 		});
 	});
 
+	it("makes every non-draft post without an archive place a sequence candidate, so the next publish places it", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS.filter((migration) => migration.name < "0011"));
+		const post = (key: string, draft: number) =>
+			env.UPGRADE_DB.prepare(
+				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
+				 VALUES (?1, 'e', 'id-' || ?1, ?1, '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', ?2, '{}', '2026-05-01T00:00:00Z')`,
+			).bind(key, draft);
+		await env.UPGRADE_DB.batch([
+			post("placed", 0),
+			post("unplaced", 0),
+			post("also-unplaced", 0),
+			post("draft", 1),
+			env.UPGRADE_DB.prepare("INSERT INTO post_sequence (post_id, seq) VALUES ('id-placed', 1)"),
+		]);
+
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+
+		expect(await env.UPGRADE_DB.prepare("SELECT post_id FROM sequence_candidates ORDER BY post_id").all()).toMatchObject({
+			results: [{ post_id: "id-also-unplaced" }, { post_id: "id-unplaced" }],
+		});
+	});
+
 	it("keeps a partial run's remaining count from a release that had it", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a1a0696-read-budget"]!);
 		await env.UPGRADE_DB.prepare(
