@@ -334,10 +334,9 @@ export class Catalog {
 		];
 	}
 
+	/** One row, kept by triggers (migrations/0012_catalog_counts.sql): counting would read the whole catalog. */
 	async counts(): Promise<{ posts: number; broken: number }> {
-		const row = await this.db
-			.prepare("SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM broken_objects) AS broken")
-			.first<{ posts: number; broken: number }>();
+		const row = await this.db.prepare("SELECT posts, broken FROM catalog_counts WHERE id = 1").first<{ posts: number; broken: number }>();
 		return { posts: row?.posts ?? 0, broken: row?.broken ?? 0 };
 	}
 

@@ -123,6 +123,27 @@ describe("upgrading a database migrated by an earlier release", () => {
 		});
 	});
 
+	it("counts the posts and broken objects already there, and keeps counting through inserts and deletes", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS.filter((migration) => migration.name < "0012"));
+		const post = (key: string) =>
+			env.UPGRADE_DB.prepare(
+				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
+				 VALUES (?1, 'e', 'id-' || ?1, ?1, '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', 0, '{}', '2026-05-01T00:00:00Z')`,
+			).bind(key);
+		const broken = (key: string) => env.UPGRADE_DB.prepare("INSERT INTO broken_objects (key, etag, reason, seen_at) VALUES (?1, 'e', 'bad', '2026-05-01T00:00:00Z')").bind(key);
+		await env.UPGRADE_DB.batch([post("a"), post("b"), post("c"), broken("x")]);
+
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+		const counts = () => env.UPGRADE_DB.prepare("SELECT posts, broken FROM catalog_counts").all();
+		expect(await counts()).toMatchObject({ results: [{ posts: 3, broken: 1 }] });
+
+		await env.UPGRADE_DB.batch([post("d"), broken("y"), broken("z"), env.UPGRADE_DB.prepare("DELETE FROM posts WHERE key IN ('a', 'b')")]);
+		expect(await counts()).toMatchObject({ results: [{ posts: 2, broken: 3 }] });
+		// An INSERT OR IGNORE that ignores counts nothing.
+		await env.UPGRADE_DB.prepare("INSERT OR IGNORE INTO broken_objects (key, etag, reason, seen_at) VALUES ('y', 'e', 'bad', 'now')").run();
+		expect(await counts()).toMatchObject({ results: [{ posts: 2, broken: 3 }] });
+	});
+
 	it("keeps a partial run's remaining count from a release that had it", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a1a0696-read-budget"]!);
 		await env.UPGRADE_DB.prepare(
