@@ -41,6 +41,23 @@ export const SITE_WIDE_REFS = ["site", "home", "tags"] as const;
 /** The same as an SQL row source of one column, `column1`. */
 const SITE_WIDE_ROWS = `(VALUES ${SITE_WIDE_REFS.map((ref) => `('${ref}')`).join(", ")})`;
 
+/**
+ * Whether the staged objects (run ?2) can change `/tags`, which lists terms and authors with their counts of
+ * visible posts: read before the commit replaces the rows. Not when every staged object is a post the catalog has
+ * with the same terms, authors, draft flag, date and expiry (an edit of its text); then counting every term row
+ * again would change nothing. Anything else (a new post, a broken one, other terms) marks it.
+ */
+const TAGS_PAGE_CHANGES = `EXISTS (SELECT 1 FROM staged_objects s WHERE s.run_id = ?2 AND (
+	s.reason IS NOT NULL
+	OR NOT EXISTS (SELECT 1 FROM posts p WHERE p.key = s.key AND p.draft = s.draft AND p.published_at = s.published_at AND p.expires_at IS json_extract(s.post, '$.expires'))
+	OR (SELECT count(*) FROM json_each(s.terms)) <> (SELECT count(*) FROM post_terms t WHERE t.post_key = s.key)
+	OR EXISTS (SELECT 1 FROM json_each(s.terms) j WHERE NOT EXISTS (SELECT 1 FROM post_terms t WHERE t.post_key = s.key
+		AND t.kind = json_extract(j.value, '$[0]') AND t.term = json_extract(j.value, '$[1]') AND t.normalized = json_extract(j.value, '$[2]')))
+	OR (SELECT count(*) FROM json_each(s.authors)) <> (SELECT count(*) FROM post_authors a WHERE a.post_key = s.key)
+	OR EXISTS (SELECT 1 FROM json_each(s.authors) j WHERE NOT EXISTS (SELECT 1 FROM post_authors a WHERE a.post_key = s.key
+		AND a.author = json_extract(j.value, '$[0]') AND a.normalized = json_extract(j.value, '$[1]')))
+))`;
+
 /** Also written by migrations/0003_hardening.sql for databases that had a succeeded sync before the fact existed. */
 const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
 const STAGE_BATCH = 50;
@@ -148,7 +165,7 @@ export class Catalog {
 			...refsOf(STAGED, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, runId)),
 			documents.markStaleWhere(
 				`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS}
-				 WHERE ?3 OR EXISTS (SELECT 1 FROM staged_objects WHERE run_id = ?2)`,
+				 WHERE ?3 OR (column1 = 'tags' AND ${TAGS_PAGE_CHANGES}) OR (column1 <> 'tags' AND EXISTS (SELECT 1 FROM staged_objects WHERE run_id = ?2))`,
 				now,
 				runId,
 				deletedKeys.length > 0 ? 1 : 0,

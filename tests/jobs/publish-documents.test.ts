@@ -49,12 +49,34 @@ describe("the publish step", () => {
 		await h.put("a.md", fencedPost({ title: "Alpha, edited", date: "2026-01-01", tags: ["x", "y"] }));
 		const edit = await h.sync();
 
-		expect(edit.publish.refs.sort()).toEqual(["archive:1", "author:site editors", "home", "post:a", "site", "tags", "term:x", "term:y"].sort());
+		// Same terms, author, date: /tags (every term's count of visible posts) cannot change, so it is not rendered.
+		expect(edit.publish.refs.sort()).toEqual(["archive:1", "author:site editors", "home", "post:a", "site", "term:x", "term:y"].sort());
 		const after = await storedDocuments();
 		for (const path of ["/tags/z/atom.xml", "/tags/w/rss.xml", "/posts/b"]) expect(after.get(path)).toEqual(before.get(path));
 		expect(after.get("/tags/x/atom.xml")!.body).toContain("Alpha, edited");
-		// The term index lists the same terms and counts: rendered again, but its bytes (and validators) are kept.
 		expect(after.get("/tags")).toEqual(before.get("/tags"));
+	});
+
+	it("renders /tags again when an edit changes a post's terms, author, date or draft flag, or breaks it", async () => {
+		const h = syncHarness();
+		await seedTaggedPosts(h);
+		const edits = [
+			fencedPost({ title: "Alpha", date: "2026-01-01", tags: ["x"] }),
+			fencedPost({ title: "Alpha", date: "2026-01-01", tags: ["x", "Y2"] }),
+			fencedPost({ title: "Alpha", date: "2026-01-01", tags: ["x", "Y2"], author: "Someone Else" }),
+			fencedPost({ title: "Alpha", date: "2026-01-03", tags: ["x", "Y2"], author: "Someone Else" }),
+			fencedPost({ title: "Alpha", date: "2026-01-03", tags: ["x", "Y2"], author: "Someone Else", draft: true }),
+			"---\ntitle: [unclosed\n---\nbroken front matter\n",
+		];
+		for (const text of edits) {
+			h.clock.now = new Date(h.clock.now.getTime() + 60_000);
+			await h.put("a.md", text);
+			const run = await h.sync();
+			expect(run.publish.refs, text).toContain("tags");
+		}
+		const tags = await (await request("/tags")).text();
+		expect(tags).not.toContain("Someone Else");
+		expect(tags).not.toContain("Y2");
 	});
 
 	it("drops a tag's documents when its last post loses the tag, and renders the old and the new tag", async () => {
@@ -145,7 +167,8 @@ describe("the publish step's writes", () => {
 			}
 			return renderDocuments(site, input);
 		};
-		h.publishing.maxRenders = 8;
+		// Exactly the edit's refs (its page, two terms, author, archive page, site, home), so post:a is not taken again in this call.
+		h.publishing.maxRenders = 7;
 		const during = await h.sync();
 
 		expect(during.publish.refs.filter((ref) => ref === "post:a")).toHaveLength(1);
