@@ -6,7 +6,7 @@ import { ArchiveOrder, archiveRefOf } from "./archive-order";
 import { Documents } from "./documents";
 import { readFact, writeFact } from "./facts";
 import { LabelIndexes, POST_INDEXES, indexRefsOf, stagedIndexRefs } from "./post-index";
-import { visibilityChangedIn, visibleAt } from "./post-visibility";
+import { keysWithVisibilityChangedIn, visibleAt } from "./post-visibility";
 
 /** What the catalog knows of one object, enough to decide whether the sync must read it again. */
 export interface KnownObject {
@@ -309,11 +309,12 @@ export class Catalog {
 	}
 
 	/** The next instant a non-draft post appears (its date) or disappears (its expiry): when the catalog next changes by itself. */
+	/** Each half through its own index: `+draft` keeps SQLite on posts_by_expiry instead of every non-draft post. */
 	async nextVisibilityChange(now: Date): Promise<string | undefined> {
 		const row = await this.db
 			.prepare(
 				`SELECT min(next) AS next FROM (SELECT min(published_at) AS next FROM posts WHERE draft = 0 AND published_at > ?1
-				 UNION ALL SELECT min(expires_at) FROM posts WHERE draft = 0 AND expires_at > ?1)`,
+				 UNION ALL SELECT min(expires_at) FROM posts WHERE +draft = 0 AND expires_at > ?1)`,
 			)
 			.bind(now.toISOString())
 			.first<{ next: string | null }>();
@@ -327,13 +328,12 @@ export class Catalog {
 	 */
 	markBecameVisible(after: Date, upTo: Date, now: Date): D1PreparedStatement[] {
 		const documents = new Documents(this.db);
-		const window = visibilityChangedIn("?2", "?3");
 		const range = [after.toISOString(), upTo.toISOString()];
-		const changedKeys = `SELECT p.key FROM posts p WHERE ${window}`;
+		const changedKeys = keysWithVisibilityChangedIn("?2", "?3");
 		return [
 			...refsOf(changedKeys, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, ...range)),
 			documents.markStaleWhere(
-				`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS} WHERE EXISTS (SELECT 1 FROM posts p WHERE ${window})`,
+				`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS} WHERE EXISTS (${changedKeys})`,
 				now,
 				...range,
 			),
