@@ -61,6 +61,7 @@ export async function announceChanges(deps: AnnounceDependencies, context: { now
 			await deps.deliveries.write([
 				change.type === "post.deleted" ? deps.announcements.forget(change.postId) : deps.announcements.announce(change.postId, change.post!.updated, now),
 				deps.announcements.countEvents(change.postId, occurrence),
+				deps.announcements.settle(change.postId, pending.through),
 			]);
 			report.events += 1;
 			report.messages += recipients.length;

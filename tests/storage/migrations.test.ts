@@ -144,6 +144,37 @@ describe("upgrading a database migrated by an earlier release", () => {
 		expect(await counts()).toMatchObject({ results: [{ posts: 2, broken: 3 }] });
 	});
 
+	it("makes every post and every announced post an announcement candidate, then marks only what commits touch", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS.filter((migration) => migration.name < "0013"));
+		const post = (key: string) =>
+			env.UPGRADE_DB.prepare(
+				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
+				 VALUES (?1, 'e', 'id-' || ?1, ?1, '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', 0, '{}', '2026-05-01T00:00:00Z')`,
+			).bind(key);
+		await env.UPGRADE_DB.batch([
+			post("a"),
+			post("b"),
+			env.UPGRADE_DB.prepare("INSERT INTO announcements (post_id, version, announced_at) VALUES ('id-gone', 'v', '2026-05-01T00:00:00Z')"),
+		]);
+
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS);
+		const candidates = async () =>
+			(await env.UPGRADE_DB.prepare("SELECT post_id FROM announcement_candidates ORDER BY post_id").all<{ post_id: string }>()).results.map((row) => row.post_id);
+		expect(await candidates()).toEqual(["id-a", "id-b", "id-gone"]);
+		expect(await env.UPGRADE_DB.prepare("SELECT checked_through FROM announce_clock").first()).toEqual({ checked_through: null });
+
+		await env.UPGRADE_DB.prepare("DELETE FROM announcement_candidates").run();
+		await env.UPGRADE_DB.batch([
+			post("c"),
+			env.UPGRADE_DB.prepare("DELETE FROM posts WHERE key = 'a'"),
+			env.UPGRADE_DB.prepare("UPDATE posts SET etag = 'outdated:e'"),
+		]);
+		// The etag-only update (a full re-read is due) announces nothing.
+		expect(await candidates()).toEqual(["id-a", "id-c"]);
+		await env.UPGRADE_DB.prepare("UPDATE posts SET draft = 1 WHERE key = 'b'").run();
+		expect(await candidates()).toEqual(["id-a", "id-b", "id-c"]);
+	});
+
 	it("keeps a partial run's remaining count from a release that had it", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a1a0696-read-budget"]!);
 		await env.UPGRADE_DB.prepare(

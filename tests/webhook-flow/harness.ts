@@ -10,10 +10,12 @@ import type { DeliveryFormat } from "../../src/webhooks/delivery-format";
 import { generateSecret } from "../../src/webhooks/secret";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
 
-export const WEBHOOK_TABLES = ["attempts", "messages", "events", "announcements", "subscriptions"];
+export const WEBHOOK_TABLES = ["attempts", "messages", "events", "announcements", "subscriptions", "announcement_candidates"];
 
-export function resetWebhookState(): Promise<void> {
-	return emptyCatalogAndBucket(WEBHOOK_TABLES);
+/** Empty tables, and an announcer that has never looked at the clock, as after the migrations. */
+export async function resetWebhookState(): Promise<void> {
+	await emptyCatalogAndBucket(WEBHOOK_TABLES);
+	await env.DB.prepare("UPDATE announce_clock SET checked_through = NULL").run();
 }
 
 /**

@@ -8,7 +8,7 @@ export const HUB = "http://127.0.0.1:8787/websub";
 export const SITE = "http://127.0.0.1:8787";
 
 export function resetHubState(): Promise<void> {
-	return emptyCatalogAndBucket(["attempts", "messages", "events", "announcements", "subscriptions", "hub_subscriptions", "hub_verifications"]);
+	return emptyCatalogAndBucket(["attempts", "messages", "events", "announcements", "announcement_candidates", "subscriptions", "hub_subscriptions", "hub_verifications"]);
 }
 
 export interface ReceivedBySubscriber {
