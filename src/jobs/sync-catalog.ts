@@ -93,8 +93,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 
 		while (job.phase === "listing" && affords(2)) {
 			const page = await store.list({ cursor: job.cursor, limit: deps.listPageSize ?? PAGE_SIZE });
-			job = { ...job, cursor: page.cursor, listed: job.listed + page.objects.length, phase: page.cursor ? "listing" : "deleting" };
-			await deps.jobs.recordPage(job, page.objects);
+			job = await deps.jobs.recordPage(job, page);
 		}
 		// Deletions come only from a complete listing, and are committed below with the job's move to reading.
 		let deletedKeys: string[] = [];

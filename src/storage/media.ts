@@ -91,11 +91,13 @@ export class Media {
 	 * with the catalog: stale marks on the posts that reference a new, changed or removed object, then the rows.
 	 */
 	fromCompleteListing(markPostsStale: (postKeysSelect: string) => D1PreparedStatement[]): D1PreparedStatement[] {
-		// Listed by extension, or found by an earlier read at this etag (a key without a known extension).
-		const listedMedia = "SELECT l.key FROM sync_listing l WHERE l.media_type IS NOT NULL OR EXISTS (SELECT 1 FROM media m WHERE m.key = l.key AND m.etag = l.etag)";
+		// sync_listing holds only what differs from the catalog (migrations/0014): media new or changed, and keys
+		// without an extension whose etag moved (an earlier read found them media at another etag); sync_gone, the
+		// keys no longer listed.
+		const dropped = "SELECT key FROM sync_gone UNION SELECT key FROM sync_listing WHERE media_type IS NULL";
 		const changed = `SELECT l.key FROM sync_listing l LEFT JOIN media m ON m.key = l.key
 			WHERE l.media_type IS NOT NULL AND (m.key IS NULL OR m.etag IS NOT l.etag OR m.content_type IS NOT l.media_type)
-			UNION SELECT key FROM media WHERE key NOT IN (${listedMedia})`;
+			UNION SELECT key FROM media WHERE key IN (${dropped})`;
 		return [
 			...markPostsStale(`SELECT post_key FROM post_media WHERE media_key IN (${changed})`),
 			this.db.prepare(
@@ -104,7 +106,7 @@ export class Media {
 				 ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, size = excluded.size, content_type = excluded.content_type, last_modified = excluded.last_modified
 				 WHERE media.etag IS NOT excluded.etag OR media.content_type IS NOT excluded.content_type`,
 			),
-			this.db.prepare(`DELETE FROM media WHERE key NOT IN (${listedMedia})`),
+			this.db.prepare(`DELETE FROM media WHERE key IN (${dropped})`),
 		];
 	}
 

@@ -1,12 +1,11 @@
 import { mediaTypeByExtension } from "../shared";
-import type { ObjectSummary } from "./object-store";
+import type { ListPage, ObjectSummary } from "./object-store";
 
 /**
  * A listed object is media when its extension says so, or when an earlier read found it to be media at this etag
  * (a key without a known extension: its stored type decides). Media are never read or parsed as posts.
  */
 const NOT_MEDIA = "(l.media_type IS NULL AND NOT EXISTS (SELECT 1 FROM media m WHERE m.key = l.key AND m.etag = l.etag))";
-const LISTED_POSTS = `SELECT l.key FROM sync_listing l WHERE ${NOT_MEDIA}`;
 
 /** The sync in progress, as the last invocation left it (migrations/0007_resumable_sync.sql). */
 export interface SyncJob {
@@ -15,6 +14,8 @@ export interface SyncJob {
 	phase: "listing" | "deleting" | "reading";
 	/** The listing's next page; absent at the start of the listing. */
 	cursor?: string;
+	/** The last key of the pages listed so far; the next page's range starts after it. */
+	listedThrough?: string;
 	/** Objects are read in key order: every key up to this one has been handled. */
 	readAfter: string;
 	listed: number;
@@ -32,6 +33,7 @@ interface JobRow {
 	started_at: string;
 	phase: SyncJob["phase"];
 	cursor: string | null;
+	listed_through: string | null;
 	read_after: string;
 	listed: number;
 	outdated: number;
@@ -43,7 +45,32 @@ const LISTING_ROWS_PER_STATEMENT = 200;
 /** The catalog's etag of a listed key (a post's or a broken object's). */
 const KNOWN_ETAG = "coalesce((SELECT etag FROM posts WHERE key = l.key), (SELECT etag FROM broken_objects WHERE key = l.key))";
 
-/** The persisted state of the resumable sync: one row for the job, one per listed key. */
+/**
+ * A listed object (`l`) the catalog does not have as listed: a post or broken object at another etag or not at all
+ * (unless an earlier read found it to be media at this etag), or media not recorded at this etag and type.
+ */
+const DIFFERS = `CASE WHEN l.media_type IS NULL
+	THEN ${KNOWN_ETAG} IS NOT l.etag AND NOT EXISTS (SELECT 1 FROM media m WHERE m.key = l.key AND m.etag = l.etag)
+	ELSE NOT EXISTS (SELECT 1 FROM media m WHERE m.key = l.key AND m.etag = l.etag AND m.content_type = l.media_type) END`;
+
+/** The catalog's keys in the range (?2, ?3] that the listed keys (?1, a JSON array of rows) do not include. */
+const goneInRange = (bounded: boolean) =>
+	["posts", "broken_objects", "media"]
+		.map((table) => `SELECT key FROM ${table} WHERE key > ?2${bounded ? " AND key <= ?3" : ""} AND key NOT IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))`)
+		.join(" UNION ");
+
+/** Orders keys as R2, S3 and SQLite do: by UTF-8 bytes, which is code point order (not JavaScript's UTF-16 order). */
+function byCodePoint(a: string, b: string): number {
+	const left = [...a];
+	const right = [...b];
+	for (let at = 0; at < Math.min(left.length, right.length); at++) {
+		const difference = left[at]!.codePointAt(0)! - right[at]!.codePointAt(0)!;
+		if (difference !== 0) return difference;
+	}
+	return left.length - right.length;
+}
+
+/** The persisted state of the resumable sync: one row for the job, and the rows its listing found different. */
 export class SyncJobs {
 	constructor(private readonly db: D1Database) {}
 
@@ -55,6 +82,7 @@ export class SyncJobs {
 			startedAt: row.started_at,
 			phase: row.phase,
 			cursor: row.cursor ?? undefined,
+			listedThrough: row.listed_through ?? undefined,
 			readAfter: row.read_after,
 			listed: row.listed,
 			outdated: row.outdated,
@@ -65,55 +93,81 @@ export class SyncJobs {
 	/** A new job: an empty listing, from the first page. */
 	async start(jobId: string, now: Date): Promise<SyncJob> {
 		const job: SyncJob = { jobId, startedAt: now.toISOString(), phase: "listing", readAfter: "", listed: 0, outdated: 0, handled: 0 };
-		await this.db.batch([this.db.prepare("DELETE FROM sync_listing"), this.db.prepare("DELETE FROM sync_job"), this.save(job)]);
+		await this.db.batch([...this.finish(), this.save(job)]);
 		return job;
 	}
 
-	/** Records one listing page together with where the listing goes on: a crash between pages loses nothing and repeats nothing. */
-	async recordPage(job: SyncJob, objects: ObjectSummary[]): Promise<void> {
+	/**
+	 * Records one listing page together with where the listing goes on, and returns the job moved past it: a crash
+	 * between pages loses nothing and repeats nothing. The page is compared with the catalog's keys of the same
+	 * range, after `job.listedThrough` and up to its last key, or to the end when it is the last page: only the
+	 * listed objects that differ, and the catalog's keys the range no longer has, are written.
+	 */
+	async recordPage(before: SyncJob, page: ListPage): Promise<SyncJob> {
+		const { objects } = page;
+		// R2 and S3 list in key order; a store that did not would otherwise make keys of this page look gone.
+		const inOrder = objects.every((object, at) => at === 0 || byCodePoint(objects[at - 1]!.key, object.key) < 0);
+		const sorted = inOrder ? objects : [...objects].sort((a, b) => byCodePoint(a.key, b.key));
+		const job: SyncJob = {
+			...before,
+			cursor: page.cursor,
+			listedThrough: sorted.at(-1)?.key ?? before.listedThrough,
+			listed: before.listed + objects.length,
+			phase: page.cursor ? "listing" : "deleting",
+		};
 		const statements: D1PreparedStatement[] = [];
-		for (let start = 0; start < objects.length; start += LISTING_ROWS_PER_STATEMENT) {
-			const rows = objects
-				.slice(start, start + LISTING_ROWS_PER_STATEMENT)
-				.map((object) => [object.key, object.etag, object.size, mediaTypeByExtension(object.key) ?? null, new Date(Math.floor(object.lastModified.getTime() / 1000) * 1000).toISOString()]);
+		let lower = before.listedThrough ?? "";
+		for (let start = 0; start < sorted.length || (start === 0 && job.phase !== "listing"); start += LISTING_ROWS_PER_STATEMENT) {
+			const chunk = sorted.slice(start, start + LISTING_ROWS_PER_STATEMENT);
+			const last = start + LISTING_ROWS_PER_STATEMENT >= sorted.length && job.phase !== "listing";
+			const rows = JSON.stringify(
+				chunk.map((object) => [object.key, object.etag, object.size, mediaTypeByExtension(object.key) ?? null, new Date(Math.floor(object.lastModified.getTime() / 1000) * 1000).toISOString()]),
+			);
+			const upper = chunk.at(-1)?.key ?? lower;
 			statements.push(
 				this.db
 					.prepare(
 						`INSERT OR REPLACE INTO sync_listing (key, etag, size, media_type, last_modified)
-						 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]')
-						 FROM json_each(?1)`,
+						 SELECT key, etag, size, media_type, last_modified FROM (SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS etag,
+						 json_extract(value, '$[2]') AS size, json_extract(value, '$[3]') AS media_type, json_extract(value, '$[4]') AS last_modified FROM json_each(?1)) l
+						 WHERE ${DIFFERS}`,
 					)
-					.bind(JSON.stringify(rows)),
+					.bind(rows),
+				this.db.prepare(`INSERT OR IGNORE INTO sync_gone (key) ${goneInRange(!last)}`).bind(...(last ? [rows, lower] : [rows, lower, upper])),
 			);
+			lower = upper;
 		}
 		await this.db.batch([...statements, this.save(job)]);
+		return job;
 	}
 
 	/** The statement that stores the job's progress; committed with the catalog change it describes. */
 	save(job: SyncJob): D1PreparedStatement {
 		return this.db
 			.prepare(
-				`INSERT OR REPLACE INTO sync_job (id, job_id, started_at, phase, cursor, read_after, listed, outdated, handled)
-				 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`,
+				`INSERT OR REPLACE INTO sync_job (id, job_id, started_at, phase, cursor, listed_through, read_after, listed, outdated, handled)
+				 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
 			)
-			.bind(job.jobId, job.startedAt, job.phase, job.cursor ?? null, job.readAfter, job.listed, job.outdated, job.handled);
+			.bind(job.jobId, job.startedAt, job.phase, job.cursor ?? null, job.listedThrough ?? null, job.readAfter, job.listed, job.outdated, job.handled);
 	}
 
 	/** Ends the job: its listing is dropped in the same commit as its last catalog change. */
 	finish(): D1PreparedStatement[] {
-		return [this.db.prepare("DELETE FROM sync_listing"), this.db.prepare("DELETE FROM sync_job")];
+		return [this.db.prepare("DELETE FROM sync_listing"), this.db.prepare("DELETE FROM sync_gone"), this.db.prepare("DELETE FROM sync_job")];
 	}
 
 	/**
-	 * With the listing complete: keys the catalog has that the bucket no longer lists, and how many listed objects
+	 * With the listing complete: posts and broken objects the bucket no longer lists (or lists as media), and how many listed objects
 	 * are new or changed. Rows written after the job started (a notification's) are newer than the listing and stay.
 	 */
 	async deletionsAndOutdated(job: SyncJob): Promise<{ deleted: string[]; outdated: number }> {
 		const [deleted, outdated] = await this.db.batch<{ key?: string; n?: number }>([
 			this.db
 				.prepare(
-					`SELECT key FROM posts WHERE key NOT IN (${LISTED_POSTS}) AND changed_at <= ?1
-					 UNION SELECT key FROM broken_objects WHERE key NOT IN (${LISTED_POSTS}) AND seen_at <= ?1`,
+					`SELECT g.key FROM sync_gone g JOIN posts p ON p.key = g.key WHERE p.changed_at <= ?1
+					 UNION SELECT g.key FROM sync_gone g JOIN broken_objects b ON b.key = g.key WHERE b.seen_at <= ?1
+					 UNION SELECT l.key FROM sync_listing l JOIN posts p ON p.key = l.key WHERE l.media_type IS NOT NULL AND p.changed_at <= ?1
+					 UNION SELECT l.key FROM sync_listing l JOIN broken_objects b ON b.key = l.key WHERE l.media_type IS NOT NULL AND b.seen_at <= ?1`,
 				)
 				.bind(job.startedAt),
 			this.db.prepare(`SELECT count(*) AS n FROM sync_listing l WHERE ${NOT_MEDIA} AND ${KNOWN_ETAG} IS NOT l.etag`),
