@@ -91,8 +91,17 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
 		const affords = (cost: number) => spent() + cost + TAIL_SUBREQUESTS <= deps.budget.maxSubrequests;
 
-		while (job.phase === "listing" && affords(2)) {
-			const page = await store.list({ cursor: job.cursor, limit: deps.listPageSize ?? PAGE_SIZE });
+		const listPage = (cursor: string | undefined) => {
+			const listing = store.list({ cursor, limit: deps.listPageSize ?? PAGE_SIZE });
+			listing.catch(() => undefined); // awaited below; a failure while the page before is recorded is not unhandled
+			return listing;
+		};
+		let nextPage = job.phase === "listing" && affords(2) ? listPage(job.cursor) : undefined;
+		while (nextPage) {
+			const page = await nextPage;
+			// The next page is listed while this one is recorded, so the store and D1 work at once; the records
+			// still commit in order. Affording it: this record, the next listing and its record.
+			nextPage = page.cursor && affords(3) ? listPage(page.cursor) : undefined;
 			job = await deps.jobs.recordPage(job, page);
 		}
 		// Deletions come only from a complete listing, and are committed below with the job's move to reading.
