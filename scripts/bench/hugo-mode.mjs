@@ -14,7 +14,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generatePost } from "./posts.mjs";
 import { fmt, int, table } from "./stats.mjs";
-import { runSyncMode } from "./sync-mode.mjs";
+import { medianBy, runSyncMode } from "./sync-mode.mjs";
 
 const TARGETS = { firstSync: 1.0, incremental: 0.02 };
 
@@ -40,10 +40,12 @@ export async function runHugoMode(options, context) {
 	if (build.code !== 0) throw new Error(`hugo failed (${build.code}): ${build.stderr.slice(0, 500)}`);
 	result.hugo = { version: version.stdout.trim(), fullBuildMs: build.ms };
 	const passes = sync.syncs.filter((row) => row.label.startsWith("first sync"));
-	const incremental = sync.syncs.find((row) => row.label.startsWith("incremental"));
+	const incrementals = sync.syncs.filter((row) => row.label.startsWith("incremental"));
 	result.firstSyncMs = passes.reduce((sum, row) => sum + row.wallMs, 0);
-	result.incrementalMs = incremental?.wallMs;
+	result.incrementalMs = medianBy(incrementals, (row) => row.wallMs)?.wallMs;
+	result.incrementalSamplesMs = incrementals.map((row) => row.wallMs);
 	result.notificationMs = sync.notification?.wallMs;
+	result.notificationSamplesMs = sync.notifications?.map((row) => row.wallMs);
 	result.firstSyncPasses = passes.map((row) => ({ label: row.label, wallMs: row.wallMs, syncMs: row.durationMs, status: row.status, read: row.objectsRead, rendered: row.publishRendered, left: row.publishRemaining }));
 	return result;
 }
@@ -106,12 +108,12 @@ export function hugoReport(result, syncText) {
 		[`Hugo full build (${result.hugo.version.split(" ")[1] ?? "hugo"}), same ${result.sync.posts} posts`, `${fmt(hugoMs / 1000, 2)} s`, "", ""],
 		["Pressroom first sync (all passes until every document is published, wall)", `${fmt(result.firstSyncMs / 1000, 2)} s`, `${fmt(first, 2)}×`, `≤ ${TARGETS.firstSync}×`],
 		[
-			"Pressroom incremental, one edit by R2 notification (put → committed and published)",
+			`Pressroom incremental, one edit by R2 notification (put → committed and published; median of ${result.notificationSamplesMs?.length ?? 0})`,
 			notification === undefined ? "not measured" : `${fmt(result.notificationMs / 1000, 3)} s`,
 			notification === undefined ? "" : `${fmt(notification, 3)}×`,
 			`≤ ${TARGETS.incremental}×`,
 		],
-		["Pressroom incremental, cron reconciliation after one edit (lists the bucket; wall)", `${fmt(result.incrementalMs / 1000, 3)} s`, `${fmt(incremental, 3)}×`, `≤ ${TARGETS.incremental}×`],
+		[`Pressroom incremental, cron reconciliation after one edit (lists the bucket; wall; median of ${result.incrementalSamplesMs.length})`, `${fmt(result.incrementalMs / 1000, 3)} s`, `${fmt(incremental, 3)}×`, `≤ ${TARGETS.incremental}×`],
 	];
 	const ok = syncText.ok && first <= TARGETS.firstSync && notification !== undefined && notification <= TARGETS.incremental && incremental <= TARGETS.incremental;
 	return { ok, text: `${syncText.text}\n${passes}\n${table("Against Hugo, same machine, same run", ["figure", "time", "÷ Hugo", "target"], rows)}` };

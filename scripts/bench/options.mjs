@@ -26,6 +26,8 @@ Modes
                         reconciliation that finds nothing (scripts/bench/plan-mode.mjs)
   --max-minutes N       with --plan: stop the import after N minutes of invocations; the report says it is not
                         complete and projects the invocations left from the posts read per invocation so far
+  --samples N           incrementals (one edit by notification, one by the cron's sync) timed N times each, on
+                        N different posts; the median is reported (default 5)
   --notify              time from an object put + its R2 notification sent to the queue until the receiver has a
                         verified webhook, p50/p99 over --notify-posts posts (default 50) (scripts/bench/notify-mode.mjs)
   --compare-hugo        the default R2 run, and Hugo (if installed) building the same posts written fenced for Hugo:
@@ -88,6 +90,7 @@ export function readOptions(argv) {
 				"max-invocations": { type: "string", default: "100000" },
 				"max-minutes": { type: "string" },
 				rounds: { type: "string", default: "3" },
+				samples: { type: "string", default: "5" },
 				"feed-requests": { type: "string", default: "200" },
 				"render-iterations": { type: "string", default: "1000" },
 				"seed-concurrency": { type: "string", default: "32" },
@@ -144,6 +147,7 @@ export function readOptions(argv) {
 		fanout,
 		websub,
 		rounds: whole("rounds", values.rounds, 1, 1000),
+		samples: whole("samples", values.samples, 1, 100),
 		posts: values.posts === undefined ? (mode === "fanout" || mode === "websub" || mode === "notify" ? 100 : mode === "stages" ? 2_000 : 10_000) : whole("posts", values.posts, 1, 1_000_000),
 		serveSeconds: whole("serve-seconds", values["serve-seconds"], 1, 600),
 		feedRequests: whole("feed-requests", values["feed-requests"], 0, 1_000_000),
