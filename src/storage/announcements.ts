@@ -15,7 +15,7 @@ export interface PendingAnnouncements {
 /**
  * Which visible posts have been announced (post.published sent, or taken as the baseline), and at which
  * version. Comparing it with the catalog is how the sync notices a post becoming visible, including a
- * future-dated post whose time has come or a draft turned public, without watching the clock.
+ * future-dated post whose time has come or a draft turned public, with no timer of its own.
  *
  * Only candidates are compared (migrations/0013): the posts a commit touched, kept by triggers, and those whose
  * publication time or expiry lies between the last look at the clock and now (either way, should the clock step
