@@ -1,8 +1,8 @@
-import type * as z from "zod/mini";
-import { formatValidationError } from "../../webhooks/subscription-schema";
+import type { GenericSchema, InferOutput } from "valibot";
+import { parseSubscriptionBody } from "../../webhooks/subscription-schema";
 
 /*
- * Form posts become the same objects the JSON API takes and go through the same zod schemas
+ * Form posts become the same objects the JSON API takes and go through the same schemas
  * (src/webhooks/subscription-schema.ts), so the page and the API accept and refuse the same things.
  */
 
@@ -33,7 +33,7 @@ export function subscriptionFormValues(body: FormBody): SubscriptionFormValues {
 }
 
 /** The form as a create or update body: tags and categories are typed comma- or line-separated. */
-export function parseSubscriptionForm<Schema extends z.ZodMiniType>(body: FormBody, schema: Schema): Parsed<z.output<Schema>> {
+export function parseSubscriptionForm<Schema extends GenericSchema>(body: FormBody, schema: Schema): Parsed<InferOutput<Schema>> {
 	const values = subscriptionFormValues(body);
 	const input = {
 		url: values.url,
@@ -41,10 +41,10 @@ export function parseSubscriptionForm<Schema extends z.ZodMiniType>(body: FormBo
 		eventTypes: values.eventTypes,
 		filters: { tags: splitTerms(values.tags), categories: splitTerms(values.categories) },
 	};
-	const result = schema.safeParse(input);
-	if (result.success) return { ok: true, value: result.data };
+	const result = parseSubscriptionBody(schema, input);
+	if (result.success) return { ok: true, value: result.output };
 	const errors: FieldErrors = {};
-	for (const field of formatValidationError(result.error).fields) {
+	for (const field of result.error.fields) {
 		const name = formFieldFor(field.path);
 		errors[name] ??= `${labelFor(field.path)} ${field.message}.`;
 	}

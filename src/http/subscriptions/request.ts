@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type * as z from "zod/mini";
+import type { GenericSchema, InferOutput } from "valibot";
 import { describeError } from "../../shared";
-import { formatValidationError, type ValidationErrorBody } from "../../webhooks/subscription-schema";
+import { parseSubscriptionBody, type ValidationErrorBody } from "../../webhooks/subscription-schema";
 
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
 
 /** Reads and validates a JSON body; a body that is not JSON, or not what the schema wants, is a 400 naming the field. */
-export async function parseJsonBody<Schema extends z.ZodMiniType>(c: Context, schema: Schema): Promise<z.output<Schema>> {
+export async function parseJsonBody<Schema extends GenericSchema>(c: Context, schema: Schema): Promise<InferOutput<Schema>> {
 	const text = await c.req.text();
 	let body: unknown;
 	try {
@@ -21,9 +21,9 @@ export async function parseJsonBody<Schema extends z.ZodMiniType>(c: Context, sc
 			fields: [{ path: "body", message: "is not valid JSON" }],
 		});
 	}
-	const result = schema.safeParse(body);
-	if (!result.success) throw badRequest(formatValidationError(result.error));
-	return result.data;
+	const result = parseSubscriptionBody(schema, body);
+	if (!result.success) throw badRequest(result.error);
+	return result.output;
 }
 
 /** `?limit=` (1–100, default 20) and `?cursor=`; the cursor itself is checked by the storage layer (InvalidCursorError). */
