@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ListPage, ObjectStore } from "../../src/storage/object-store";
 import { SyncJobs } from "../../src/storage/sync-job";
+import { d1RowsCounter } from "../support/d1-rows";
 import { fencedPost } from "../support/posts";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
 
@@ -10,32 +11,13 @@ beforeEach(() => emptyCatalogAndBucket());
 const keysOf = async () => (await env.DB.prepare("SELECT key FROM posts UNION SELECT key FROM broken_objects ORDER BY key").all<{ key: string }>()).results.map((row) => row.key);
 const post = (n: number) => fencedPost({ title: `Post ${n}`, date: "2026-01-01" });
 
-/** The D1 binding, adding up the rows SQLite reports written by every batch. */
-function rowsWrittenCounter(db: D1Database) {
-	const counter = { rows: 0, db: undefined as unknown as D1Database };
-	counter.db = new Proxy(db, {
-		get(target, name) {
-			if (name === "batch") {
-				return async (statements: D1PreparedStatement[]) => {
-					const results = await target.batch(statements);
-					for (const result of results) counter.rows += result.meta.rows_written;
-					return results;
-				};
-			}
-			const value = Reflect.get(target, name) as unknown;
-			return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-		},
-	});
-	return counter;
-}
-
 describe("the sync job's listing, compared with the catalog range by range", () => {
 	it("writes a few rows for a reconciliation that finds one edit among 300 posts, not one per key", async () => {
 		const h = syncHarness();
 		for (let n = 0; n < 300; n++) await h.put(`posts/${String(n).padStart(3, "0")}.md`, post(n));
 		await h.syncOnly();
 		await h.put("posts/150.md", fencedPost({ title: "Edited", date: "2026-01-01" }));
-		const counter = rowsWrittenCounter(env.DB);
+		const counter = d1RowsCounter(env.DB);
 		h.deps.jobs = new SyncJobs(counter.db);
 		h.deps.listPageSize = 100;
 
@@ -43,7 +25,7 @@ describe("the sync job's listing, compared with the catalog range by range", () 
 
 		expect(run).toMatchObject({ status: "succeeded", objectsListed: 300, objectsRead: 1, changes: 1 });
 		// The job row per page, the one edited key, and dropping them at the end.
-		expect(counter.rows).toBeLessThan(20);
+		expect(counter.written).toBeLessThan(20);
 	});
 
 	it("finds deletions at the first key, the last key and on both sides of every page boundary", async () => {

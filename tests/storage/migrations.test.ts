@@ -45,6 +45,13 @@ async function emptyUpgradeDb(): Promise<void> {
 
 const releases = Object.keys(env.HISTORIC_MIGRATIONS);
 
+/** A posts row as every schema since the first release takes it; its id is `id-` and the key. */
+const post = (key: string, draft = 0) =>
+	env.UPGRADE_DB.prepare(
+		`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
+		 VALUES (?1, 'e', 'id-' || ?1, ?1, '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', ?2, '{}', '2026-05-01T00:00:00Z')`,
+	).bind(key, draft);
+
 beforeEach(() => emptyUpgradeDb());
 
 describe("upgrading a database migrated by an earlier release", () => {
@@ -103,11 +110,6 @@ describe("upgrading a database migrated by an earlier release", () => {
 
 	it("makes every non-draft post without an archive place a sequence candidate, so the next publish places it", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS.filter((migration) => migration.name < "0011"));
-		const post = (key: string, draft: number) =>
-			env.UPGRADE_DB.prepare(
-				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
-				 VALUES (?1, 'e', 'id-' || ?1, ?1, '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', ?2, '{}', '2026-05-01T00:00:00Z')`,
-			).bind(key, draft);
 		await env.UPGRADE_DB.batch([
 			post("placed", 0),
 			post("unplaced", 0),
@@ -125,11 +127,6 @@ describe("upgrading a database migrated by an earlier release", () => {
 
 	it("counts the posts and broken objects already there, and keeps counting through inserts and deletes", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS.filter((migration) => migration.name < "0012"));
-		const post = (key: string) =>
-			env.UPGRADE_DB.prepare(
-				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
-				 VALUES (?1, 'e', 'id-' || ?1, ?1, '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', 0, '{}', '2026-05-01T00:00:00Z')`,
-			).bind(key);
 		const broken = (key: string) => env.UPGRADE_DB.prepare("INSERT INTO broken_objects (key, etag, reason, seen_at) VALUES (?1, 'e', 'bad', '2026-05-01T00:00:00Z')").bind(key);
 		await env.UPGRADE_DB.batch([post("a"), post("b"), post("c"), broken("x")]);
 
@@ -146,11 +143,6 @@ describe("upgrading a database migrated by an earlier release", () => {
 
 	it("makes every post and every announced post an announcement candidate, then marks only what commits touch", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS.filter((migration) => migration.name < "0013"));
-		const post = (key: string) =>
-			env.UPGRADE_DB.prepare(
-				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at)
-				 VALUES (?1, 'e', 'id-' || ?1, ?1, '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', 0, '{}', '2026-05-01T00:00:00Z')`,
-			).bind(key);
 		await env.UPGRADE_DB.batch([
 			post("a"),
 			post("b"),

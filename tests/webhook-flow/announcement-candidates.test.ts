@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Announcements } from "../../src/storage/announcements";
+import { d1RowsCounter } from "../support/d1-rows";
 import { fencedPost } from "../support/posts";
 import { uniquePath } from "../support/receiver";
 import { syncHarness } from "../support/state";
@@ -11,25 +12,6 @@ beforeEach(() => resetWebhookState());
 const count = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
 const eventTypes = async () => (await env.DB.prepare("SELECT type FROM events ORDER BY created_at, rowid").all<{ type: string }>()).results.map((row) => row.type);
 
-/** The D1 binding, adding up the rows SQLite reports read by every statement of every batch. */
-function rowsReadCounter(db: D1Database) {
-	const counter = { rows: 0, db: undefined as unknown as D1Database };
-	counter.db = new Proxy(db, {
-		get(target, name) {
-			if (name === "batch") {
-				return async (statements: D1PreparedStatement[]) => {
-					const results = await target.batch(statements);
-					for (const result of results) counter.rows += result.meta.rows_read;
-					return results;
-				};
-			}
-			const value = Reflect.get(target, name) as unknown;
-			return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-		},
-	});
-	return counter;
-}
-
 describe("the webhook announcer's candidates", () => {
 	it("reads a few rows for one new post in a catalog of 300, not every post and announcement", async () => {
 		const h = syncHarness();
@@ -38,13 +20,13 @@ describe("the webhook announcer's candidates", () => {
 		await h.syncOnly();
 		await h.put("posts/new.md", fencedPost({ title: "New", date: "2026-05-01" }));
 		await h.syncOnly();
-		const counter = rowsReadCounter(env.DB);
+		const counter = d1RowsCounter(env.DB);
 		const announcements = new Announcements(counter.db);
 
 		const pending = await announcements.pending(h.clock.now);
 
 		expect(pending.published.map((post) => post.title)).toEqual(["New"]);
-		expect(counter.rows).toBeLessThan(30);
+		expect(counter.read).toBeLessThan(30);
 	});
 
 	it("keeps a post changed again while its event was being written, and announces that change next", async () => {
@@ -119,10 +101,10 @@ describe("the webhook baseline", () => {
 		await h.put("posts/new.md", fencedPost({ title: "New", date: "2026-05-01" }));
 		await h.syncOnly();
 		expect(await count("announcement_candidates")).toBe(1);
-		const counter = rowsReadCounter(env.DB);
+		const counter = d1RowsCounter(env.DB);
 		await counter.db.batch(new Announcements(counter.db).baseline(h.clock.now));
 
 		expect(await count("announcements")).toBe(301);
-		expect(counter.rows).toBeLessThan(30);
+		expect(counter.read).toBeLessThan(30);
 	});
 });
