@@ -9,6 +9,7 @@ import type { Lease } from "../storage/lease";
 import type { Media } from "../storage/media";
 import { attachMediaMetadata } from "./attach-media";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
+import { mapConcurrently } from "../shared";
 import { describeFailure } from "./sync-reads";
 
 export interface PublishDependencies {
@@ -60,6 +61,8 @@ export const MAX_DOCUMENT_BYTES = 1_990_000;
  * written in one batch when its bytes allow; the Free plan's PUBLISH_MAX_RENDERS keeps its rounds smaller.
  */
 const ROUND = 100;
+/** Refs of a round rendered at once: six, as the sync reads objects (Workers keep six connections open at a time). */
+const RENDER_CONCURRENCY = 6;
 /** Stale refs read per query, oldest first; rounds take from them until they run out (the query sorts the whole list). */
 const STALE_PAGE = 1000;
 /** A round's own queries at most: stale refs, posts by slug, etags, sequence length, hub topics, the publish, the outbox enqueue (select, send, mark), and one spare. */
@@ -172,19 +175,23 @@ async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Da
 		deps.catalog.archive.archiveBoundary(),
 	]);
 	const context: RoundContext = { now, posts, sequenceLength, boundary };
-	const results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra: D1PreparedStatement[] }[] = [];
 	for (const stale of round) {
 		report.rendered += 1;
 		report.refs.push(stale.ref);
+	}
+	// A few refs at a time: while one renders (CPU), the others' queries are in flight. Bounded, so a round of
+	// archive pages never holds more than RENDER_CONCURRENCY pages of posts in memory at once.
+	const outcomes = await mapConcurrently(round, RENDER_CONCURRENCY, async (stale) => {
 		try {
 			const { documents, extra } = stale.ref === "site" ? await renderSiteFeeds(deps, context) : await renderRef(deps, stale.ref, context);
-			results.push({ ...(await compareWithStored(stale, documents, etags, now)), extra });
+			return { ...(await compareWithStored(stale, documents, etags, now)), extra };
 		} catch (error) {
 			failed.add(stale.ref);
 			report.failures.push({ ref: stale.ref, error: describeFailure(error) });
+			return undefined;
 		}
-	}
-	return results;
+	});
+	return outcomes.filter((outcome) => outcome !== undefined);
 }
 
 async function renderRef(deps: PublishDependencies, ref: DocumentRef, context: RoundContext) {
