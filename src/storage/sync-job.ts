@@ -116,10 +116,13 @@ export class SyncJobs {
 			phase: page.cursor ? "listing" : "deleting",
 		};
 		const statements: D1PreparedStatement[] = [];
+		const chunks: ObjectSummary[][] = [];
+		for (let start = 0; start < sorted.length; start += LISTING_ROWS_PER_STATEMENT) chunks.push(sorted.slice(start, start + LISTING_ROWS_PER_STATEMENT));
+		// An empty last page still closes the range: every catalog key after the pages before it is gone.
+		if (chunks.length === 0 && job.phase !== "listing") chunks.push([]);
 		let lower = before.listedThrough ?? "";
-		for (let start = 0; start < sorted.length || (start === 0 && job.phase !== "listing"); start += LISTING_ROWS_PER_STATEMENT) {
-			const chunk = sorted.slice(start, start + LISTING_ROWS_PER_STATEMENT);
-			const last = start + LISTING_ROWS_PER_STATEMENT >= sorted.length && job.phase !== "listing";
+		for (const [at, chunk] of chunks.entries()) {
+			const last = at === chunks.length - 1 && job.phase !== "listing";
 			const rows = JSON.stringify(
 				chunk.map((object) => [object.key, object.etag, object.size, mediaTypeByExtension(object.key) ?? null, new Date(Math.floor(object.lastModified.getTime() / 1000) * 1000).toISOString()]),
 			);
