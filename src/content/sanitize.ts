@@ -1,4 +1,5 @@
 import { Parser } from "htmlparser2";
+import { decodeReferences, escapeTextKeepingReferences } from "./html-references";
 import { absoluteUrl, type LinkBase } from "./links";
 import { cleanLine } from "./text";
 import { stripXmlForbidden } from "./xml-chars";
@@ -130,11 +131,13 @@ function walk(html: string, links: LinkBase | undefined, textLength: number): Sa
 			},
 			ontext(data) {
 				if (dropping > 0) return;
-				if (!textDone) addText(data);
-				if (links !== undefined) out += escapeText(data);
+				if (!textDone) addText(decodeReferences(data, "text"));
+				if (links !== undefined) out += escapeTextKeepingReferences(data);
 			},
 		},
-		{ decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
+		// References are read by html-references.ts, not by htmlparser2 (whose decoder, never called, is left out of
+		// the bundle: wrangler.toml [alias]). htmlparser2 hands each run of text over whole: a reference is never split.
+		{ decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
 	);
 	parser.end(html);
 	return { html: stripXmlForbidden(out), text, urls };
@@ -153,7 +156,7 @@ function startTag(
 	const written: string[] = [];
 	for (const attribute in attributes) {
 		const rule = Object.hasOwn(rules, attribute) ? rules[attribute] : undefined;
-		const given = attributes[attribute] ?? "";
+		const given = decodeReferences(attributes[attribute] ?? "", "attribute");
 		if (rule === undefined || (given === "" && !MAY_BE_EMPTY.has(attribute))) continue;
 		const value = rule(given, links);
 		if (value === undefined) continue;
@@ -165,10 +168,6 @@ function startTag(
 	if (name === "img" && !hasSource) return undefined;
 	urls.push(...written);
 	return VOID.has(name) ? `${tag} />` : `${tag}>`;
-}
-
-function escapeText(text: string): string {
-	return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
 }
 
 function escapeAttribute(value: string): string {
