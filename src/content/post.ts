@@ -24,6 +24,12 @@ export interface ContentSettings {
 	idAuthority: string;
 }
 
+/**
+ * A post as list pages show it (home, term, author and archive pages): everything but the content, which is most
+ * of a stored post's bytes and which a list never shows, so the catalog does not read it for them.
+ */
+export type ListedPost = Omit<Post, "contentHtml">;
+
 /** A parsed, sanitized post; every field is ready to render. Dates are ISO 8601 in UTC. */
 export interface Post {
 	key: string;

@@ -1,4 +1,4 @@
-import type { Post } from "../content/post";
+import type { ListedPost, Post } from "../content/post";
 import { renderAtom } from "./atom";
 import { type SiteIdentity, archiveChannel, authorChannel, siteChannel, termChannel } from "./channels";
 import {
@@ -34,10 +34,11 @@ export interface RenderedDocument {
 export type RenderInput =
 	/** `posts`: the candidates, newest archive place first; `newestArchivePage`: the prev-archive of the feeds, if any. */
 	| { ref: DocumentRef; kind: "site"; posts: Post[]; newestArchivePage?: number }
-	| { ref: DocumentRef; kind: "term"; display: string; normalized: string; posts: Post[] }
-	| { ref: DocumentRef; kind: "author"; display: string; normalized: string; posts: Post[] }
+	/** `posts`: the feeds' entries, newest first; `listed`: the page's list, the same posts first and then older ones. */
+	| { ref: DocumentRef; kind: "term"; display: string; normalized: string; posts: Post[]; listed: ListedPost[] }
+	| { ref: DocumentRef; kind: "author"; display: string; normalized: string; posts: Post[]; listed: ListedPost[] }
 	| { ref: DocumentRef; kind: "post"; post: Post }
-	| { ref: DocumentRef; kind: "home"; posts: Post[]; newestArchivePage: number | undefined }
+	| { ref: DocumentRef; kind: "home"; posts: ListedPost[]; newestArchivePage: number | undefined }
 	/**
 	 * `posts`: every visible post of the page (the HTML page); `feedPosts`: those already in the feed archives;
 	 * `newestFeedPage`: the newest archive page of the feeds (0: none); `complete`: no post will ever be added.
@@ -133,13 +134,13 @@ function archiveFeeds(site: SiteIdentity, input: Extract<RenderInput, { kind: "a
 
 /** A term's or an author's feeds and page; none once no visible post carries the label. */
 function labelDocuments(site: SiteIdentity, input: Extract<RenderInput, { kind: "term" | "author" }>): RenderedDocument[] {
-	if (input.posts.length === 0) return [];
+	if (input.listed.length === 0) return [];
 	const label = { display: input.display, normalized: input.normalized };
 	const [channel, paths, pagePath, html] =
 		input.kind === "term"
 			? [termChannel(site, label), feedPaths(label.normalized), termPagePath(label.normalized), termPage]
 			: [authorChannel(site, label), authorFeedPaths(label.normalized), authorPagePath(label.normalized), authorPage];
-	return [...feeds(site, channel, paths, input.posts.slice(0, site.itemCount)), htmlDocument(pagePath, html(site, label, input.posts.slice(0, HTML_LIST_LENGTH)))];
+	return [...feeds(site, channel, paths, input.posts.slice(0, site.itemCount)), htmlDocument(pagePath, html(site, label, input.listed.slice(0, HTML_LIST_LENGTH)))];
 }
 
 /** A term's or an author's feeds: entries over the cap are left out (they are in the site feeds' archives). */

@@ -145,16 +145,16 @@ async function acquire(deps: PublishDependencies, holder: string, waitMs: number
 /** Posts whose publication time passed since the last check change documents with no catalog write. */
 async function noticeVisibilityChanges(deps: PublishDependencies, now: Date): Promise<void> {
 	const statements: D1PreparedStatement[] = [];
+	const [{ renderedWith, checkedThrough: through }, next] = await Promise.all([deps.documents.publishedState(), deps.catalog.nextVisibilityChange(now)]);
 	// The first publish, and one after a change of title, URL, hubs or item count, renders every document.
 	const settings = JSON.stringify(deps.site);
-	if ((await deps.documents.renderedWith()) !== settings) {
+	if (renderedWith !== settings) {
 		// The site feeds decide again where the feed archives end (FEED_ITEM_COUNT or FEED_MAX_BYTES may have changed).
 		statements.push(...deps.catalog.markEverythingStale(now), deps.catalog.archive.resetArchiveBoundary(), deps.documents.recordRenderSettings(settings));
 	}
-	const through = await deps.documents.checkedThrough();
 	if (through !== undefined && through < now.toISOString()) statements.push(...deps.catalog.markBecameVisible(new Date(through), now, now));
 	statements.push(...deps.catalog.archive.assignSequence(now));
-	statements.push(...deps.documents.recordVisibility(now, await deps.catalog.nextVisibilityChange(now)));
+	statements.push(...deps.documents.recordVisibility(now, next));
 	await deps.documents.write(statements);
 }
 
@@ -237,7 +237,7 @@ async function loadInput(deps: PublishDependencies, ref: DocumentRef, context: R
 	const size = deps.catalog.archive.pageSize;
 	const lastPage = Math.ceil(sequenceLength / size);
 	if (ref === "home") {
-		const newest = await deps.catalog.visiblePosts({ now, limit: HTML_LIST_LENGTH });
+		const newest = await deps.catalog.listedPosts({ now, limit: HTML_LIST_LENGTH });
 		return { ref, kind: "home", posts: newest, newestArchivePage: sequenceLength > HTML_LIST_LENGTH ? lastPage : undefined };
 	}
 	if (ref === "tags") {
@@ -250,9 +250,9 @@ async function loadInput(deps: PublishDependencies, ref: DocumentRef, context: R
 		return post === undefined ? undefined : { ref, kind: "post", post };
 	}
 	if (kind === "term" || kind === "author") {
-		const options = { now, limit: Math.max(deps.site.itemCount, HTML_LIST_LENGTH) };
+		const options = { now, limit: Math.max(deps.site.itemCount, HTML_LIST_LENGTH), withContent: deps.site.itemCount };
 		const selection = kind === "term" ? await deps.catalog.labels.termPosts(subject, options) : await deps.catalog.labels.authorPosts(subject, options);
-		return { ref, kind, normalized: subject, display: selection.display ?? subject, posts: selection.posts };
+		return { ref, kind, normalized: subject, display: selection.display ?? subject, posts: selection.posts, listed: selection.listed };
 	}
 	if (kind === "archive") {
 		const page = Number(subject);

@@ -1,4 +1,4 @@
-import type { Post, PostError } from "../content/post";
+import type { ListedPost, Post, PostError } from "../content/post";
 import { postPath } from "../feeds/document-paths";
 import { postAuthorRows, postTermRows } from "../content/terms";
 import { ARCHIVE_PAGE_SIZE } from "../feeds/publication";
@@ -276,11 +276,20 @@ export class Catalog {
 
 	/** Newest visible posts (published, not draft, date reached). */
 	async visiblePosts(options: { now: Date; limit: number }): Promise<Post[]> {
+		return (await this.newestVisible("post", options)) as Post[];
+	}
+
+	/** The same without their content, for a list (ListedPost): a fraction of the bytes. */
+	listedPosts(options: { now: Date; limit: number }): Promise<ListedPost[]> {
+		return this.newestVisible("json_remove(post, '$.contentHtml')", options);
+	}
+
+	private async newestVisible(column: string, options: { now: Date; limit: number }): Promise<ListedPost[]> {
 		const rows = await this.db
-			.prepare(`SELECT post FROM posts WHERE ${VISIBLE} ORDER BY published_at DESC, id LIMIT ?2`)
+			.prepare(`SELECT ${column} AS post FROM posts WHERE ${VISIBLE} ORDER BY published_at DESC, id LIMIT ?2`)
 			.bind(options.now.toISOString(), options.limit)
 			.all<{ post: string }>();
-		return rows.results.map((row) => JSON.parse(row.post) as Post);
+		return rows.results.map((row) => JSON.parse(row.post) as ListedPost);
 	}
 
 	/**

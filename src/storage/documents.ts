@@ -116,10 +116,17 @@ export class Documents {
 		return this.db.prepare(`${MARK_STALE} SELECT ref, ?1 FROM (${select}) WHERE true ${ON_MARKED_AGAIN}`).bind(now.toISOString(), ...params);
 	}
 
-	/** The site settings the stored documents were rendered with; none before the first publish. */
-	async renderedWith(): Promise<string | undefined> {
-		const row = await this.db.prepare("SELECT value FROM catalog_facts WHERE name = ?1").bind(FACT_RENDER_SETTINGS).first<{ value: string }>();
-		return row?.value;
+	/**
+	 * What a publish starts from, in one query: the site settings the stored documents were rendered with (none
+	 * before the first publish), and until when visibility was checked, to find posts whose time came since.
+	 */
+	async publishedState(): Promise<{ renderedWith?: string; checkedThrough?: string }> {
+		const rows = await this.db
+			.prepare("SELECT name, value FROM catalog_facts WHERE name IN (?1, ?2)")
+			.bind(FACT_RENDER_SETTINGS, FACT_CHECKED_THROUGH)
+			.all<{ name: string; value: string }>();
+		const value = (name: string) => rows.results.find((row) => row.name === name)?.value;
+		return { renderedWith: value(FACT_RENDER_SETTINGS), checkedThrough: value(FACT_CHECKED_THROUGH) };
 	}
 
 	recordRenderSettings(fingerprint: string): D1PreparedStatement {
@@ -165,12 +172,6 @@ export class Documents {
 			.bind(FACT_NEXT_CHANGE)
 			.first<{ published: number; stale: number; next: string | null }>();
 		return { published: row?.published ?? 0, stale: row?.stale ?? 0, nextScheduledPost: row?.next ?? undefined };
-	}
-
-	/** Until when visibility was checked, for the publish step to find posts whose time came since. */
-	async checkedThrough(): Promise<string | undefined> {
-		const row = await this.db.prepare("SELECT value FROM catalog_facts WHERE name = ?1").bind(FACT_CHECKED_THROUGH).first<{ value: string }>();
-		return row?.value;
 	}
 
 	/** Records the visibility check and the next scheduled change (none: the fact is removed). */

@@ -11,15 +11,16 @@ export class Lease {
 	/** Takes the lease for `holder` unless someone else holds an unexpired one. */
 	async acquire(holder: string, ttlMs: number, now: Date): Promise<boolean> {
 		const nowMs = now.getTime();
-		await this.db
+		// RETURNING yields the row only when it was inserted or the update's condition held: one round trip decides.
+		const row = await this.db
 			.prepare(
 				`INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
 				 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-				 WHERE leases.expires_at <= ?4 OR leases.holder = excluded.holder`,
+				 WHERE leases.expires_at <= ?4 OR leases.holder = excluded.holder
+				 RETURNING holder`,
 			)
 			.bind(this.name, holder, nowMs + ttlMs, nowMs)
-			.run();
-		const row = await this.db.prepare("SELECT holder FROM leases WHERE name = ?1").bind(this.name).first<{ holder: string }>();
+			.first<{ holder: string }>();
 		return row?.holder === holder;
 	}
 

@@ -1,4 +1,4 @@
-import type { Post } from "../content/post";
+import type { ListedPost, Post } from "../content/post";
 import type { TermCount } from "../feeds/pages/pages";
 import { visibleAt } from "./post-visibility";
 
@@ -36,17 +36,32 @@ export function stagedIndexRefs(): string[] {
 	);
 }
 
+export interface LabelPostsOptions {
+	now: Date;
+	/** Posts listed (the label's page). */
+	limit: number;
+	/** How many of the newest come with their content (the label's feeds). */
+	withContent: number;
+}
+
+/** A label's newest posts: `listed` for its page, and the first of them in full as `posts` for its feeds. */
+export interface LabelPosts {
+	display?: string;
+	posts: Post[];
+	listed: ListedPost[];
+}
+
 /** Reads through the term and author indexes: a label's newest visible posts, every label with its count. */
 export class LabelIndexes {
 	constructor(private readonly db: D1Database) {}
 
 	/** Newest visible posts carrying one term (as tag or category), read through the term index. */
-	termPosts(normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
+	termPosts(normalized: string, options: LabelPostsOptions): Promise<LabelPosts> {
 		return this.posts(TERM_INDEX, normalized, options);
 	}
 
 	/** Newest visible posts crediting one author (normalised like terms), read through the author index. */
-	authorPosts(normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
+	authorPosts(normalized: string, options: LabelPostsOptions): Promise<LabelPosts> {
 		return this.posts(AUTHOR_INDEX, normalized, options);
 	}
 
@@ -60,20 +75,25 @@ export class LabelIndexes {
 		return this.counts(AUTHOR_INDEX, now);
 	}
 
-	private async posts(index: PostIndex, normalized: string, options: { now: Date; limit: number }): Promise<{ display?: string; posts: Post[] }> {
+	private async posts(index: PostIndex, normalized: string, options: LabelPostsOptions): Promise<LabelPosts> {
 		const [posts, display] = await this.db.batch<{ post?: string; label?: string }>([
+			// The newest `limit`, numbered once they are chosen: only the first `withContent` carry their content.
 			this.db
 				.prepare(
-					`SELECT p.post FROM posts p WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
-					 ORDER BY p.published_at DESC, p.id LIMIT ?2`,
+					`SELECT CASE WHEN row_number() OVER (ORDER BY published_at DESC, id) <= ?4 THEN post ELSE json_remove(post, '$.contentHtml') END AS post
+					 FROM (SELECT p.post, p.published_at, p.id FROM posts p
+					       WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
+					       ORDER BY p.published_at DESC, p.id LIMIT ?2)
+					 ORDER BY published_at DESC, id`,
 				)
-				.bind(options.now.toISOString(), options.limit, normalized),
+				.bind(options.now.toISOString(), options.limit, normalized, options.withContent),
 			// The label as most posts write it, for titles ("PostgreSQL" rather than "postgresql").
 			this.db
 				.prepare(`SELECT ${index.label} AS label FROM ${index.table} WHERE normalized = ?1 GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1`)
 				.bind(normalized),
 		]);
-		return { display: display!.results[0]?.label, posts: posts!.results.map((row) => JSON.parse(row.post!) as Post) };
+		const listed = posts!.results.map((row) => JSON.parse(row.post!) as ListedPost);
+		return { display: display!.results[0]?.label, posts: listed.slice(0, options.withContent) as Post[], listed };
 	}
 
 	private async counts(index: PostIndex, now: Date): Promise<TermCount[]> {

@@ -1,5 +1,5 @@
 import { raw } from "hono/html";
-import type { Post } from "../../content/post";
+import type { ListedPost, Post } from "../../content/post";
 import { normalizeTerm, postAuthorRows } from "../../content/terms";
 import type { SiteIdentity } from "../channels";
 import { archivePath, authorFeedPaths, authorPagePath, feedPaths, termPagePath } from "../document-paths";
@@ -13,13 +13,13 @@ export interface TermCount {
 }
 
 /** `/`: the newest posts, and a link into the archive for everything older. */
-export function homePage(site: SiteIdentity, posts: readonly Post[], newestArchivePage: number | undefined): string {
+export function homePage(site: SiteIdentity, posts: readonly ListedPost[], newestArchivePage: number | undefined): string {
 	const older = newestArchivePage === undefined ? "" : html`<p><a href="${site.url}${archivePath(newestArchivePage)}">Older posts</a></p>`;
 	return page(site, { title: site.title, body: html`<h1>${site.title}</h1><p>${site.description}</p>${postList(posts)}${older}` });
 }
 
 /** `/archive/{n}`: posts in the order they were published on this site, a fixed number per page, oldest page 1. */
-export function archivePage(site: SiteIdentity, pageNumber: number, posts: readonly Post[], lastPage: number): string {
+export function archivePage(site: SiteIdentity, pageNumber: number, posts: readonly ListedPost[], lastPage: number): string {
 	const nav = html`<nav aria-label="Archive pages">${pageNumber < lastPage ? html`<a href="${site.url}${archivePath(pageNumber + 1)}">Newer</a> ` : ""}${
 		pageNumber > 1 ? html`<a href="${site.url}${archivePath(pageNumber - 1)}">Older</a>` : ""
 	}</nav>`;
@@ -27,12 +27,12 @@ export function archivePage(site: SiteIdentity, pageNumber: number, posts: reado
 }
 
 /** `/tags/{term}`: the term's newest posts, with its own feeds advertised first. */
-export function termPage(site: SiteIdentity, term: { display: string; normalized: string }, posts: readonly Post[]): string {
+export function termPage(site: SiteIdentity, term: { display: string; normalized: string }, posts: readonly ListedPost[]): string {
 	return page(site, { title: `${term.display} · ${site.title}`, feeds: [termFeeds(site, term)], body: html`<h1>${term.display}</h1>${postList(posts)}` });
 }
 
 /** `/authors/{author}`: an author's newest posts, with the author's feeds advertised first. */
-export function authorPage(site: SiteIdentity, author: { display: string; normalized: string }, posts: readonly Post[]): string {
+export function authorPage(site: SiteIdentity, author: { display: string; normalized: string }, posts: readonly ListedPost[]): string {
 	return page(site, { title: `${author.display} · ${site.title}`, feeds: [authorFeeds(site, author)], body: html`<h1>${author.display}</h1>${postList(posts)}` });
 }
 
@@ -87,7 +87,7 @@ function uniqueByPath(feeds: AdvertisedFeeds[]): AdvertisedFeeds[] {
 	return feeds.filter((feed) => !seen.has(feed.paths.atom) && seen.add(feed.paths.atom) !== undefined);
 }
 
-function postList(posts: readonly Post[]): Html {
+function postList(posts: readonly ListedPost[]): Html {
 	if (posts.length === 0) return html`<p>No posts yet.</p>`;
 	return html`<ul>${posts.map(
 		(post) => html`<li><a href="${post.url}">${post.title}</a> <small><time datetime="${post.published}">${post.published.slice(0, 10)}</time></small></li>`,
