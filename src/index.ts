@@ -71,7 +71,7 @@ function publishingFor(env: Cloudflare.Env, config: Config, meter?: SubrequestMe
 	const webhooks = webhookStorage(env);
 	const site = siteIdentity(config);
 	return {
-		catalog: new Catalog(env.DB, config.site.archivePageSize),
+		catalog: new Catalog(env.DB, config.site.archivePageSize, config.site.itemCount),
 		documents: new Documents(env.DB),
 		lease: new Lease(env.DB, "publish"),
 		site,
@@ -117,7 +117,7 @@ function publicationFor(env: Cloudflare.Env): Publication {
 
 function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config: Config = configFor(rawEnv)) {
 	const env = meterBindings(rawEnv, meter);
-	const catalog = new Catalog(env.DB, config.site.archivePageSize);
+	const catalog = new Catalog(env.DB, config.site.archivePageSize, config.site.itemCount);
 	const runs = new SyncRuns(env.DB);
 	const documents = new Documents(env.DB);
 	const webhooks = webhookStorage(env);

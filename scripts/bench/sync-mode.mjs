@@ -114,7 +114,7 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	const toEdit = postsToEdit(options.posts, options.seed, 2 * options.samples);
 	if (options.notification && options.backend === "r2") {
 		result.notifications = [];
-		for (const post of toEdit.slice(0, options.samples)) result.notifications.push(await timeNotification(worker, notified, post, options.timeoutMs, log));
+		for (const post of toEdit.slice(0, options.samples)) result.notifications.push(await timeNotification(worker, notified, editedPost(post), options.timeoutMs, log));
 		result.notification = medianBy(result.notifications, (row) => row.wallMs);
 	}
 	for (const [at, original] of toEdit.slice(options.samples).entries()) {
@@ -127,6 +127,17 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 		await sync(`incremental (1 post edited)${at === 0 ? "" : ` #${at + 1}`}`, { objectsListed: options.posts, objectsRead: 1, changes: 1, status: "succeeded", publishRemaining: 0 });
 	}
 	await sync("nothing changed", { objectsListed: options.posts, objectsRead: 0, changes: 0, status: "succeeded" });
+	if (options.notification && options.backend === "r2") {
+		// The edits above are of old posts (outside every list). Also timed: new posts, which change every list they
+		// join, and edits of the newest post, which every list shows. Last, so the cron checks above count N objects.
+		const fresh = newPosts(options.posts, options.seed, options.samples);
+		result.newPostNotifications = [];
+		for (const post of fresh) result.newPostNotifications.push(await timeNotification(worker, notified, post, options.timeoutMs, log));
+		result.newestEditNotifications = [];
+		for (let revision = 1; revision <= options.samples; revision++) {
+			result.newestEditNotifications.push(await timeNotification(worker, notified, editedPost(fresh.at(-1), revision), options.timeoutMs, log));
+		}
+	}
 	result.syncs = syncs;
 	result.expected = seeded.kinds;
 
@@ -166,6 +177,16 @@ function postsToEdit(count, seed, n) {
 	return posts;
 }
 
+/** `n` published posts after the bucket's newest (their dates come after every seeded post's), with the seeded tags. */
+function newPosts(count, seed, n) {
+	const posts = [];
+	for (let index = count; posts.length < n; index++) {
+		const post = generatePost(index, { count, seed });
+		if (post.kind === "post") posts.push(post);
+	}
+	return posts;
+}
+
 /** The row whose value is the median (the lower middle for an even count). */
 export function medianBy(rows, value) {
 	const sorted = [...rows].sort((a, b) => value(a) - value(b));
@@ -173,10 +194,9 @@ export function medianBy(rows, value) {
 }
 
 /** Put + R2 notification (helper Worker, real local queue) until the consumer logs that it synced and published. */
-async function timeNotification(worker, notified, original, timeoutMs, log) {
-	const edited = editedPost(original);
+async function timeNotification(worker, notified, edited, timeoutMs, log) {
 	const seen = notified.length;
-	log(`notification: editing ${edited.key}…`);
+	log(`notification: putting ${edited.key}…`);
 	const started = performance.now();
 	await worker.putAndNotify({ key: edited.key, text: edited.text, contentType: "text/markdown; charset=utf-8" });
 	while (notified.length === seen && performance.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 5));

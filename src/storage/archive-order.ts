@@ -14,7 +14,7 @@ export interface SequencedPost {
 export const archiveRefOf = (seq: string, pageSize: number) => `'archive:' || ((${seq} - 1) / ${pageSize} + 1)`;
 
 /** Where the feed archives end: posts with archive places up to it are in /archive/{n}/ feeds, later ones in the site feeds. */
-const ARCHIVE_BOUNDARY_FACT = "feed_archive_boundary";
+export const ARCHIVE_BOUNDARY_FACT = "feed_archive_boundary";
 
 /**
  * The archive order (post_sequence): the order in which posts became visible, cut into pages of a fixed size,

@@ -1,12 +1,13 @@
 import type { ListedPost, Post, PostError } from "../content/post";
 import { postPath } from "../feeds/document-paths";
 import { postAuthorRows, postTermRows } from "../content/terms";
-import { ARCHIVE_PAGE_SIZE } from "../feeds/publication";
+import { ARCHIVE_PAGE_SIZE, HTML_LIST_LENGTH } from "../feeds/publication";
 import { ArchiveOrder, archiveRefOf } from "./archive-order";
 import { Documents } from "./documents";
 import { readFact, writeFact } from "./facts";
-import { LabelIndexes, POST_INDEXES, indexRefsOf, stagedIndexRefs } from "./post-index";
+import { LabelIndexes, POST_INDEXES, indexRefsOf } from "./post-index";
 import { keysWithVisibilityChangedIn, visibleAt } from "./post-visibility";
+import { type ListWindows, stagedRefsToMark } from "./staged-refs";
 
 /** What the catalog knows of one object, enough to decide whether the sync must read it again. */
 export interface KnownObject {
@@ -28,12 +29,6 @@ const refsOf = (affectedKeys: string, pageSize: number) => [
 	`SELECT 'post:' || slug AS ref FROM posts WHERE key IN (${affectedKeys})`,
 	`SELECT ${archiveRefOf("s.seq", pageSize)} AS ref FROM posts p JOIN post_sequence s ON s.post_id = p.id WHERE p.key IN (${affectedKeys})`,
 ];
-/** The same for staged posts as they will stand after the commit. */
-const stagedRefs = (pageSize: number) => [
-	...stagedIndexRefs(),
-	"SELECT 'post:' || slug AS ref FROM staged_objects WHERE run_id = ?2 AND reason IS NULL",
-	`SELECT ${archiveRefOf("q.seq", pageSize)} AS ref FROM staged_objects s JOIN post_sequence q ON q.post_id = s.id WHERE s.run_id = ?2 AND s.reason IS NULL`,
-];
 const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases", "post_media"];
 
 /** Documents that list every post or every term: any change may alter them. */
@@ -41,22 +36,6 @@ export const SITE_WIDE_REFS = ["site", "home", "tags"] as const;
 /** The same as an SQL row source of one column, `column1`. */
 const SITE_WIDE_ROWS = `(VALUES ${SITE_WIDE_REFS.map((ref) => `('${ref}')`).join(", ")})`;
 
-/**
- * Whether the staged objects (run ?2) can change `/tags`, which lists terms and authors with their counts of
- * visible posts: read before the commit replaces the rows. Not when every staged object is a post the catalog has
- * with the same terms, authors, draft flag, date and expiry (an edit of its text); then counting every term row
- * again would change nothing. Anything else (a new post, a broken one, other terms) marks it.
- */
-const TAGS_PAGE_CHANGES = `EXISTS (SELECT 1 FROM staged_objects s WHERE s.run_id = ?2 AND (
-	s.reason IS NOT NULL
-	OR NOT EXISTS (SELECT 1 FROM posts p WHERE p.key = s.key AND p.draft = s.draft AND p.published_at = s.published_at AND p.expires_at IS json_extract(s.post, '$.expires'))
-	OR (SELECT count(*) FROM json_each(s.terms)) <> (SELECT count(*) FROM post_terms t WHERE t.post_key = s.key)
-	OR EXISTS (SELECT 1 FROM json_each(s.terms) j WHERE NOT EXISTS (SELECT 1 FROM post_terms t WHERE t.post_key = s.key
-		AND t.kind = json_extract(j.value, '$[0]') AND t.term = json_extract(j.value, '$[1]') AND t.normalized = json_extract(j.value, '$[2]')))
-	OR (SELECT count(*) FROM json_each(s.authors)) <> (SELECT count(*) FROM post_authors a WHERE a.post_key = s.key)
-	OR EXISTS (SELECT 1 FROM json_each(s.authors) j WHERE NOT EXISTS (SELECT 1 FROM post_authors a WHERE a.post_key = s.key
-		AND a.author = json_extract(j.value, '$[0]') AND a.normalized = json_extract(j.value, '$[1]')))
-))`;
 
 /** Also written by migrations/0003_hardening.sql for databases that had a succeeded sync before the fact existed. */
 const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
@@ -76,11 +55,19 @@ export class Catalog {
 	/** Posts and counts by term and by author (post-index.ts). */
 	readonly labels: LabelIndexes;
 
-	/** `archivePageSize`: posts per archive page (ARCHIVE_PAGE_SIZE); the publish step renders with the same. */
+	private readonly windows: ListWindows;
+
+	/**
+	 * `archivePageSize`: posts per archive page (ARCHIVE_PAGE_SIZE); `feedItemCount`: entries per feed
+	 * (FEED_ITEM_COUNT). The publish step renders with the same, so a commit knows which lists a post is in;
+	 * without it, the most FEED_ITEM_COUNT allows, so that a commit marks too much rather than too little.
+	 */
 	constructor(
 		private readonly db: D1Database,
 		readonly archivePageSize: number = ARCHIVE_PAGE_SIZE,
+		feedItemCount = 500,
 	) {
+		this.windows = { archivePageSize, home: HTML_LIST_LENGTH, label: Math.max(feedItemCount, HTML_LIST_LENGTH) };
 		this.archive = new ArchiveOrder(db, archivePageSize);
 		this.labels = new LabelIndexes(db);
 	}
@@ -160,16 +147,11 @@ export class Catalog {
 			statements.push(this.db.prepare("DELETE FROM posts WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
 			statements.push(this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
 		}
-		const STAGED = "SELECT key FROM staged_objects WHERE run_id = ?2";
+		const marking = stagedRefsToMark(this.windows);
 		statements.push(
-			...refsOf(STAGED, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, runId)),
-			documents.markStaleWhere(
-				`SELECT column1 AS ref FROM ${SITE_WIDE_ROWS}
-				 WHERE ?3 OR (column1 = 'tags' AND ${TAGS_PAGE_CHANGES}) OR (column1 <> 'tags' AND EXISTS (SELECT 1 FROM staged_objects WHERE run_id = ?2))`,
-				now,
-				runId,
-				deletedKeys.length > 0 ? 1 : 0,
-			),
+			// Before the rows are replaced: the old terms, slug and archive page, and the comparison with the new ones.
+			...marking.ofPosts.map((select) => documents.markStaleWhere(select, now, runId)),
+			...marking.siteWide.map((select) => documents.markStaleWhere(select, now, runId, deletedKeys.length > 0 ? 1 : 0)),
 			...INDEX_TABLES.map((table) => this.db.prepare(`DELETE FROM ${table} WHERE post_key IN (SELECT key FROM staged_objects WHERE run_id = ?1)`).bind(runId)),
 			this.db.prepare("DELETE FROM posts WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 			this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
@@ -214,7 +196,6 @@ export class Catalog {
 					 SELECT key, etag, reason, ?2 FROM staged_objects WHERE run_id = ?1 AND reason IS NOT NULL`,
 				)
 				.bind(runId, nowIso),
-			...stagedRefs(this.archivePageSize).map((select) => documents.markStaleWhere(select, now, runId)),
 			this.db.prepare("DELETE FROM staged_objects WHERE run_id = ?1").bind(runId),
 			...extra,
 		);

@@ -27,15 +27,6 @@ export function indexRefsOf(affectedKeys: string): string[] {
 	return POST_INDEXES.map((index) => `SELECT '${index.refPrefix}' || normalized AS ref FROM ${index.table} WHERE post_key IN (${affectedKeys})`);
 }
 
-/** The same for a run's staged posts, as they will stand after the commit (?2 is the run id). */
-export function stagedIndexRefs(): string[] {
-	return POST_INDEXES.map(
-		(index) =>
-			`SELECT '${index.refPrefix}' || json_extract(j.value, '$[${index.normalizedAt}]') AS ref FROM staged_objects s, json_each(s.${index.staged}) j
-			 WHERE s.run_id = ?2 AND s.reason IS NULL`,
-	);
-}
-
 export interface LabelPostsOptions {
 	now: Date;
 	/** Posts listed (the label's page). */

@@ -24,7 +24,7 @@ export function configCopy(edit: (toml: string) => string = (toml) => toml): { p
 	const file = path.join(dir, "wrangler.toml");
 	const absolute = readFileSync(repoConfig, "utf8")
 		.replace(/^main = "(.*)"$/m, (_, main: string) => `main = "${path.join(root, main)}"`)
-		.replace(/"\.\/node_modules\//g, `"${root}/node_modules/`)
+		.replace(/"\.\/(node_modules|src)\//g, (_, folder: string) => `"${root}/${folder}/`)
 		.replace(/^migrations_dir = "(.*)"$/gm, (_, dir: string) => `migrations_dir = "${path.join(root, dir)}"`);
 	writeFileSync(file, edit(absolute));
 	removeLater(() => rmSync(dir, { recursive: true, force: true }));

@@ -83,7 +83,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 	// With a meter, every D1 and R2 call of the sync and the publish goes through the counting wrappers.
 	const bindings = options.meter ? meterBindings(env, options.meter) : env;
 	const store = new CountingStore(new R2Store(bindings.POSTS));
-	const catalog = new Catalog(bindings.DB, site.archivePageSize);
+	const catalog = new Catalog(bindings.DB, site.archivePageSize, site.itemCount);
 	const runs = new SyncRuns(bindings.DB);
 	const deps: SyncDependencies = {
 		openStore: async () => store,
