@@ -54,7 +54,8 @@ function olderThanList(s: string, size: number, among = "true"): string {
 
 function labelRefs(index: PostIndex, windows: ListWindows): string[] {
 	const outside = (normalized: string) =>
-		`${FEW_STAGED} AND ${sameListing("s")} AND ${olderThanList("s", windows.label, `p2.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ${normalized})`)}`;
+		// EXISTS through the index's primary key: a correlated IN (…) would list the label's every post for each p2.
+		`${FEW_STAGED} AND ${sameListing("s")} AND ${olderThanList("s", windows.label, `EXISTS (SELECT 1 FROM ${index.table} x WHERE x.normalized = ${normalized} AND x.post_key = p2.key)`)}`;
 	const fromJson = `json_extract(j.value, '$[${index.normalizedAt}]')`;
 	return [
 		// Before: the labels the catalog's row has.
