@@ -12,7 +12,7 @@ import { htmlToText, sanitizePostHtml } from "../../src/content/sanitize";
 
 const LINKS = linkBaseFor("https://journal.example", "the-post", "the-post.md");
 
-/** Every name the table holds, read back from the module's own behaviour: a name decodes to one character. */
+/** A sample of the table: HTML 4.01 names (Latin-1, Greek, symbols, the two HTML5 remapped), ASCII names, COPY and REG. */
 const HTML4_AND_ASCII_SAMPLE = ["amp", "lt", "gt", "quot", "apos", "nbsp", "copy", "COPY", "reg", "REG", "eacute", "Eacute", "hellip", "mdash", "ndash", "lsquo", "rsquo", "ldquo", "rdquo", "euro", "trade", "larr", "rarr", "hearts", "lang", "rang", "alefsym", "thetasym", "colon", "lpar", "rpar", "excl", "Tab", "NewLine", "num", "sol", "bsol", "commat", "frac12", "sup2", "szlig", "yuml", "Yuml", "OElig", "thinsp", "zwj", "lrm"];
 
 /** One reference as authors and attackers write it; each is followed by a separator so two never merge into a third. */
