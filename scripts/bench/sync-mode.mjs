@@ -111,7 +111,7 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	lastPass.checks.push({ field: "status", expected: "succeeded", actual: lastPass.status, ok: lastPass.status === "succeeded" });
 	lastPass.checks.push({ field: "documents left stale", expected: 0, actual: lastPass.publishRemaining, ok: lastPass.publishRemaining === 0 });
 	// Each incremental is timed on `samples` different posts (a busy machine makes one sample noise); the median counts.
-	const toEdit = postsToEdit(options.posts, options.seed, 2 * options.samples);
+	const toEdit = publishedPosts(options.posts, options.seed, Math.floor(options.posts / 3), 2 * options.samples);
 	if (options.notification && options.backend === "r2") {
 		result.notifications = [];
 		for (const post of toEdit.slice(0, options.samples)) result.notifications.push(await timeNotification(worker, notified, editedPost(post), options.timeoutMs, log));
@@ -130,7 +130,7 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	if (options.notification && options.backend === "r2") {
 		// The edits above are of old posts (outside every list). Also timed: new posts, which change every list they
 		// join, and edits of the newest post, which every list shows. Last, so the cron checks above count N objects.
-		const fresh = newPosts(options.posts, options.seed, options.samples);
+		const fresh = publishedPosts(options.posts, options.seed, options.posts, options.samples);
 		result.newPostNotifications = [];
 		for (const post of fresh) result.newPostNotifications.push(await timeNotification(worker, notified, post, options.timeoutMs, log));
 		result.newestEditNotifications = [];
@@ -166,24 +166,17 @@ function pickSync(sync) {
 	return { status, durationMs, objectsListed, objectsRead, posts, broken, changes, remaining, error, publishStatus: publish.status, publishRendered: publish.rendered, publishRemaining: publish.remaining, publishError: publish.error };
 }
 
-/** `n` different published posts, from the middle of the bucket on. */
-function postsToEdit(count, seed, n) {
+/**
+ * `n` published posts of the generated bucket, from index `from` on: from the oldest third for the edits, and from
+ * `count` on for posts after the bucket's newest (their dates come after every seeded post's, with the seeded tags).
+ */
+function publishedPosts(count, seed, from, n) {
 	const posts = [];
-	for (let index = Math.floor(count / 3); index < count && posts.length < n; index++) {
+	for (let index = from; posts.length < n && (from >= count || index < count); index++) {
 		const post = generatePost(index, { count, seed });
 		if (post.kind === "post") posts.push(post);
 	}
 	if (posts.length < n) throw new Error(`only ${posts.length} posts to edit, ${n} needed: lower --samples`);
-	return posts;
-}
-
-/** `n` published posts after the bucket's newest (their dates come after every seeded post's), with the seeded tags. */
-function newPosts(count, seed, n) {
-	const posts = [];
-	for (let index = count; posts.length < n; index++) {
-		const post = generatePost(index, { count, seed });
-		if (post.kind === "post") posts.push(post);
-	}
 	return posts;
 }
 

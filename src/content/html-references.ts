@@ -69,17 +69,32 @@ function decodeOne(match: RegExpMatchArray, next: string, context: ReferenceCont
 	return legacy(name, next, context);
 }
 
-/** The text or attribute value that HTML as written means, with unknown names left as written. */
-export function decodeReferences(raw: string, context: ReferenceContext): string {
-	if (!raw.includes("&")) return raw;
+/**
+ * Walks the references of `raw`: the text between them goes through `between`, each reference through `reference`
+ * with what the table reads it as (undefined for a name it does not know).
+ */
+function mapReferences(
+	raw: string,
+	context: ReferenceContext,
+	between: (text: string) => string,
+	reference: (decoded: string | undefined, match: RegExpMatchArray) => string,
+): string {
 	let out = "";
 	let last = 0;
 	for (const match of raw.matchAll(REFERENCE)) {
-		out += raw.slice(last, match.index);
+		out += between(raw.slice(last, match.index));
 		last = match.index + match[0].length;
-		out += decodeOne(match, raw.charAt(last), context) ?? match[0];
+		out += reference(decodeOne(match, raw.charAt(last), context), match);
 	}
-	return out + raw.slice(last);
+	return out + between(raw.slice(last));
+}
+
+const asWritten = (text: string) => text;
+
+/** The text or attribute value that HTML as written means, with unknown names left as written. */
+export function decodeReferences(raw: string, context: ReferenceContext): string {
+	if (!raw.includes("&")) return raw;
+	return mapReferences(raw, context, asWritten, (decoded, match) => decoded ?? match[0]);
 }
 
 /**
@@ -88,18 +103,9 @@ export function decodeReferences(raw: string, context: ReferenceContext): string
  */
 export function escapeTextKeepingReferences(raw: string): string {
 	if (!raw.includes("&")) return escapeText(raw);
-	let out = "";
-	let last = 0;
-	for (const match of raw.matchAll(REFERENCE)) {
-		out += escapeText(raw.slice(last, match.index));
-		last = match.index + match[0].length;
-		const decoded = decodeOne(match, raw.charAt(last), "text");
-		const unknownName = decoded === undefined && match[4] === ";";
-		out += unknownName ? match[0] : escapeText(decoded ?? match[0]);
-	}
-	return out + escapeText(raw.slice(last));
+	return mapReferences(raw, "text", escapeText, (decoded, match) => (decoded === undefined && match[4] === ";" ? match[0] : escapeText(decoded ?? match[0])));
 }
 
-export function escapeText(text: string): string {
+function escapeText(text: string): string {
 	return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
 }

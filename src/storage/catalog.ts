@@ -1,13 +1,13 @@
 import type { ListedPost, Post, PostError } from "../content/post";
 import { postPath } from "../feeds/document-paths";
 import { postAuthorRows, postTermRows } from "../content/terms";
-import { ARCHIVE_PAGE_SIZE, HTML_LIST_LENGTH } from "../feeds/publication";
+import { HTML_LIST_LENGTH } from "../feeds/publication";
 import { ArchiveOrder, archiveRefOf } from "./archive-order";
 import { Documents } from "./documents";
 import { readFact, writeFact } from "./facts";
 import { LabelIndexes, POST_INDEXES, indexRefsOf } from "./post-index";
 import { keysWithVisibilityChangedIn, visibleAt } from "./post-visibility";
-import { type ListWindows, stagedRefsToMark } from "./staged-refs";
+import { type ListWindows, pageRefsOf, stagedRefsToMark } from "./staged-refs";
 
 /** What the catalog knows of one object, enough to decide whether the sync must read it again. */
 export interface KnownObject {
@@ -24,11 +24,7 @@ export interface BrokenObject extends PostError {
 }
 
 /** The documents a change of these objects can alter, as they stand before the change (their old terms, authors, slug, archive page). */
-const refsOf = (affectedKeys: string, pageSize: number) => [
-	...indexRefsOf(affectedKeys),
-	`SELECT 'post:' || slug AS ref FROM posts WHERE key IN (${affectedKeys})`,
-	`SELECT ${archiveRefOf("s.seq", pageSize)} AS ref FROM posts p JOIN post_sequence s ON s.post_id = p.id WHERE p.key IN (${affectedKeys})`,
-];
+const refsOf = (affectedKeys: string, pageSize: number) => [...indexRefsOf(affectedKeys), ...pageRefsOf(affectedKeys, pageSize)];
 const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases", "post_media"];
 
 /** Documents that list every post or every term: any change may alter them. */
@@ -59,13 +55,12 @@ export class Catalog {
 
 	/**
 	 * `archivePageSize`: posts per archive page (ARCHIVE_PAGE_SIZE); `feedItemCount`: entries per feed
-	 * (FEED_ITEM_COUNT). The publish step renders with the same, so a commit knows which lists a post is in;
-	 * without it, the most FEED_ITEM_COUNT allows, so that a commit marks too much rather than too little.
+	 * (FEED_ITEM_COUNT). The publish step renders with the same, so a commit knows which lists a post is in.
 	 */
 	constructor(
 		private readonly db: D1Database,
-		readonly archivePageSize: number = ARCHIVE_PAGE_SIZE,
-		feedItemCount = 500,
+		readonly archivePageSize: number,
+		feedItemCount: number,
 	) {
 		this.windows = { archivePageSize, home: HTML_LIST_LENGTH, label: Math.max(feedItemCount, HTML_LIST_LENGTH) };
 		this.archive = new ArchiveOrder(db, archivePageSize);

@@ -67,6 +67,14 @@ function labelRefs(index: PostIndex, windows: ListWindows): string[] {
 	];
 }
 
+/** A post's own page and its archive page, for the posts `affectedKeys` selects (an SQL list source), as they stand now. */
+export function pageRefsOf(affectedKeys: string, archivePageSize: number): string[] {
+	return [
+		`SELECT 'post:' || slug AS ref FROM posts WHERE key IN (${affectedKeys})`,
+		`SELECT ${archiveRefOf("s.seq", archivePageSize)} AS ref FROM posts p JOIN post_sequence s ON s.post_id = p.id WHERE p.key IN (${affectedKeys})`,
+	];
+}
+
 /**
  * Every select that marks documents for a commit of staged objects: `ofPosts` (labels, post pages, archive
  * pages) take ?1 and ?2, `siteWide` (/tags, home, the site feeds) ?3 as well.
@@ -78,9 +86,8 @@ export function stagedRefsToMark(windows: ListWindows): { ofPosts: string[]; sit
 	const anyStaged = (outside: string) => `EXISTS (SELECT 1 FROM staged_objects s WHERE s.run_id = ?2 AND NOT (${outside}))`;
 	const ofPosts = [
 		...POST_INDEXES.flatMap((index) => labelRefs(index, windows)),
-		"SELECT 'post:' || p.slug AS ref FROM posts p WHERE p.key IN (SELECT key FROM staged_objects WHERE run_id = ?2)",
+		...pageRefsOf("SELECT key FROM staged_objects WHERE run_id = ?2", windows.archivePageSize),
 		"SELECT 'post:' || slug AS ref FROM staged_objects WHERE run_id = ?2 AND reason IS NULL",
-		`SELECT ${archiveRefOf("q.seq", windows.archivePageSize)} AS ref FROM posts p JOIN post_sequence q ON q.post_id = p.id WHERE p.key IN (SELECT key FROM staged_objects WHERE run_id = ?2)`,
 		`SELECT ${archiveRefOf("q.seq", windows.archivePageSize)} AS ref FROM staged_objects s JOIN post_sequence q ON q.post_id = s.id WHERE s.run_id = ?2 AND s.reason IS NULL`,
 	];
 	const siteWide = [

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { ARCHIVE_PAGE_SIZE } from "../../src/feeds/publication";
 import { Catalog } from "../../src/storage/catalog";
 import { LabelIndexes } from "../../src/storage/post-index";
 import { request, syncNow } from "../support/http";
@@ -31,7 +32,7 @@ describe("posts read for a list", () => {
 
 	it("for the home page have everything but the content", async () => {
 		await taggedPosts(3);
-		const catalog = new Catalog(env.DB);
+		const catalog = new Catalog(env.DB, ARCHIVE_PAGE_SIZE, 20);
 		const now = new Date("2026-06-01T00:00:00Z");
 		const full = await catalog.visiblePosts({ now, limit: 10 });
 		const listed = await catalog.listedPosts({ now, limit: 10 });
