@@ -13,13 +13,14 @@
  * With --baseline REV (e.g. e863ff1), that commit's src/ and wrangler.toml are bundled and timed in the same run.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { parse as parseToml } from "smol-toml";
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -82,6 +83,8 @@ try {
 	);
 	console.log(`Trivial Worker (the floor: workerd start + one request): ${floor.toFixed(0)} ms median wall, ${cpuFloor?.toFixed(0) ?? "-"} ms CPU; machine load ${loadavg()[0].toFixed(2)}.`);
 	console.log("Wall time waits for a CPU when the machine is busy; workerd's own CPU time (all its threads, from /proc) does not.");
+	const assets = staticAssets();
+	console.log(`Static assets (wrangler.toml [assets], ${assets.directory}; served by Cloudflare before the Worker runs, so in no bundle above): ${assets.files.map((file) => `${file.name} ${kib(file.bytes)}`).join(" · ")} KiB.`);
 	console.log("Targets (issue 11): R2-only ≤ 120 KiB gzip, with S3 ≤ 250 KiB gzip; startup is reported, not bounded.");
 	if (!values.baseline) console.log("Before/after in one run: npm run bundle-size -- --baseline e863ff1 (the tree before issue 11's bundle work).");
 } finally {
@@ -95,6 +98,19 @@ async function bundle(label, args, cwd = ROOT, as = "index.js") {
 	if (code !== 0) throw new Error(`wrangler deploy --dry-run failed for ${label}:\n${output}`);
 	const file = readdirSync(outdir).find((name) => name.endsWith(".js"));
 	return { name: as, bytes: readFileSync(path.join(outdir, file)) };
+}
+
+/** The files of wrangler.toml's [assets] directory, with their sizes (`_headers` is configuration, not a file served). */
+function staticAssets() {
+	const directory = parseToml(readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")).assets?.directory;
+	if (typeof directory !== "string") return { directory: "none", files: [] };
+	const files = readdirSync(path.join(ROOT, directory), { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile() && entry.name !== "_headers")
+		.map((entry) => {
+			const file = path.join(entry.parentPath ?? entry.path, entry.name);
+			return { name: path.relative(path.join(ROOT, directory), file), bytes: statSync(file).size };
+		});
+	return { directory, files: files.sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
 /** src/, wrangler.toml and migrations/ of a commit in a temp dir that shares this checkout's node_modules. */

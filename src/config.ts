@@ -95,7 +95,7 @@ export class ConfigError extends Error {
 	}
 }
 
-/** The images Pressroom serves itself (src/http/assets) when SITE_ICON / SITE_FAVICON are not set. */
+/** The images Pressroom serves as static assets (src/http/assets) when SITE_ICON / SITE_FAVICON are not set. */
 export const DEFAULT_ICON_PATH = "/icon.png";
 export const DEFAULT_FAVICON_PATH = "/favicon.ico";
 

@@ -25,7 +25,7 @@ export interface SiteIdentity {
 	feedMaxBytes: number;
 }
 
-/** The CSS stylesheet for XML that RSS and Atom name, so a browser shows a readable page (src/http/assets). */
+/** The CSS stylesheet for XML that RSS and Atom name, so a browser shows a readable page (a static asset: src/http/assets/feed.css). */
 export const FEED_STYLESHEET_PATH = "/feed.css";
 
 /** The site's own feeds: /rss.xml, /atom.xml, /feed.json; with archives, their prev-archive is the newest archive page. */

@@ -6,7 +6,6 @@ import type { Publication } from "../jobs/publication";
 import type { AppEnv, Services } from "./context";
 import { errorResponse } from "./errors";
 import { aliasOrNotFound } from "./documents/aliases";
-import { assetRoutes } from "./assets/routes";
 import { serveDocuments } from "./documents/serve";
 import { mediaRoutes } from "./media/serve";
 import { deliveryRoutes } from "./subscriptions/delivery-routes";
@@ -28,7 +27,6 @@ export function createApp(services: (env: Cloudflare.Env) => Services, publicati
 	});
 	app.route("/", websubRoutes());
 	app.route("/", mediaRoutes());
-	app.route("/", assetRoutes());
 	// serveDocuments passes /admin on: no document path starts with it (src/feeds/document-paths.ts).
 	app.route("/admin", adminPage());
 	app.use("/api/*", requireAdmin());

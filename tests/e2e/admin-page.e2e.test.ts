@@ -171,6 +171,18 @@ describe("admin page in chromium", () => {
 		await page.setViewportSize({ width: 1280, height: 900 });
 	});
 
+	it("applies its stylesheet, a static file the asset server revalidates on every use", async () => {
+		await page.goto(`${base}/admin`);
+		// The header's panel colour and the hidden skip link both come from /admin/styles.css.
+		expect(await page.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor")).toBe("rgb(245, 245, 248)");
+		expect(await page.evaluate("getComputedStyle(document.querySelector('a.skip')).position")).toBe("absolute");
+		const stylesheet = await fetch(`${base}/admin/styles.css`);
+		expect(stylesheet.status).toBe(200);
+		expect(stylesheet.headers.get("content-type")).toBe("text/css; charset=utf-8");
+		expect(stylesheet.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
+		expect(await stylesheet.text()).toContain("--panel: #f5f5f8");
+	});
+
 	it("can be used from the keyboard: the skip link comes first and reaches the content", async () => {
 		await page.goto(`${base}/admin`);
 		await page.keyboard.press("Tab");

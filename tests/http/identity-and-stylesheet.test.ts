@@ -1,8 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { readConfig, siteIdentity } from "../../src/config";
-import { ASSETS } from "../../src/http/assets/routes";
-import { strongEtag } from "../../src/jobs/publish-documents";
 import { request, syncNow } from "../support/http";
 import { fencedPost } from "../support/posts";
 import { emptyCatalogAndBucket } from "../support/state";
@@ -10,28 +8,6 @@ import { emptyCatalogAndBucket } from "../support/state";
 beforeEach(() => emptyCatalogAndBucket());
 
 const SITE = "http://127.0.0.1:8787";
-
-describe("the files the Worker ships", () => {
-	it.each(ASSETS.map((asset) => [asset.path, asset] as const))("%s has the ETag of its bytes (edit the constant with the bytes)", async (_path, asset) => {
-		expect(asset.etag).toBe(await strongEtag(asset.body()));
-	});
-
-	it.each([
-		["/feed.css", "text/css; charset=utf-8", [0x40, 0x6e]],
-		["/icon.png", "image/png", [0x89, 0x50, 0x4e, 0x47]],
-		["/favicon.ico", "image/vnd.microsoft.icon", [0x00, 0x00, 0x01, 0x00]],
-	])("serves %s with its type, validators, HEAD and 304", async (path, type, magic) => {
-		const response = await request(path);
-		expect(response.status).toBe(200);
-		expect(response.headers.get("Content-Type")).toBe(type);
-		expect([...new Uint8Array(await response.arrayBuffer()).slice(0, magic.length)]).toEqual(magic);
-		const etag = response.headers.get("ETag")!;
-		expect((await request(path, { headers: { "If-None-Match": etag } })).status).toBe(304);
-		const head = await request(path, { method: "HEAD" });
-		expect(head.status).toBe(200);
-		expect(await head.text()).toBe("");
-	});
-});
 
 describe("feed identity", () => {
 	it("names the icon and favicon in all three formats, by default the ones Pressroom serves", async () => {
@@ -64,13 +40,6 @@ describe("a feed in a browser", () => {
 			expect(lines[1]).toBe(`<?xml-stylesheet type="text/css" href="${SITE}/feed.css"?>`);
 		}
 		expect(await (await request("/feed.json")).text()).not.toContain("feed.css");
-	});
-
-	it("styles both formats' elements and explains how to subscribe", async () => {
-		const css = await (await request("/feed.css")).text();
-		for (const selector of ["rss::before", "atom|feed::before", "item > title", "atom|entry > atom|title", 'atom|link[rel="self"]::after']) expect(css).toContain(selector);
-		expect(css).toContain("@namespace atom url(http://www.w3.org/2005/Atom);");
-		expect(css).toMatch(/copy this page's address/);
 	});
 });
 
