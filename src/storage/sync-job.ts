@@ -1,4 +1,5 @@
 import { mediaTypeByExtension } from "../shared";
+import { ListingAgreement, type ListingRange, pageDigest } from "./listing-agreement";
 import type { ListPage, ObjectSummary } from "./object-store";
 
 /**
@@ -72,10 +73,15 @@ function byCodePoint(a: string, b: string): number {
 
 /** The persisted state of the resumable sync: one row for the job, and the rows its listing found different. */
 export class SyncJobs {
+	/** Read with the job by current() or start(), for this invocation's pages; until then no page is known to agree. */
+	private agreement = ListingAgreement.none;
+
 	constructor(private readonly db: D1Database) {}
 
 	async current(): Promise<SyncJob | undefined> {
-		const row = await this.db.prepare("SELECT * FROM sync_job WHERE id = 1").first<JobRow>();
+		const [job, agreement] = await this.db.batch([this.db.prepare("SELECT * FROM sync_job WHERE id = 1"), ListingAgreement.query(this.db)]);
+		this.agreement = ListingAgreement.fromResult(agreement!);
+		const row = (job!.results as JobRow[])[0];
 		if (!row) return undefined;
 		return {
 			jobId: row.job_id,
@@ -93,7 +99,9 @@ export class SyncJobs {
 	/** A new job: an empty listing, from the first page. */
 	async start(jobId: string, now: Date): Promise<SyncJob> {
 		const job: SyncJob = { jobId, startedAt: now.toISOString(), phase: "listing", readAfter: "", listed: 0, outdated: 0, handled: 0 };
-		await this.db.batch([...this.finish(), this.save(job)]);
+		// Read again: starting may have changed the catalog (a settings change marks every object outdated).
+		const results = await this.db.batch([...this.finish(), this.save(job), ListingAgreement.query(this.db)]);
+		this.agreement = ListingAgreement.fromResult(results.at(-1)!);
 		return job;
 	}
 
@@ -101,7 +109,9 @@ export class SyncJobs {
 	 * Records one listing page together with where the listing goes on, and returns the job moved past it: a crash
 	 * between pages loses nothing and repeats nothing. The page is compared with the catalog's keys of the same
 	 * range, after `job.listedThrough` and up to its last key, or to the end when it is the last page: only the
-	 * listed objects that differ, and the catalog's keys the range no longer has, are written.
+	 * listed objects that differ, and the catalog's keys the range no longer has, are written. A page the catalog
+	 * is known to agree with (listing-agreement.ts) writes nothing at all: the job moves past it in memory, and is
+	 * saved with the next page that is recorded or with the invocation's commit (a crash lists it again).
 	 */
 	async recordPage(before: SyncJob, page: ListPage): Promise<SyncJob> {
 		const { objects } = page;
@@ -115,6 +125,9 @@ export class SyncJobs {
 			listed: before.listed + objects.length,
 			phase: page.cursor ? "listing" : "deleting",
 		};
+		const range: ListingRange = { afterKey: before.listedThrough ?? "", throughKey: job.phase === "listing" ? (job.listedThrough ?? "") : null };
+		const digest = await pageDigest(range, sorted);
+		if (this.agreement.agreesWith(range, digest)) return job;
 		const statements: D1PreparedStatement[] = [];
 		const chunks: ObjectSummary[][] = [];
 		for (let start = 0; start < sorted.length; start += LISTING_ROWS_PER_STATEMENT) chunks.push(sorted.slice(start, start + LISTING_ROWS_PER_STATEMENT));
@@ -140,7 +153,7 @@ export class SyncJobs {
 			);
 			lower = upper;
 		}
-		await this.db.batch([...statements, this.save(job)]);
+		await this.db.batch([...statements, ListingAgreement.keepIfNoDifference(this.db, range, digest), this.save(job)]);
 		return job;
 	}
 

@@ -15,7 +15,7 @@ import type { SiteIdentity } from "../../src/feeds/channels";
 import { SyncJobs } from "../../src/storage/sync-job";
 import { SubrequestMeter, meterBindings } from "../../src/storage/subrequest-meter";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases", "media", "post_media", "sync_job", "sync_listing", "sync_gone", "sequence_candidates"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases", "media", "post_media", "sync_job", "sync_listing", "sync_gone", "sequence_candidates", "listing_agreement"];
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {

@@ -1,0 +1,109 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { syncObjects } from "../../src/jobs/sync-object";
+import { SyncJobs } from "../../src/storage/sync-job";
+import { d1RowsCounter } from "../support/d1-rows";
+import { fencedPost } from "../support/posts";
+import { emptyCatalogAndBucket, syncHarness } from "../support/state";
+
+beforeEach(() => emptyCatalogAndBucket());
+
+const post = (n: number, title = `Post ${n}`) => fencedPost({ title, date: "2026-01-01" });
+const keyOf = (n: number) => `posts/${String(n).padStart(3, "0")}.md`;
+const agreedRanges = async () =>
+	(await env.DB.prepare("SELECT after_key, through_key FROM listing_agreement ORDER BY after_key").all<{ after_key: string; through_key: string | null }>()).results;
+const titleOf = async (key: string) => {
+	const row = await env.DB.prepare("SELECT post FROM posts WHERE key = ?1").bind(key).first<{ post: string }>();
+	return row === null ? undefined : (JSON.parse(row.post) as { title: string }).title;
+};
+
+/** `count` posts in pages of `pageSize`, imported, then reconciled once: every page is then known to agree. */
+async function agreedBucket(count: number, pageSize: number) {
+	const h = syncHarness();
+	h.deps.listPageSize = pageSize;
+	for (let n = 0; n < count; n++) await h.put(keyOf(n), post(n));
+	await h.syncOnly();
+	expect(await agreedRanges()).toEqual([]);
+	expect(await h.syncOnly()).toMatchObject({ status: "succeeded", changes: 0 });
+	return h;
+}
+
+describe("listing pages the catalog agrees with", () => {
+	it("keeps each page that shows no difference, with its range, the last one open-ended", async () => {
+		await agreedBucket(6, 2);
+		expect(await agreedRanges()).toEqual([
+			{ after_key: "", through_key: keyOf(1) },
+			{ after_key: keyOf(1), through_key: keyOf(3) },
+			{ after_key: keyOf(3), through_key: null },
+		]);
+	});
+
+	it("reconciles an unchanged bucket of 300 posts reading a handful of D1 rows, not one per key", async () => {
+		const h = await agreedBucket(300, 100);
+		const counter = d1RowsCounter(env.DB);
+		h.deps.jobs = new SyncJobs(counter.db);
+		const comparing = await h.syncOnly();
+		expect(comparing).toMatchObject({ status: "succeeded", objectsListed: 300, changes: 0 });
+		const withoutAgreement = d1RowsCounter(env.DB);
+		await env.DB.prepare("DELETE FROM listing_agreement").run();
+		h.deps.jobs = new SyncJobs(withoutAgreement.db);
+		await h.syncOnly();
+
+		expect(counter.read).toBeLessThan(20);
+		expect(withoutAgreement.read).toBeGreaterThan(600);
+		expect(counter.written).toBeLessThan(10);
+	});
+
+	it("compares again only the page whose object changed, and finds the edit", async () => {
+		const h = await agreedBucket(6, 2);
+		await h.put(keyOf(2), post(2, "Edited"));
+
+		expect(await h.syncOnly()).toMatchObject({ status: "succeeded", objectsRead: 1, changes: 1 });
+		expect(await titleOf(keyOf(2))).toBe("Edited");
+		// The edited page is kept again by the next reconciliation, which finds it agrees.
+		expect((await agreedRanges()).map((range) => range.after_key)).toEqual(["", keyOf(3)]);
+		await h.syncOnly();
+		expect(await agreedRanges()).toHaveLength(3);
+	});
+
+	it("finds an object put back as it was after a notification synced another version (the second notification lost)", async () => {
+		const h = await agreedBucket(6, 2);
+		await h.put(keyOf(2), post(2, "Briefly different"));
+		await syncObjects(h.deps, [keyOf(2)], "test notification");
+		expect(await titleOf(keyOf(2))).toBe("Briefly different");
+		// The same bytes as before, so the same etag: the page lists exactly as it did when it agreed.
+		await h.put(keyOf(2), post(2));
+
+		expect(await h.syncOnly()).toMatchObject({ status: "succeeded", objectsRead: 1, changes: 1 });
+		expect(await titleOf(keyOf(2))).toBe("Post 2");
+	});
+
+	it("finds an object deleted by a notification that came back unannounced", async () => {
+		const h = await agreedBucket(6, 2);
+		await h.remove(keyOf(5));
+		await syncObjects(h.deps, [keyOf(5)], "test notification");
+		expect(await titleOf(keyOf(5))).toBeUndefined();
+		await h.put(keyOf(5), post(5));
+
+		expect(await h.syncOnly()).toMatchObject({ status: "succeeded", objectsRead: 1 });
+		expect(await titleOf(keyOf(5))).toBe("Post 5");
+	});
+
+	it("reads every post again after a settings change, whatever the pages agreed with", async () => {
+		const h = await agreedBucket(6, 2);
+		h.deps.content = { ...h.deps.content, timeZone: "Europe/Paris" };
+
+		expect(await h.syncOnly()).toMatchObject({ status: "succeeded", objectsRead: 6 });
+	});
+
+	it("does not carry an agreement over to a page whose range moved", async () => {
+		const h = await agreedBucket(6, 2);
+		// A new first key shifts every page boundary after it: no range is listed as it was kept.
+		await h.put("posts/000a.md", post(99));
+
+		expect(await h.syncOnly()).toMatchObject({ status: "succeeded", objectsListed: 7, objectsRead: 1 });
+		await h.remove(keyOf(4));
+		expect(await h.syncOnly()).toMatchObject({ status: "succeeded", objectsListed: 6, changes: 1 });
+		expect(await titleOf(keyOf(4))).toBeUndefined();
+	});
+});
