@@ -146,7 +146,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		}
 
 		const now = deps.now();
-		const extra: D1PreparedStatement[] = [...mediaChanges, ...(complete ? deps.jobs.finish() : [deps.jobs.save(job)])];
+		const extra: D1PreparedStatement[] = [...mediaChanges, ...(complete ? [...deps.jobs.settledAgreements(), ...deps.jobs.finish()] : [deps.jobs.save(job)])];
 		if (baseline) {
 			extra.push(...(deps.baseline?.(now) ?? []));
 			// An unfinished job leaves the catalog incomplete: the baseline goes on until one job completes.

@@ -50,15 +50,35 @@ export class ListingAgreement {
 	 * no difference: no listed object written to sync_listing and no catalog key of its range to sync_gone.
 	 */
 	static keepIfNoDifference(db: D1Database, range: ListingRange, digest: string): D1PreparedStatement {
-		const inRange = "key > ?1 AND (?2 IS NULL OR key <= ?2)";
+		return ListingAgreement.keepWhen(db, range, digest, `NOT EXISTS (SELECT 1 FROM sync_listing WHERE ${inRange("key")}) AND NOT EXISTS (SELECT 1 FROM sync_gone WHERE ${inRange("key")})`);
+	}
+
+	/**
+	 * Keeps the agreement of a page that showed differences, once the job's last commit, earlier in the same batch,
+	 * has settled them all: no listed object (`l`) of its range still differs (`differs`), is media still recorded
+	 * as a post, or is a key still in the catalog that the range no longer lists. Only for a page listed by the same
+	 * invocation: under the sync lease, every catalog change in its range since its listing is then that commit's.
+	 */
+	static keepIfSettled(db: D1Database, range: ListingRange, digest: string, differs: string): D1PreparedStatement {
+		const inCatalog = (key: string) => `(EXISTS (SELECT 1 FROM posts WHERE key = ${key}) OR EXISTS (SELECT 1 FROM broken_objects WHERE key = ${key}))`;
+		return ListingAgreement.keepWhen(
+			db,
+			range,
+			digest,
+			`NOT EXISTS (SELECT 1 FROM sync_listing l WHERE ${inRange("l.key")} AND ((${differs}) OR (l.media_type IS NOT NULL AND ${inCatalog("l.key")})))
+			 AND NOT EXISTS (SELECT 1 FROM sync_gone g WHERE ${inRange("g.key")} AND (${inCatalog("g.key")} OR EXISTS (SELECT 1 FROM media WHERE key = g.key)))`,
+		);
+	}
+
+	private static keepWhen(db: D1Database, range: ListingRange, digest: string, condition: string): D1PreparedStatement {
 		return db
-			.prepare(
-				`INSERT OR REPLACE INTO listing_agreement (after_key, through_key, digest) SELECT ?1, ?2, ?3
-				 WHERE NOT EXISTS (SELECT 1 FROM sync_listing WHERE ${inRange}) AND NOT EXISTS (SELECT 1 FROM sync_gone WHERE ${inRange})`,
-			)
+			.prepare(`INSERT OR REPLACE INTO listing_agreement (after_key, through_key, digest) SELECT ?1, ?2, ?3 WHERE ${condition}`)
 			.bind(range.afterKey, range.throughKey, digest);
 	}
 }
+
+/** `column` in the range (?1, ?2]; ?2 NULL: to the end. */
+const inRange = (column: string) => `${column} > ?1 AND (?2 IS NULL OR ${column} <= ?2)`;
 
 /** SHA-256 of the page's keys and etags in key order, with the range it closes. */
 export async function pageDigest(range: ListingRange, sorted: readonly Pick<ObjectSummary, "key" | "etag">[]): Promise<string> {

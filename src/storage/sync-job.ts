@@ -75,12 +75,15 @@ function byCodePoint(a: string, b: string): number {
 export class SyncJobs {
 	/** Read with the job by current() or start(), for this invocation's pages; until then no page is known to agree. */
 	private agreement = ListingAgreement.none;
+	/** Pages this invocation listed that showed differences: their agreement is kept if the job's last commit settles them. */
+	private unsettled: { range: ListingRange; digest: string }[] = [];
 
 	constructor(private readonly db: D1Database) {}
 
 	async current(): Promise<SyncJob | undefined> {
 		const [job, agreement] = await this.db.batch([this.db.prepare("SELECT * FROM sync_job WHERE id = 1"), ListingAgreement.query(this.db)]);
 		this.agreement = ListingAgreement.fromResult(agreement!);
+		this.unsettled = [];
 		const row = (job!.results as JobRow[])[0];
 		if (!row) return undefined;
 		return {
@@ -153,7 +156,8 @@ export class SyncJobs {
 			);
 			lower = upper;
 		}
-		await this.db.batch([...statements, ListingAgreement.keepIfNoDifference(this.db, range, digest), this.save(job)]);
+		const results = await this.db.batch([...statements, ListingAgreement.keepIfNoDifference(this.db, range, digest), this.save(job)]);
+		if (results.at(-2)!.meta.changes === 0) this.unsettled.push({ range, digest });
 		return job;
 	}
 
@@ -165,6 +169,15 @@ export class SyncJobs {
 				 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
 			)
 			.bind(job.jobId, job.startedAt, job.phase, job.cursor ?? null, job.listedThrough ?? null, job.readAfter, job.listed, job.outdated, job.handled);
+	}
+
+	/**
+	 * For the job's last commit, after its catalog changes: keeps the agreement of this invocation's pages whose
+	 * differences that commit settled (ListingAgreement.keepIfSettled), so the next reconciliation need not compare
+	 * them again. Before finish(), which drops the listing these statements read.
+	 */
+	settledAgreements(): D1PreparedStatement[] {
+		return this.unsettled.map((page) => ListingAgreement.keepIfSettled(this.db, page.range, page.digest, DIFFERS));
 	}
 
 	/** Ends the job: its listing is dropped in the same commit as its last catalog change. */
