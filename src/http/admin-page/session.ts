@@ -94,11 +94,13 @@ function base64url(bytes: Uint8Array): string {
 		.replace(/=+$/, "");
 }
 
+/** Only the one spelling base64url() writes: atob() would also take a last character whose spare bits differ. */
 function fromBase64url(text: string): Uint8Array | undefined {
 	if (!/^[A-Za-z0-9_-]{1,100}$/.test(text)) return undefined;
 	try {
 		const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-		return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+		const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+		return base64url(bytes) === text ? bytes : undefined;
 	} catch {
 		return undefined;
 	}
