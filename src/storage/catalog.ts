@@ -41,6 +41,12 @@ const STAGED_COLUMNS = 12;
 const STAGED_ROWS_PER_STATEMENT = Math.floor(100 / STAGED_COLUMNS);
 /** A visible post (?1 is now): see post-visibility.ts. */
 const VISIBLE = visibleAt("?1");
+/**
+ * A label row's copy of its post's visibility columns (migrations/0016), written with it from the same staged row
+ * as the post itself (the posts INSERT below), so /tags counts without reading the posts.
+ */
+const LABEL_VISIBILITY = "draft, published_at, expires_at";
+const STAGED_VISIBILITY = "s.draft, s.published_at, json_extract(s.post, '$.expires')";
 /** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */
 const KEYS_PER_STATEMENT = 400;
 
@@ -160,8 +166,8 @@ export class Catalog {
 			this.archive.addCandidates("SELECT id FROM staged_objects WHERE run_id = ?1 AND reason IS NULL AND draft = 0", runId),
 			this.db
 				.prepare(
-					`INSERT OR IGNORE INTO post_terms (post_key, kind, term, normalized)
-					 SELECT s.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]')
+					`INSERT OR IGNORE INTO post_terms (post_key, kind, term, normalized, ${LABEL_VISIBILITY})
+					 SELECT s.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), ${STAGED_VISIBILITY}
 					 FROM staged_objects s, json_each(s.terms) j WHERE s.run_id = ?1 AND s.reason IS NULL`,
 				)
 				.bind(runId),
@@ -174,8 +180,8 @@ export class Catalog {
 				.bind(runId),
 			this.db
 				.prepare(
-					`INSERT OR IGNORE INTO post_authors (post_key, author, normalized)
-					 SELECT s.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')
+					`INSERT OR IGNORE INTO post_authors (post_key, author, normalized, ${LABEL_VISIBILITY})
+					 SELECT s.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), ${STAGED_VISIBILITY}
 					 FROM staged_objects s, json_each(s.authors) j WHERE s.run_id = ?1 AND s.reason IS NULL`,
 				)
 				.bind(runId),

@@ -87,12 +87,13 @@ export class LabelIndexes {
 		return { display: display!.results[0]?.label, posts: listed.slice(0, options.withContent) as Post[], listed };
 	}
 
+	/** From the label rows alone, by their copy of the post's visibility columns: one scan of a covering index (migrations/0016). */
 	private async counts(index: PostIndex, now: Date): Promise<TermCount[]> {
 		const rows = await this.db
 			.prepare(
 				`SELECT t.normalized, count(DISTINCT t.post_key) AS posts,
 				 (SELECT ${index.label} FROM ${index.table} d WHERE d.normalized = t.normalized GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1) AS display
-				 FROM ${index.table} t JOIN posts p ON p.key = t.post_key WHERE ${visibleAt("?1", "p")}
+				 FROM ${index.table} t WHERE ${visibleAt("?1", "t")}
 				 GROUP BY t.normalized ORDER BY t.normalized`,
 			)
 			.bind(now.toISOString())
