@@ -57,7 +57,12 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 		const now = deps.now();
 		// Until one whole-bucket sync has completed, changes are part of the webhook baseline, as in syncCatalog.
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
-		await deps.catalog.commitSync(run.id, deleted, now, baseline ? (deps.baseline?.(now) ?? []) : []);
+		// A key without an extension recorded as media that is now a post (or a broken one) is media no more: the
+		// whole-bucket sync would otherwise take a media row at the listed etag as agreeing, whatever posts holds.
+		const noLongerMedia = deps.media.commitStatements([], accepted.map((outcome) => (outcome.kind === "post" ? outcome.post.key : outcome.key)), (select, keys) =>
+			deps.catalog.markPostDocumentsStale(select, now, keys),
+		);
+		await deps.catalog.commitSync(run.id, deleted, now, [...noLongerMedia, ...(baseline ? (deps.baseline?.(now) ?? []) : [])]);
 		return await recordCommitted(deps, finish("succeeded"), { now, baseline });
 	} catch (error) {
 		return await recordFailed(deps, run.id, finish("failed", describeFailure(error)));

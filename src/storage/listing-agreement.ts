@@ -1,8 +1,10 @@
+import { mediaTypeByExtension } from "../shared";
 import type { ObjectSummary } from "./object-store";
 
 /**
- * Bump when what a listing page is compared on changes (the columns of sync-job.ts `DIFFERS`, how a key's media type
- * is told): every kept agreement then stops matching, and the next reconciliation compares every page again.
+ * Bump when what a listing page is compared on changes (the columns of sync-job.ts `DIFFERS`): every kept agreement
+ * then stops matching, and the next reconciliation compares every page again. The media type each key's extension
+ * gives is in the digest itself, so a change of that table needs no bump.
  */
 const DIGEST_REVISION = "1";
 
@@ -80,9 +82,9 @@ export class ListingAgreement {
 /** `column` in the range (?1, ?2]; ?2 NULL: to the end. */
 const inRange = (column: string) => `${column} > ?1 AND (?2 IS NULL OR ${column} <= ?2)`;
 
-/** SHA-256 of the page's keys and etags in key order, with the range it closes. */
+/** SHA-256 of the page's keys, etags and media types in key order, with the range it closes. */
 export async function pageDigest(range: ListingRange, sorted: readonly Pick<ObjectSummary, "key" | "etag">[]): Promise<string> {
-	const text = JSON.stringify([DIGEST_REVISION, range.afterKey, range.throughKey, sorted.map((object) => [object.key, object.etag])]);
+	const text = JSON.stringify([DIGEST_REVISION, range.afterKey, range.throughKey, sorted.map((object) => [object.key, object.etag, mediaTypeByExtension(object.key) ?? null])]);
 	const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 	return btoa(String.fromCharCode(...hash));
 }

@@ -156,6 +156,11 @@ export class SyncJobs {
 			);
 			lower = upper;
 		}
+		// A page R2 returned empty while truncated covers no key: nothing to keep (its range would take the next page's row).
+		if (sorted.length === 0 && job.phase === "listing") {
+			await this.db.batch([...statements, this.save(job)]);
+			return job;
+		}
 		const results = await this.db.batch([...statements, ListingAgreement.keepIfNoDifference(this.db, range, digest), this.save(job)]);
 		if (results.at(-2)!.meta.changes === 0) this.unsettled.push({ range, digest });
 		return job;

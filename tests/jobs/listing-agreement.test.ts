@@ -139,6 +139,45 @@ describe("listing pages the catalog agrees with", () => {
 		expect(await titleOf(keyOf(5))).toBe("Post 5");
 	});
 
+	it("does not keep a key without an extension as media once a notification made it a post, so putting the media back is found", async () => {
+		const h = await agreedBucket(4, 2);
+		const media = new Uint8Array(640).fill(7);
+		await env.POSTS.put("photo", media, { httpMetadata: { contentType: "image/png" } });
+		await h.syncOnly();
+		expect(await env.DB.prepare("SELECT count(*) AS n FROM media WHERE key = 'photo'").first("n")).toBe(1);
+		await env.POSTS.put("photo", post(9, "Now a post"), { httpMetadata: { contentType: "text/markdown" } });
+		await syncObjects(h.deps, ["photo"], "test notification");
+		expect(await titleOf("photo")).toBe("Now a post");
+		// The same bytes as the media before, so the same etag; its notification reads media and commits nothing.
+		await env.POSTS.put("photo", media, { httpMetadata: { contentType: "image/png" } });
+		await syncObjects(h.deps, ["photo"], "test notification");
+
+		await h.syncOnly();
+		expect(await titleOf("photo")).toBeUndefined();
+		expect(await env.DB.prepare("SELECT content_type FROM media WHERE key = 'photo'").first("content_type")).toBe("image/png");
+	});
+
+	it("keeps no agreement for a page the store returned empty but truncated, so the next page's stays", async () => {
+		const h = await agreedBucket(6, 2);
+		const store = await h.deps.openStore();
+		const list = store.list.bind(store);
+		let inserted = false;
+		store.list = async (options) => {
+			if (options?.cursor !== undefined && !inserted) {
+				inserted = true;
+				return { objects: [], cursor: options.cursor };
+			}
+			return list(options);
+		};
+
+		expect(await h.syncOnly()).toMatchObject({ status: "succeeded", objectsListed: 6, changes: 0 });
+		expect(await agreedRanges()).toEqual([
+			{ after_key: "", through_key: keyOf(1) },
+			{ after_key: keyOf(1), through_key: keyOf(3) },
+			{ after_key: keyOf(3), through_key: null },
+		]);
+	});
+
 	it("reads every post again after a settings change, whatever the pages agreed with", async () => {
 		const h = await agreedBucket(6, 2);
 		h.deps.content = { ...h.deps.content, timeZone: "Europe/Paris" };
