@@ -59,9 +59,7 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
 		// A key without an extension recorded as media that is now a post (or a broken one) is media no more: the
 		// whole-bucket sync would otherwise take a media row at the listed etag as agreeing, whatever posts holds.
-		const noLongerMedia = deps.media.commitStatements([], accepted.map((outcome) => (outcome.kind === "post" ? outcome.post.key : outcome.key)), (select, keys) =>
-			deps.catalog.markPostDocumentsStale(select, now, keys),
-		);
+		const noLongerMedia = deps.media.commitStatements([], changed, (select, keys) => deps.catalog.markPostDocumentsStale(select, now, keys));
 		await deps.catalog.commitSync(run.id, deleted, now, [...noLongerMedia, ...(baseline ? (deps.baseline?.(now) ?? []) : [])]);
 		return await recordCommitted(deps, finish("succeeded"), { now, baseline });
 	} catch (error) {
