@@ -20,7 +20,6 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { parse as parseToml } from "smol-toml";
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -83,7 +82,7 @@ try {
 	);
 	console.log(`Trivial Worker (the floor: workerd start + one request): ${floor.toFixed(0)} ms median wall, ${cpuFloor?.toFixed(0) ?? "-"} ms CPU; machine load ${loadavg()[0].toFixed(2)}.`);
 	console.log("Wall time waits for a CPU when the machine is busy; workerd's own CPU time (all its threads, from /proc) does not.");
-	const assets = staticAssets();
+	const assets = await staticAssets();
 	console.log(`Static assets (wrangler.toml [assets], ${assets.directory}; served by Cloudflare before the Worker runs, so in no bundle above): ${assets.files.map((file) => `${file.name} ${kib(file.bytes)}`).join(" · ")} KiB.`);
 	console.log("Targets (issue 11): R2-only ≤ 120 KiB gzip, with S3 ≤ 250 KiB gzip; startup is reported, not bounded.");
 	if (!values.baseline) console.log("Before/after in one run: npm run bundle-size -- --baseline e863ff1 (the tree before issue 11's bundle work).");
@@ -100,17 +99,19 @@ async function bundle(label, args, cwd = ROOT, as = "index.js") {
 	return { name: as, bytes: readFileSync(path.join(outdir, file)) };
 }
 
-/** The files of wrangler.toml's [assets] directory, with their sizes (`_headers` is configuration, not a file served). */
-function staticAssets() {
-	const directory = parseToml(readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")).assets?.directory;
-	if (typeof directory !== "string") return { directory: "none", files: [] };
-	const files = readdirSync(path.join(ROOT, directory), { recursive: true, withFileTypes: true })
+/** The files of wrangler.toml's [assets] directory as wrangler reads it, with their sizes (`_headers` is configuration, not a file served). */
+async function staticAssets() {
+	const { unstable_readConfig } = await import("wrangler");
+	const configured = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml") }, { hideWarnings: true }).assets?.directory;
+	if (typeof configured !== "string") return { directory: "none", files: [] };
+	const directory = path.resolve(ROOT, configured);
+	const files = readdirSync(directory, { recursive: true, withFileTypes: true })
 		.filter((entry) => entry.isFile() && entry.name !== "_headers")
 		.map((entry) => {
 			const file = path.join(entry.parentPath ?? entry.path, entry.name);
-			return { name: path.relative(path.join(ROOT, directory), file), bytes: statSync(file).size };
+			return { name: path.relative(directory, file), bytes: statSync(file).size };
 		});
-	return { directory, files: files.sort((a, b) => a.name.localeCompare(b.name)) };
+	return { directory: path.relative(ROOT, directory), files: files.sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
 /** src/, wrangler.toml and migrations/ of a commit in a temp dir that shares this checkout's node_modules. */
