@@ -11,6 +11,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
+import { storageReport } from "./bench/storage.mjs";
 
 // Before wrangler or Miniflare are loaded: no metrics, no fetch of Request.cf data (FIELD-NOTES, toolchain).
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -205,6 +206,8 @@ function syncReport(result) {
 		),
 	);
 	parts.push(`edited post: ${result.editedKey}; "posts" counts every parsed post in the catalog (drafts and future-dated included)`);
+	// Informational here: --plan free|paid checks it against that plan's limit.
+	if (result.storage) parts.push(storageReport(result.storage).text);
 	if (result.syncs.some((row) => row.error)) parts.push(`errors: ${result.syncs.map((row) => row.error).filter(Boolean).join(" | ")}`);
 	if (result.mode === "s3") {
 		const kinds = new Set(result.syncs.flatMap((row) => Object.keys(row.s3?.byKind ?? {})));

@@ -5,6 +5,8 @@
 //   POST /calibrate  {}: the simulators' own per-call costs, timed inside workerd (Date.now() advances on I/O).
 //   POST /put-and-notify {key, text, contentType}: puts one object, then sends the R2 event notification R2 would
 //                    (the documented body) to the pressroom-r2-events queue; answers when both are done.
+//   POST /d1-storage {}: the database's size as D1 reports it (meta.size_after, what the plan's limit is checked
+//                    against), and the bytes of the stored documents' bodies by kind and of the posts' JSON.
 export default {
 	async fetch(request, env) {
 		const { pathname } = new URL(request.url);
@@ -28,6 +30,15 @@ export default {
 			const body = { account: "bench", action: "PutObject", bucket: "pressroom-posts", object: { key, size: object.size, eTag: object.etag }, eventTime: new Date().toISOString() };
 			await env.R2_EVENTS.send(body);
 			return Response.json({ etag: object.etag, sentAt: Date.now() });
+		}
+		if (request.method === "POST" && pathname === "/d1-storage") {
+			// CAST AS BLOB: length() of TEXT counts characters, the limit counts bytes.
+			const documents = await env.DB.prepare(
+				`SELECT substr(ref, 1, instr(ref || ':', ':') - 1) AS kind, count(*) AS documents, sum(length(CAST(body AS BLOB))) AS bytes
+				 FROM documents GROUP BY kind ORDER BY bytes DESC`,
+			).all();
+			const posts = await env.DB.prepare("SELECT count(*) AS posts, coalesce(sum(length(CAST(post AS BLOB))), 0) AS bytes FROM posts").first();
+			return Response.json({ databaseBytes: documents.meta.size_after, documents: documents.results, posts });
 		}
 		if (request.method === "POST" && pathname === "/calibrate") {
 			const rounds = 50;

@@ -51,7 +51,7 @@ export async function queueConsumerSettings() {
  * @param {{ bundle: string, persistTo: string, tmpDir: string, vars?: Record<string,string>, verbose?: boolean, migrate?: boolean, onLog?: (level: string, message: string) => void }} options
  * Alongside it runs a small helper Worker (helper-worker.js) bound to the same bucket and database, for fast
  * seeding and for calibrating the simulators.
- * @returns {Promise<{ url: URL, miniflare: any, bucket: () => Promise<any>, putMany: Function, calibrate: Function, dispose: () => Promise<void>, logs: string[], queueBatches: object[] }>}
+ * @returns {Promise<{ url: URL, miniflare: any, bucket: () => Promise<any>, putMany: Function, calibrate: Function, d1Storage: Function, dispose: () => Promise<void>, logs: string[], queueBatches: object[] }>}
  */
 export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, verbose = false, migrate = true, onLog }) {
 	if (migrate) await applyMigrations({ persistTo });
@@ -133,6 +133,8 @@ export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, v
 		},
 		/** Per-call costs of the local D1 and R2 simulators, timed inside workerd. */
 		calibrate: () => callHelper("/calibrate", {}),
+		/** The D1 database's size (meta.size_after) and what its documents' bodies and posts' JSON take. */
+		d1Storage: () => callHelper("/d1-storage", {}),
 		/** Puts one object and sends the R2 event notification for it through the real local queue (helper's R2_EVENTS producer). */
 		putAndNotify: (object) => callHelper("/put-and-notify", object),
 		dispose: () => miniflare.dispose(),

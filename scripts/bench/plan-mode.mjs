@@ -13,6 +13,7 @@ import { postToEdit, seedBucket } from "./common.mjs";
 import { bundleWorker, startLocalWorker } from "./local-worker.mjs";
 import { editedPost } from "./posts.mjs";
 import { fmt, int, percentile, table } from "./stats.mjs";
+import { storageReport, summarizeStorage } from "./storage.mjs";
 
 /** Free plan limits per invocation (developers.cloudflare.com/workers/platform/limits). */
 const FREE_LIMITS = { subrequests: 50, cpuMs: 10 };
@@ -99,6 +100,8 @@ export async function runPlanMode(options, { tmpDir, defer, log }) {
 	result.reconciliation = await reconcile();
 	// The costliest invocations, to see where their subrequests went.
 	result.costliest = [...invocations].sort((a, b) => b.subrequests - a.subrequests).slice(0, 5);
+	// What the catalog and its documents take in D1, against the plan's database size limit.
+	result.storage = summarizeStorage(await worker.d1Storage());
 	result.workerErrors = worker.logs.filter((line) => line.startsWith("error")).slice(0, 20);
 	return result;
 }
@@ -125,7 +128,8 @@ function summarizeInvocations(rows) {
 export function planReport(result) {
 	const limits = result.plan === "free" ? FREE_LIMITS : { subrequests: 10_000, cpuMs: 30_000 };
 	const first = result.firstCatalog;
-	const ok = first.complete && first.maxSubrequests <= limits.subrequests && first.maxEstimatedParseMs <= limits.cpuMs;
+	const storage = result.storage ? storageReport(result.storage, { plan: result.plan }) : undefined;
+	const ok = first.complete && first.maxSubrequests <= limits.subrequests && first.maxEstimatedParseMs <= limits.cpuMs && (storage?.ok ?? true);
 	const rows = [
 		["posts in the bucket", int(result.posts), ""],
 		[
@@ -152,6 +156,7 @@ export function planReport(result) {
 		].map(([label, run]) => [label, first.complete ? `${int(run.invocations)}, ${int(run.maxSubrequests)}` : "not run (the first catalog is not complete)", ""]),
 	];
 	const text = [table(`The sync as a budgeted job, PLAN=${result.plan} (Worker in Miniflare; one cron invocation after another)`, ["figure", "value", "target"], rows)];
+	if (storage) text.push(storage.text);
 	if (result.workerErrors?.length) text.push(`Worker errors (first ${result.workerErrors.length}):\n  ${result.workerErrors.join("\n  ")}`);
 	return { ok, text: text.join("\n") };
 }

@@ -13,6 +13,7 @@ import { putManyWith, runSync, seedBucket, siteFromWranglerToml, timeFeeds, time
 import { bundleWorker, startLocalWorker } from "./local-worker.mjs";
 import { editedPost, generatePost } from "./posts.mjs";
 import { S3RVER_CREDENTIALS, startCountingProxy, startS3rver } from "./s3.mjs";
+import { summarizeStorage } from "./storage.mjs";
 
 const S3_BUCKET = "pressroom-bench";
 /** The line index.ts logs when an R2 events invocation has synced its keys and published (the same line plan-mode reads). */
@@ -140,6 +141,7 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	}
 	result.syncs = syncs;
 	result.expected = seeded.kinds;
+	result.storage = summarizeStorage(await worker.d1Storage());
 
 	if (options.backend === "r2" && options.feedRequests > 0) {
 		log(`feeds: ${options.feedRequests} sequential requests each, 200 and 304…`);
