@@ -81,6 +81,12 @@ export const PLAN_DEFAULTS: Record<Plan, { syncMaxReads: number; syncMaxSubreque
 };
 const DEFAULT_PARSE_MS_PER_POST = 0.5;
 
+/**
+ * D1's database size limit by plan (developers.cloudflare.com/d1/platform/limits: 500 MB on Free, 10 GB on Paid), in
+ * decimal units, the smaller reading. Beyond it D1 refuses writes: syncs and publishes fail, feeds keep serving.
+ */
+export const D1_DATABASE_LIMIT_BYTES: Record<Plan, number> = { free: 500_000_000, paid: 10_000_000_000 };
+
 /** What the webhook queue consumers need, and nothing else: a typo in a site setting must not stop delivery. */
 export interface DeliveryConfig {
 	webhooks: WebhookConfig;

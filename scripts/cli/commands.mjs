@@ -12,6 +12,14 @@ const SYNC_TIMEOUT_MS = 15 * 60 * 1000;
 /** Pages of 100 (the API's maximum) when listing everything. */
 const PAGE = 100;
 
+/** D1's size against the plan's limit (GET /api/status `database`), and its warning when it nears the limit. */
+function databaseLine(database) {
+	if (!database) return "?";
+	const mb = (bytes) => (bytes >= 1e9 ? `${Number((bytes / 1e9).toFixed(1))} GB` : `${Number((bytes / 1e6).toFixed(1))} MB`);
+	const size = database.bytes === undefined ? "size not reported" : `${mb(database.bytes)} of ${mb(database.limitBytes)}`;
+	return `${size} (D1, ${database.plan} plan)${database.warning ? `; WARNING: ${database.warning}` : ""}`;
+}
+
 export async function status({ api, out }) {
 	const { body } = await api.call("GET", "/api/status");
 	out.result(body, () => {
@@ -25,6 +33,7 @@ export async function status({ api, out }) {
 				["Last sync", body.lastSync ? `${when(body.lastSync.startedAt)} ${syncSummary(body.lastSync)}` : "never"],
 				["Last success", body.lastSuccessfulSync ? when(body.lastSuccessfulSync.startedAt) : "never"],
 				["Webhooks", webhookLine(body.webhooks)],
+				["Database", databaseLine(body.database)],
 			]),
 		);
 		const recent = body.recentSyncs ?? [];

@@ -162,16 +162,28 @@ export class Documents {
 		}
 	}
 
-	/** For /api/status: how many documents are published, how many refs wait to be rendered, and when the next post is due. */
-	async health(): Promise<{ published: number; stale: number; nextScheduledPost?: string }> {
-		const row = await this.db
+	/**
+	 * For /api/status: how many documents are published, how many refs wait to be rendered, when the next post is
+	 * due, and the database's size as D1 reports it with every result (`meta.size_after`), the figure the plan's
+	 * database size limit is checked against.
+	 */
+	async health(): Promise<{ published: number; stale: number; nextScheduledPost?: string; databaseBytes?: number }> {
+		const result = await this.db
 			.prepare(
 				`SELECT (SELECT count(*) FROM documents) AS published, (SELECT count(*) FROM stale_documents) AS stale,
 				 (SELECT value FROM catalog_facts WHERE name = ?1) AS next`,
 			)
 			.bind(FACT_NEXT_CHANGE)
-			.first<{ published: number; stale: number; next: string | null }>();
-		return { published: row?.published ?? 0, stale: row?.stale ?? 0, nextScheduledPost: row?.next ?? undefined };
+			.all<{ published: number; stale: number; next: string | null }>();
+		const row = result.results[0];
+		// Typed as always there; checked all the same, since a missing figure must read as "unknown", not 0.
+		const databaseBytes: unknown = result.meta.size_after;
+		return {
+			published: row?.published ?? 0,
+			stale: row?.stale ?? 0,
+			nextScheduledPost: row?.next ?? undefined,
+			databaseBytes: typeof databaseBytes === "number" ? databaseBytes : undefined,
+		};
 	}
 
 	/** Records the visibility check and the next scheduled change (none: the fact is removed). */

@@ -96,6 +96,7 @@ describe("pressroom CLI: status and sync", () => {
 		expect(text.stdout).toMatch(new RegExp(`Catalog +${api.catalog.posts} posts?, ${api.catalog.broken} broken`));
 		expect(text.stdout).toMatch(/Recent syncs\nSTARTED +TRIGGER +STATUS +DURATION/);
 		expect(text.stdout).toMatch(/ api +succeeded +\d/);
+		expect(text.stdout).toMatch(/Database +[\d.]+ MB of 10 GB \(D1, paid plan\)\n/);
 		for (const broken of api.brokenPosts) expect(text.stdout).toContain(broken.key);
 		expect(json.catalog).toEqual(api.catalog);
 		expect(json.brokenPosts).toEqual(api.brokenPosts);

@@ -79,7 +79,10 @@ describe("admin page sign-in", () => {
 
 		const overview = await get("/admin", setCookie.split(";")[0]);
 		expect(overview.status).toBe(200);
-		expect(await overview.text()).toContain("<h1>Overview</h1>");
+		const page = await overview.text();
+		expect(page).toContain("<h1>Overview</h1>");
+		// The database's size against the plan's limit (GET /api/status `database`), in the Catalog card.
+		expect(page).toMatch(/<dt>Database<\/dt><dd>[\d.]+ MB of 10 GB <span class="hint">\(D1, paid plan\)<\/span><\/dd>/);
 	});
 
 	it("refuses a wrong token, an empty one, and a token in the URL, without setting a cookie", async () => {

@@ -28,6 +28,23 @@ describe("admin API", () => {
 		expect(status.brokenPosts).toEqual([expect.objectContaining({ key: "bad.md", reason: expect.stringContaining("date") })]);
 	});
 
+	it("reports the D1 database's size against the plan's limit in /api/status", async () => {
+		const empty = (await (await admin("/api/status")).json()) as { database: { plan: string; bytes: number; limitBytes: number; warning?: string } };
+		await env.POSTS.put("good.md", fencedPost({ title: "Good", date: "2026-01-01" }, "A paragraph of body text, long enough to weigh.\n\n".repeat(1_000)));
+		await syncNow();
+		const grown = (await (await admin("/api/status")).json()) as typeof empty;
+		const free = (await (
+			await worker.fetch(new Request("http://127.0.0.1:8787/api/status", { headers: { Authorization: "Bearer test-admin-token" } }), { ...env, PLAN: "free" } as Cloudflare.Env, createExecutionContext())
+		).json()) as typeof empty;
+
+		expect(empty.database).toMatchObject({ plan: "paid", limitBytes: 10_000_000_000 });
+		expect(empty.database.bytes).toBeGreaterThan(0);
+		expect(empty.database.warning).toBeUndefined();
+		// The post's 50 KB are in its parsed JSON, its page and the site feeds, each.
+		expect(grown.database.bytes).toBeGreaterThan(empty.database.bytes + 100_000);
+		expect(free.database).toMatchObject({ plan: "free", limitBytes: 500_000_000, bytes: grown.database.bytes });
+	});
+
 	it("runs a sync on POST /api/sync", async () => {
 		await env.POSTS.put("good.md", fencedPost({ title: "Good", date: "2026-01-01" }));
 		const response = await admin("/api/sync", { method: "POST" });

@@ -1,7 +1,7 @@
 import { html } from "hono/html";
 import type { Subscription } from "../../../storage/subscriptions";
 import type { SyncRun } from "../../../storage/sync-runs";
-import type { OperatorStatus } from "../../admin/status";
+import { type DatabaseUsage, formatBytes, type OperatorStatus } from "../../admin/status";
 import type { FieldErrors, SubscriptionFormValues } from "../forms";
 import type { HubSubscription } from "../../../storage/hub-subscriptions";
 import { formatDuration, type SuccessSeries, successSparkline, syncDurationChart } from "./charts";
@@ -32,6 +32,7 @@ export function dashboardPage(frame: PageFrame & { csrfToken: string }, data: Da
 <dt>Posts</dt><dd>${status.catalog.posts}</dd>
 <dt>Broken</dt><dd>${status.catalog.broken}</dd>
 <dt>Storage</dt><dd>${status.storage.backend}${status.storage.problems.map((problem) => html`<br><span class="error">${problem}</span>`)}</dd>
+<dt>Database</dt><dd>${databaseFact(status.database)}</dd>
 <dt>Last good sync</dt><dd>${timeAt(status.lastSuccessfulSync?.finishedAt)}</dd>
 </dl>
 <p>${actionButton("/admin/sync", "Sync now", frame.csrfToken)}</p>
@@ -81,6 +82,11 @@ ${subscriptionForm({ action: "/admin/subscriptions", submitLabel: "Create subscr
 </section>
 ${hubSection(data.hub, frame.csrfToken)}`,
 	);
+}
+
+function databaseFact(database: DatabaseUsage): Html {
+	const size = database.bytes === undefined ? "size not reported" : `${formatBytes(database.bytes)} of ${formatBytes(database.limitBytes)}`;
+	return html`${size} <span class="hint">(D1, ${database.plan} plan)</span>${database.warning ? html`<br><span class="error">${database.warning}</span>` : ""}`;
 }
 
 function syncEntry(run: SyncRun): Html {
