@@ -11,7 +11,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
-import { storageReport } from "./bench/storage.mjs";
+
+/** src/config.ts DEFAULT_RENDER_MS_PER_ENTRY, what the render budget charges unless wrangler.toml sets it. */
+const DEFAULT_RENDER_MS_PER_ENTRY = 0.04;
 
 // Before wrangler or Miniflare are loaded: no metrics, no fetch of Request.cf data (FIELD-NOTES, toolchain).
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -25,9 +27,10 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 	}
 }
 
-const { ROOT, describeError } = await import("./lib/dev-server.mjs");
+const { ROOT, describeError, wranglerTomlVar } = await import("./lib/dev-server.mjs");
 const { HELP, UsageError, readOptions } = await import("./bench/options.mjs");
 const { fmt, int, table } = await import("./bench/stats.mjs");
+const { storageReport } = await import("./bench/storage.mjs");
 const { closeHttp } = await import("./bench/common.mjs");
 
 let options;
@@ -248,12 +251,32 @@ function syncReport(result) {
 				table(`In-process (Node ${result.inProcess.node}, --experimental-transform-types, no workerd/D1/HTTP)`, ["what", "n", "mean ms", "p50 ms", "p95 ms", "bytes", "detail"], [
 					["parsePost (src/content), whole bucket", int(parse.objects), fmt(parse.perPostMs, 3), "", "", int(parse.bytes), `total ${fmt(parse.totalMs / 1000, 2)} s; ${parse.posts} posts, ${parse.broken} broken`],
 					...Object.entries(render).map(([name, row]) => [`render ${name} (${row.items} items)`, int(row.count), fmt(row.mean, 3), fmt(row.p50, 3), fmt(row.p95, 3), int(row.bytes), ""]),
+					...(result.inProcess.archivePage ? [archivePageRow(result.inProcess.archivePage)] : []),
 				]),
 			);
 		}
 	}
 	if (result.workerErrors?.length) parts.push(`\nWorker errors (first ${result.workerErrors.length}):\n  ${result.workerErrors.join("\n  ")}`);
 	return { ok, text: parts.join("\n") };
+}
+
+/**
+ * One archive page as the publish renders it (HTML page, three full-content feeds, their ETags): the costliest ref,
+ * and the calibration of the render budget, in ms per entry charged (src/jobs/publish-budget.ts renderEntries).
+ */
+function archivePageRow(page) {
+	const entries = 3 * page.posts + 1;
+	const perEntry = page.mean / entries;
+	const calibration = Number(wranglerTomlVar("PUBLISH_RENDER_MS_PER_ENTRY")) || DEFAULT_RENDER_MS_PER_ENTRY;
+	return [
+		`render an archive page (${page.posts} posts: its page and three feeds, with ETags)`,
+		int(page.count),
+		fmt(page.mean, 3),
+		fmt(page.p50, 3),
+		fmt(page.p95, 3),
+		int(page.bytes),
+		`${fmt(perEntry, 4)} ms per entry charged (${entries} entries); PUBLISH_RENDER_MS_PER_ENTRY charges ${calibration}`,
+	];
 }
 
 function simulatorTable(sim) {

@@ -56,6 +56,8 @@ export interface Config {
 	publishMaxRenders: number;
 	/** The subrequests an invocation may have made when its publish ends (the continuation message comes after). */
 	publishMaxSubrequests: number;
+	/** The CPU one publish may be charged, at a calibrated cost per rendered entry (src/jobs/publish-budget.ts). */
+	publishRenderBudget: { maxMs: number; msPerEntry: number };
 	/** How long an isolate serves its cached documents before checking for a publish made elsewhere. */
 	documentStalenessMs: number;
 	content: ContentSettings;
@@ -75,11 +77,16 @@ export type Plan = "free" | "paid";
  * publish, webhooks) within 50 subrequests (measured by `npm run bench -- --plan free`); parse work is charged at
  * SYNC_PARSE_MS_PER_POST, about what `npm run bench -- --stages` measures per post. docs/design.md, "Budgets".
  */
-export const PLAN_DEFAULTS: Record<Plan, { syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number; publishMaxSubrequests: number }> = {
-	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 25, publishMaxSubrequests: 48 },
-	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 10_000, publishMaxSubrequests: 9_900 },
+export const PLAN_DEFAULTS: Record<
+	Plan,
+	{ syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number; publishMaxSubrequests: number; publishMaxRenderMs: number }
+> = {
+	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 25, publishMaxSubrequests: 48, publishMaxRenderMs: 5 },
+	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 10_000, publishMaxSubrequests: 9_900, publishMaxRenderMs: 20_000 },
 };
 const DEFAULT_PARSE_MS_PER_POST = 0.5;
+/** Render CPU per full-content entry: an archive page (3 × 50 entries and its HTML page) takes about 5.6–7 ms in `npm run bench`. */
+const DEFAULT_RENDER_MS_PER_ENTRY = 0.04;
 
 /**
  * D1's database size limit by plan (developers.cloudflare.com/d1/platform/limits: 500 MB on Free, 10 GB on Paid), in
@@ -163,6 +170,11 @@ export function readConfig(env: Cloudflare.Env): Config {
 	// not a post page; PUBLISH_MAX_SUBREQUESTS ends the publish before the invocation's limit whatever PUBLISH_MAX_RENDERS says.
 	const publishMaxRenders = integer("PUBLISH_MAX_RENDERS", env.PUBLISH_MAX_RENDERS, defaults.publishMaxRenders, 1, 100_000);
 	const publishMaxSubrequests = integer("PUBLISH_MAX_SUBREQUESTS", env.PUBLISH_MAX_SUBREQUESTS, defaults.publishMaxSubrequests, 20, 10_000);
+	// With the sync's parse budget (4 ms on Free) this keeps an invocation's charged work within Free's 10 ms of CPU.
+	const publishRenderBudget = {
+		maxMs: integer("PUBLISH_MAX_RENDER_MS", env.PUBLISH_MAX_RENDER_MS, defaults.publishMaxRenderMs, 1, 900_000),
+		msPerEntry: readDecimal(problems, "PUBLISH_RENDER_MS_PER_ENTRY", env.PUBLISH_RENDER_MS_PER_ENTRY, DEFAULT_RENDER_MS_PER_ENTRY, 0.0001, 1_000),
+	};
 	const day = 24 * 3600;
 	const limits: HubLimits = {
 		defaultLeaseSeconds: integer("WEBSUB_LEASE_DEFAULT_SECONDS", env.WEBSUB_LEASE_DEFAULT_SECONDS, 10 * day, 1, 365 * day),
@@ -190,6 +202,7 @@ export function readConfig(env: Cloudflare.Env): Config {
 		syncBudget,
 		publishMaxRenders,
 		publishMaxSubrequests,
+		publishRenderBudget,
 		documentStalenessMs,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),

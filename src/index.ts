@@ -79,6 +79,7 @@ function publishingFor(env: Cloudflare.Env, config: Config, meter?: SubrequestMe
 		now,
 		maxRenders: config.publishMaxRenders,
 		subrequestBudget: meter ? { meter, maxSubrequests: config.publishMaxSubrequests } : undefined,
+		renderBudget: config.publishRenderBudget,
 		distribute: hubDistribution(webhooks.hub, config.site.url, site.hubs),
 		onPublished: async (written, at) => {
 			// Readers of this isolate see a publish made here at once; other isolates within the staleness bound.
@@ -137,10 +138,14 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 		/** One invocation of the whole-bucket sync job; "partial" means the job goes on in the next invocation. */
 		sync: (trigger: string) => syncAndPublish({ ...syncing, jobs: new SyncJobs(env.DB), budget: config.syncBudget }, publishing, trigger),
 		/** The keys R2 notifications named (null when posts are not in the R2 bucket: S3 has no notifications). */
-		syncKeys: (keys: string[]) => syncObjectsAndPublish(syncing, publishing, keys, `r2 events (${keys.length} keys)`),
+		syncKeys: (keys: string[]) => syncObjectsAndPublish(syncing, publishing, keys, `r2 events (${keys.length} keys)`, config.syncBudget.parseMsPerPost),
+		/** A publish alone, of what earlier invocations left stale at their budget. */
+		publish: () => publishDocuments(publishing),
 		keyPrefix: config.storage.kind === "r2" ? config.storage.prefix : undefined,
 		/** Asks for the job's next invocation through the R2 events queue, so a long first import does not wait for the cron. */
 		requestContinuation: (jobTrigger: string) => env.R2_EVENTS?.send({ continueSync: jobTrigger }),
+		/** Asks for another publish the same way, when one stopped at its budget with documents left stale. */
+		requestPublishContinuation: (trigger: string) => env.R2_EVENTS?.send({ continuePublish: trigger }),
 		meter,
 	};
 	const http: Services = {
@@ -166,13 +171,26 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<void> {
 	const run = await jobs.sync(trigger);
 	if (run.status === "partial") await jobs.requestContinuation(trigger);
+	else if (run.publish.stoppedByBudget) await jobs.requestPublishContinuation(trigger);
 	if (run.status === "failed") console.error(`sync failed: ${run.error}`);
 	else console.log(`sync ${run.status} (${trigger}): ${invocationCost(run, jobs.meter)}`);
 }
 
+/** One publish-only invocation (a publish continuation), logged like a sync's with nothing listed or read. */
+async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<void> {
+	const publish = await jobs.publish();
+	if (publish.stoppedByBudget) await jobs.requestPublishContinuation(trigger);
+	if (publish.status === "failed") console.error(`publish failed: ${publish.error}`);
+	else console.log(`publish ${publish.status} (${trigger}): ${publishCost(publish, jobs.meter)}`);
+}
+
 /** One log line per invocation with what it did and spent; `npm run bench -- --plan free` reads these. */
 function invocationCost(run: SyncRun & { publish: PublishReport }, meter: SubrequestMeter): string {
-	return `listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes, parse ${(run.parseMs ?? 0).toFixed(2)} ms, ${run.subrequests ?? 0} subrequests by the end of the sync; publish rendered ${run.publish.rendered}, ${run.publish.remaining} left; ${meter.used} subrequests`;
+	return `listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes, parse ${(run.parseMs ?? 0).toFixed(2)} ms, ${run.subrequests ?? 0} subrequests by the end of the sync; ${publishCost(run.publish, meter)}`;
+}
+
+function publishCost(publish: PublishReport, meter: SubrequestMeter): string {
+	return `publish rendered ${publish.rendered}, ${publish.remaining} left, render ${publish.renderMs.toFixed(2)} ms charged; ${meter.used} subrequests`;
 }
 
 const app = createApp((env) => services(env).http, publicationFor);
@@ -219,13 +237,20 @@ export default {
 				keyPrefix: jobs.keyPrefix,
 				syncKeys: async (keys) => {
 					const run = await jobs.syncKeys(keys);
-					if (run !== "busy" && run.status !== "failed") console.log(`r2 events ${run.status} (${keys.length} keys): ${invocationCost(run, jobs.meter)}`);
+					if (run !== "busy" && run.status !== "failed") {
+						console.log(`r2 events ${run.status} (${keys.length} keys): ${invocationCost(run, jobs.meter)}`);
+						if (run.publish.stoppedByBudget) await jobs.requestPublishContinuation("publish continuation");
+					}
 					return run;
 				},
 				// After syncing notified keys this invocation has spent part of its subrequests: the job goes on in the next one.
 				continueJob: async () => {
 					if (jobs.meter.used === 0) await runSyncInvocation(jobs, "continuation");
 					else await jobs.requestContinuation("continuation");
+				},
+				continuePublish: async () => {
+					if (jobs.meter.used === 0) await runPublishInvocation(jobs, "publish continuation");
+					else await jobs.requestPublishContinuation("publish continuation");
 				},
 			});
 			return;

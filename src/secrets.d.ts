@@ -19,6 +19,8 @@ declare namespace Cloudflare {
 		SYNC_MAX_PARSE_MS?: string;
 		SYNC_PARSE_MS_PER_POST?: string;
 		PUBLISH_MAX_RENDERS?: string;
+		PUBLISH_MAX_RENDER_MS?: string;
+		PUBLISH_RENDER_MS_PER_ENTRY?: string;
 		PUBLISH_MAX_SUBREQUESTS?: string;
 		DOCUMENT_STALENESS_MS?: string;
 		ARCHIVE_PAGE_SIZE?: string;

@@ -19,17 +19,25 @@ import { storageReport, summarizeStorage } from "./storage.mjs";
 const FREE_LIMITS = { subrequests: 50, cpuMs: 10 };
 /** src/config.ts DEFAULT_PARSE_MS_PER_POST, the calibration the budget charges. */
 const PARSE_MS_PER_POST = 0.5;
-const LINE = /^(sync|r2 events) (\w+) \(([^)]*)\): listed (\d+), read (\d+), (\d+) changes, parse ([\d.]+) ms, (\d+) subrequests by the end of the sync; publish rendered (\d+), (\d+) left; (\d+) subrequests/;
+const LINE = /^(sync|r2 events) (\w+) \(([^)]*)\): listed (\d+), read (\d+), (\d+) changes, parse ([\d.]+) ms, (\d+) subrequests by the end of the sync; publish rendered (\d+), (\d+) left, render ([\d.]+) ms charged; (\d+) subrequests/;
+/** A publish continuation's invocation (src/index.ts runPublishInvocation): nothing listed or read. */
+const PUBLISH_LINE = /^publish (\w+) \(([^)]*)\): publish rendered (\d+), (\d+) left, render ([\d.]+) ms charged; (\d+) subrequests/;
 
 export async function runPlanMode(options, { tmpDir, defer, log }) {
 	const result = { mode: "plan", plan: options.plan, posts: options.posts, steps: {} };
 	const token = newToken();
 	const invocations = [];
 	const onLog = (_level, message) => {
+		const publishOnly = PUBLISH_LINE.exec(message);
+		if (publishOnly) {
+			const [, status, trigger, rendered, left, renderMs, subrequests] = publishOnly;
+			invocations.push({ kind: "publish", status, trigger, listed: 0, read: 0, changes: 0, parseMs: 0, syncSubrequests: 0, rendered: +rendered, left: +left, renderMs: +renderMs, subrequests: +subrequests, estimatedParseMs: 0 });
+			return;
+		}
 		const match = LINE.exec(message);
 		if (!match) return;
-		const [, kind, status, trigger, listed, read, changes, parseMs, syncSubrequests, rendered, left, subrequests] = match;
-		invocations.push({ kind, status, trigger, listed: +listed, read: +read, changes: +changes, parseMs: +parseMs, syncSubrequests: +syncSubrequests, rendered: +rendered, left: +left, subrequests: +subrequests, estimatedParseMs: +read * PARSE_MS_PER_POST });
+		const [, kind, status, trigger, listed, read, changes, parseMs, syncSubrequests, rendered, left, renderMs, subrequests] = match;
+		invocations.push({ kind, status, trigger, listed: +listed, read: +read, changes: +changes, parseMs: +parseMs, syncSubrequests: +syncSubrequests, rendered: +rendered, left: +left, renderMs: +renderMs, subrequests: +subrequests, estimatedParseMs: +read * PARSE_MS_PER_POST });
 	};
 	const bundle = await bundleWorker(path.join(tmpDir, "bundle"));
 	const worker = await startLocalWorker({ bundle: bundle.main, persistTo: path.join(tmpDir, "state"), tmpDir, vars: { ADMIN_TOKEN: token, PLAN: options.plan }, verbose: options.verbose, onLog });
@@ -116,6 +124,9 @@ function summarizeInvocations(rows) {
 		skipped: rows.length - working.length,
 		maxSubrequests: max("subrequests"),
 		maxEstimatedParseMs: max("estimatedParseMs"),
+		maxRenderMs: max("renderMs"),
+		// What the invocation was charged in all: its parse work and its publish's render work (both calibrations).
+		maxChargedCpuMs: working.reduce((most, row) => Math.max(most, row.estimatedParseMs + row.renderMs), 0),
 		maxMeasuredParseMs: max("parseMs"),
 		measuredParseMs: parsed.length > 0 ? { p50: percentile(parsed, 50), p99: percentile(parsed, 99), max: parsed.at(-1), overLimit: parsed.filter((ms) => ms > FREE_LIMITS.cpuMs).length, of: parsed.length } : undefined,
 		maxRead: max("read"),
@@ -129,7 +140,10 @@ export function planReport(result) {
 	const limits = result.plan === "free" ? FREE_LIMITS : { subrequests: 10_000, cpuMs: 30_000 };
 	const first = result.firstCatalog;
 	const storage = result.storage ? storageReport(result.storage, { plan: result.plan }) : undefined;
-	const ok = first.complete && first.maxSubrequests <= limits.subrequests && first.maxEstimatedParseMs <= limits.cpuMs && (storage?.ok ?? true);
+	const phases = [first, result.published, result.firstReconciliation, result.reconciliation].filter(Boolean);
+	const notified = result.notification ? result.notification.estimatedParseMs + result.notification.renderMs : 0;
+	const maxCharged = Math.max(notified, ...phases.map((run) => run.maxChargedCpuMs ?? 0));
+	const ok = first.complete && first.maxSubrequests <= limits.subrequests && first.maxEstimatedParseMs <= limits.cpuMs && maxCharged <= limits.cpuMs && result.published.maxSubrequests <= limits.subrequests && (storage?.ok ?? true);
 	const rows = [
 		["posts in the bucket", int(result.posts), ""],
 		[
@@ -145,11 +159,13 @@ export function planReport(result) {
 			first.measuredParseMs ? `${fmt(first.measuredParseMs.p50, 0)} / ${fmt(first.measuredParseMs.p99, 0)} / ${fmt(first.measuredParseMs.max, 0)} (${int(first.measuredParseMs.overLimit)} of ${int(first.measuredParseMs.of)})` : "-",
 			`≤ ${limits.cpuMs} (wall time of the parse calls; a deployed Worker's clock stands still while computing)`,
 		],
+		["most render-ms charged in one invocation, import / publish after it", `${fmt(first.maxRenderMs, 2)} / ${fmt(result.published.maxRenderMs, 2)}`, "PUBLISH_MAX_RENDER_MS (a ref charged over it renders alone)"],
+		["most CPU charged in one invocation, parse + render (calibrations), any phase", fmt(maxCharged, 2), `≤ ${limits.cpuMs}`],
 		["most posts read in one invocation", int(first.maxRead), ""],
 		["wall time of those invocations here", `${fmt(first.wallMs / 1000, 1)} s`, ""],
 		["invocations after it until every document is published", `${int(result.published.invocationsAfterCatalog)} (max ${int(result.published.maxSubrequests)} subrequests), ${int(result.published.left)} left`, ""],
 		["one change by R2 notification: subrequests", result.notification ? int(result.notification.subrequests) : "none seen", "constant"],
-		["one change by R2 notification: read / rendered", result.notification ? `${result.notification.read} / ${result.notification.rendered}` : "", ""],
+		["one change by R2 notification: read / rendered / left", result.notification ? `${result.notification.read} / ${result.notification.rendered} / ${result.notification.left}` : "", ""],
 		...[
 			["first reconciliation after the import (compares every page): invocations, max subrequests", result.firstReconciliation],
 			["reconciliation finding nothing, steady state (pages known to agree): invocations, max subrequests", result.reconciliation],

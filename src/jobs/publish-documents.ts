@@ -9,6 +9,7 @@ import type { Lease } from "../storage/lease";
 import type { Media } from "../storage/media";
 import { attachMediaMetadata } from "./attach-media";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
+import { type RenderBudget, fitBudget, renderBudgetSpent } from "./publish-budget";
 import { mapConcurrently } from "../shared";
 import { describeFailure } from "./sync-reads";
 
@@ -35,6 +36,8 @@ export interface PublishDependencies {
 	 * Each round is cut to what fits, at {@link ROUND_SUBREQUESTS} plus {@link subrequestsOf} each ref.
 	 */
 	subrequestBudget?: { meter: SubrequestMeter; maxSubrequests: number };
+	/** The CPU the publish may be charged (PUBLISH_MAX_RENDER_MS); the rest stays stale for the next publish. */
+	renderBudget?: RenderBudget;
 	/** Replaces the renderer, for tests that make one document fail. */
 	render?: typeof renderDocuments;
 }
@@ -49,6 +52,10 @@ export interface PublishReport {
 	written: number;
 	/** Stale refs left for the next publish, by the budget or by a failure. */
 	remaining: number;
+	/** The CPU charged for what it rendered, in ms (src/jobs/publish-budget.ts). */
+	renderMs: number;
+	/** It stopped at a budget (refs, subrequests or render ms) with stale refs left, after rendering some: another publish can go on at once. */
+	stoppedByBudget: boolean;
 	failures: { ref: DocumentRef; error: string }[];
 	error?: string;
 }
@@ -58,17 +65,13 @@ const LEASE_TTL_MS = 5 * 60 * 1000;
 export const MAX_DOCUMENT_BYTES = 1_990_000;
 /**
  * Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags, and the round is
- * written in one batch when its bytes allow; the Free plan's PUBLISH_MAX_RENDERS keeps its rounds smaller.
+ * written in one batch when its bytes allow; the Free plan's budgets keep its rounds smaller.
  */
 const ROUND = 100;
 /** Refs of a round rendered at once: six, as the sync reads objects (Workers keep six connections open at a time). */
 const RENDER_CONCURRENCY = 6;
 /** Stale refs read per query, oldest first; rounds take from them until they run out (the query sorts the whole list). */
 const STALE_PAGE = 1000;
-/** A round's own queries at most: stale refs, posts by slug, etags, sequence length, hub topics, the publish, the outbox enqueue (select, send, mark), and one spare. */
-const ROUND_SUBREQUESTS = 10;
-/** After the last round: the count of what is left, and the lease release. */
-const PUBLISH_TAIL_SUBREQUESTS = 2;
 /**
  * While a sync job is unfinished (a first import of 100,000 posts takes thousands of invocations), each invocation
  * renders the pages of the posts it added, but the documents every invocation makes stale again (site feeds, `/`,
@@ -76,17 +79,17 @@ const PUBLISH_TAIL_SUBREQUESTS = 2;
  * Readers keep the last published version meanwhile.
  */
 export const SHARED_LAG_DURING_IMPORT_MS = 60_000;
-/** A post page is loaded with its round's one query; every other document loads its own (a term's is a batch). */
-const subrequestsOf = (ref: DocumentRef) => (ref.startsWith("post:") ? 0 : 1);
-
 /**
  * Renders the documents the catalog marked stale and stores the ones whose bytes changed, with a strong
  * ETag computed once and Last-Modified set to when those bytes first appeared. Before that it notices
  * scheduled posts whose time has come, so they appear in every document on time. A document that fails
  * to render keeps its last good bytes and stays stale; the others are published.
  */
-export async function publishDocuments(deps: PublishDependencies, options: { waitForLeaseMs?: number; importing?: boolean } = {}): Promise<PublishReport> {
-	const report: PublishReport = { status: "published", rendered: 0, refs: [], written: 0, remaining: 0, failures: [] };
+export async function publishDocuments(
+	deps: PublishDependencies,
+	options: { waitForLeaseMs?: number; importing?: boolean; /** CPU the invocation charged before the publish (the sync's parse work), in ms. */ chargedMs?: number } = {},
+): Promise<PublishReport> {
+	const report: PublishReport = { status: "published", rendered: 0, refs: [], written: 0, remaining: 0, renderMs: 0, stoppedByBudget: false, failures: [] };
 	const holder = crypto.randomUUID();
 	if (!(await acquire(deps, holder, options.waitForLeaseMs ?? 0))) return { ...report, status: "skipped" };
 	try {
@@ -96,15 +99,40 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 		const failed = new Set<DocumentRef>();
 		const deferral = options.importing ? { sharedStaleBefore: new Date(now.getTime() - SHARED_LAG_DURING_IMPORT_MS) } : {};
 		let queue: StaleRef[] = [];
-		while (report.rendered < deps.maxRenders) {
+		// Refs this publish cannot fit in its render budget; they stay stale, and are not read again by this call.
+		const passedOver = new Set<DocumentRef>();
+		let stopped = false;
+		for (;;) {
 			const left = deps.maxRenders - report.rendered;
+			// Nothing more fits; unless nothing is charged yet in an invocation of its own, where one ref always renders.
+			const alone = report.renderMs === 0 && (options.chargedMs ?? 0) === 0;
+			if (left <= 0 || (deps.renderBudget && !alone && renderBudgetSpent(deps.renderBudget, report.renderMs))) {
+				stopped = true;
+				break;
+			}
 			// Read again when used up: a ref marked again meanwhile is still stale at its new mark, and comes back.
-			if (queue.length === 0) queue = (await deps.documents.staleRefs(Math.min(STALE_PAGE, left) + failed.size, deferral)).filter((entry) => !failed.has(entry.ref));
+			if (queue.length === 0) {
+				const skip = failed.size + passedOver.size;
+				queue = (await deps.documents.staleRefs(Math.min(STALE_PAGE, left) + skip, deferral)).filter((entry) => !failed.has(entry.ref) && !passedOver.has(entry.ref));
+			}
 			if (queue.length === 0) break;
-			const round = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)));
-			if (round.length === 0) break;
-			queue = queue.slice(round.length);
+			const fit = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.chargedMs ?? 0);
+			for (const stale of fit.passedOver) passedOver.add(stale.ref);
+			stopped ||= fit.passedOver.length > 0;
+			queue = queue.slice(fit.take.length + fit.passedOver.length);
+			if (fit.take.length === 0) {
+				if (fit.cut || fit.passedOver.length === 0) {
+					stopped = true;
+					break;
+				}
+				continue;
+			}
+			const round = fit.take;
+			report.renderMs += fit.chargedMs;
+			const failuresBefore = report.failures.length;
 			const results = await renderRound(deps, round, now, report, failed);
+			const failedNow = round.filter((stale) => report.failures.slice(failuresBefore).some((failure) => failure.ref === stale.ref));
+			if (failedNow.length > 0) await deps.documents.write([deps.documents.retryLater(failedNow, now)]);
 			const written = results.flatMap((result) => result.write);
 			const distribution = written.length > 0 && deps.distribute ? await deps.distribute(written, now) : new Map<string, D1PreparedStatement[]>();
 			const withOutbox = results.map((result) => ({
@@ -116,21 +144,14 @@ export async function publishDocuments(deps: PublishDependencies, options: { wai
 			if (written.length > 0) await deps.onPublished?.(written, now);
 		}
 		report.remaining = await deps.documents.staleCount();
+		// Only after progress: a publish whose every ref failed asks for no other at once (the next sync retries).
+		report.stoppedByBudget = stopped && report.remaining > 0 && report.rendered > report.failures.length;
 		return report;
 	} catch (error) {
 		return { ...report, status: "failed", error: describeFailure(error) };
 	} finally {
 		await deps.lease.release(holder).catch(() => undefined);
 	}
-}
-
-/** The first refs of a round whose queries fit in what is left of the invocation's subrequests. */
-function fitBudget(deps: PublishDependencies, round: StaleRef[]): StaleRef[] {
-	if (!deps.subrequestBudget) return round;
-	let left = deps.subrequestBudget.maxSubrequests - deps.subrequestBudget.meter.used - PUBLISH_TAIL_SUBREQUESTS - ROUND_SUBREQUESTS;
-	let fits = 0;
-	while (fits < round.length && left - subrequestsOf(round[fits]!.ref) >= 0) left -= subrequestsOf(round[fits++]!.ref);
-	return round.slice(0, fits);
 }
 
 async function acquire(deps: PublishDependencies, holder: string, waitMs: number): Promise<boolean> {

@@ -17,7 +17,12 @@ export interface ContinueSyncMessage {
 	continueSync: string;
 }
 
-export type R2EventsMessage = R2EventNotification | ContinueSyncMessage;
+/** And "the last publish stopped at its budget with documents left stale, run another" (src/jobs/publish-budget.ts). */
+export interface ContinuePublishMessage {
+	continuePublish: string;
+}
+
+export type R2EventsMessage = R2EventNotification | ContinueSyncMessage | ContinuePublishMessage;
 
 export interface R2EventsDependencies {
 	/** Keys as the store sees them (the POSTS_PREFIX removed); keys outside it are not posts. */
@@ -25,6 +30,8 @@ export interface R2EventsDependencies {
 	syncKeys: (keys: string[]) => Promise<SyncRun | "busy">;
 	/** The next invocation of the whole-bucket job. */
 	continueJob: () => Promise<void>;
+	/** Another publish of what is still stale. */
+	continuePublish: () => Promise<void>;
 }
 
 /** When another sync holds the lease, the batch comes back after this long; a sync invocation is done well within it. */
@@ -35,6 +42,7 @@ export function readR2EventsMessage(body: unknown): R2EventsMessage | { problem:
 	if (typeof body !== "object" || body === null) return { problem: "the message body is not an object" };
 	const record = body as Record<string, unknown>;
 	if (typeof record.continueSync === "string") return { continueSync: record.continueSync };
+	if (typeof record.continuePublish === "string") return { continuePublish: record.continuePublish };
 	const object = record.object as Record<string, unknown> | undefined;
 	if (typeof record.action !== "string" || typeof object !== "object" || object === null || typeof object.key !== "string" || object.key === "") {
 		return { problem: "not an R2 event notification: it needs `action` and `object.key`" };
@@ -44,16 +52,19 @@ export function readR2EventsMessage(body: unknown): R2EventsMessage | { problem:
 
 /**
  * The consumer of the R2 events queue: the keys of a batch's notifications are synced together (each key once,
- * however many events name it), and a continuation runs the job's next invocation. Failures and a busy lease bring
+ * however many events name it), a continuation runs the job's next invocation, and a publish continuation another
+ * publish (unless the batch already publishes: its keys' sync or the job's invocation). Failures and a busy lease bring
  * the batch back; every step is idempotent, so a redelivery converges to the bucket's state.
  */
 export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2EventsDependencies): Promise<void> {
 	const keys = new Set<string>();
 	let continuation = false;
+	let publishing = false;
 	for (const message of batch.messages) {
 		const body = readR2EventsMessage(message.body);
 		if ("problem" in body) console.error(`r2 events: message ${message.id} skipped: ${body.problem}`);
 		else if ("continueSync" in body) continuation = true;
+		else if ("continuePublish" in body) publishing = true;
 		else if (body.object.key.startsWith(deps.keyPrefix)) keys.add(body.object.key.slice(deps.keyPrefix.length));
 	}
 	try {
@@ -66,6 +77,7 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 			}
 		}
 		if (continuation) await deps.continueJob();
+		else if (publishing && keys.size === 0) await deps.continuePublish();
 		batch.ackAll();
 	} catch (error) {
 		console.error(`r2 events: ${error instanceof Error ? error.message : String(error)}`);

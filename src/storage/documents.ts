@@ -100,6 +100,19 @@ export class Documents {
 		return rows.results;
 	}
 
+	/**
+	 * Moves refs that failed to render behind the others (their `since` becomes now), at the mark they were read at:
+	 * a ref that fails every time must not take the first place of every publish while the others wait.
+	 */
+	retryLater(refs: readonly StaleRef[], now: Date): D1PreparedStatement {
+		return this.db
+			.prepare(
+				`UPDATE stale_documents SET since = ?2 WHERE rowid IN (SELECT s.rowid FROM json_each(?1) j JOIN stale_documents s
+				 ON s.ref = json_extract(j.value, '$[0]') AND s.mark = json_extract(j.value, '$[1]'))`,
+			)
+			.bind(JSON.stringify(refs.map((stale) => [stale.ref, stale.mark])), now.toISOString());
+	}
+
 	/** How many refs wait to be rendered. */
 	async staleCount(): Promise<number> {
 		const row = await this.db.prepare("SELECT count(*) AS n FROM stale_documents").first<{ n: number }>();
