@@ -104,8 +104,13 @@ function publicationFor(env: Cloudflare.Env): Publication {
 			documents: publish.documents,
 			cache: documentCache,
 			stalenessMs: config.documentStalenessMs,
-			// A reader waits for this publish (a due post): a short one; the next sync publishes whatever it leaves.
-			publish: () => publishDocuments({ ...publish, maxRenders: Math.min(publish.maxRenders, REQUEST_PUBLISH_MAX_RENDERS) }),
+			// A reader waits for this publish (a due post): a short one; what its budget leaves goes on in a publish
+			// continuation at once (the Free plan's render budget fits a few documents), else at the next sync.
+			publish: async () => {
+				const report = await publishDocuments({ ...publish, maxRenders: Math.min(publish.maxRenders, REQUEST_PUBLISH_MAX_RENDERS) });
+				if (report.stoppedByBudget) await env.R2_EVENTS?.send({ continuePublish: "request" });
+				return report;
+			},
 			now,
 			exposeCost: config.devMode,
 			siteUrl: config.site.url,

@@ -1,4 +1,4 @@
-import { createScheduledController } from "cloudflare:test";
+import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
@@ -142,4 +142,21 @@ describe("a publish that stops at its budget", () => {
 		expect(runs!.n).toBe(1);
 		expect((await storedBodies()).get("/atom.xml")).toContain("Continued 7");
 	});
+
+	it("asks for one too when a reader's request published a due change within the budget", async () => {
+		const now = Date.now();
+		const h = syncHarness({ now: new Date(now - 3_600_000) });
+		for (let i = 0; i < 4; i++) await h.put(`keep-${i}.md`, fencedPost({ title: `Evergreen ${i}`, date: "2026-01-01", tags: ["sale"] }));
+		await h.put("sale.md", `---\ntitle: "Flash sale"\nslug: "flash-sale"\ndate: "2026-01-01T00:00:00Z"\ntags: [sale]\nexpiryDate: "${new Date(now - 1_800_000).toISOString()}"\n---\n\nGone soon.\n`);
+		await h.sync();
+
+		// The request's publish may charge 1 ms at 0.5 ms an entry: the expiry's documents do not all fit.
+		const tight = { ...env, PUBLISH_MAX_RENDER_MS: "1", PUBLISH_RENDER_MS_PER_ENTRY: "0.5" } as Cloudflare.Env;
+		await worker.fetch(new Request("http://127.0.0.1:8787/atom.xml"), tight, createExecutionContext());
+
+		// No cron runs here: only the continuation the request asked for can publish the rest (it may already have).
+		await eventually(staleCount, (count) => count === 0);
+		expect((await storedBodies()).get("/tags/sale/atom.xml")).not.toContain("Flash sale");
+	});
 });
+
