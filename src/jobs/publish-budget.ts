@@ -3,7 +3,7 @@ import type { DocumentRef } from "../feeds/document-paths";
 import type { StaleRef } from "../storage/documents";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
 
-/** What one publish may spend: refs, subrequests, CPU. Each round takes the first stale refs that fit all three. */
+// What one publish may spend: refs, subrequests, CPU. Each round takes the stale refs that fit all three.
 
 /**
  * The publish step's CPU budget, the counterpart of the sync's parse budget (docs/design.md, "Budgets"). A deployed

@@ -10,6 +10,7 @@ import type { Media } from "../storage/media";
 import { attachMediaMetadata } from "./attach-media";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
 import { type RenderBudget, fitBudget, renderBudgetSpent } from "./publish-budget";
+import { compareWithStored } from "./stored-bytes";
 import { mapConcurrently } from "../shared";
 import { describeFailure } from "./sync-reads";
 
@@ -61,8 +62,6 @@ export interface PublishReport {
 }
 
 const LEASE_TTL_MS = 5 * 60 * 1000;
-/** D1 stores at most 2,000,000 bytes in one row (developers.cloudflare.com/d1/platform/limits); the rest of the row needs a little. */
-export const MAX_DOCUMENT_BYTES = 1_990_000;
 /**
  * Refs rendered per round: one D1 query loads all post pages of a round, one reads the etags, and the round is
  * written in one batch when its bytes allow; the Free plan's budgets keep its rounds smaller.
@@ -290,28 +289,4 @@ async function loadInput(deps: PublishDependencies, ref: DocumentRef, context: R
 		};
 	}
 	throw new Error(`unknown document ref "${ref}"`);
-}
-
-/** Keeps a document's Last-Modified while its bytes are unchanged; a new ETag always comes with a new date. */
-async function compareWithStored(stale: StaleRef, rendered: RenderedDocument[], etags: Map<string, string>, now: Date) {
-	const lastModified = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
-	const write: StoredDocument[] = [];
-	const keep: string[] = [];
-	for (const document of rendered) {
-		const bytes = new TextEncoder().encode(document.body);
-		if (bytes.length > MAX_DOCUMENT_BYTES) {
-			throw new Error(`${document.path} is ${bytes.length} bytes, over D1's ${MAX_DOCUMENT_BYTES}-byte row limit: lower FEED_ITEM_COUNT`);
-		}
-		const etag = await strongEtag(bytes);
-		if (etags.get(document.path) === etag) keep.push(document.path);
-		else write.push({ ...document, etag, lastModified });
-	}
-	return { stale, write, keep };
-}
-
-/** A hash of the exact bytes (RFC 9110 §8.8.3): computed once here, never at request time. */
-export async function strongEtag(bytes: Uint8Array): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-	const base64 = btoa(String.fromCharCode(...digest.subarray(0, 18)));
-	return `"${base64.replaceAll("+", "-").replaceAll("/", "_")}"`;
 }
