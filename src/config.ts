@@ -81,7 +81,7 @@ export const PLAN_DEFAULTS: Record<
 	Plan,
 	{ syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number; publishMaxSubrequests: number; publishMaxRenderMs: number }
 > = {
-	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 25, publishMaxSubrequests: 48, publishMaxRenderMs: 5 },
+	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 100, publishMaxSubrequests: 48, publishMaxRenderMs: 5 },
 	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 10_000, publishMaxSubrequests: 9_900, publishMaxRenderMs: 20_000 },
 };
 const DEFAULT_PARSE_MS_PER_POST = 0.5;

@@ -1,6 +1,6 @@
 import type { SiteIdentity } from "../feeds/channels";
 import type { DocumentRef } from "../feeds/document-paths";
-import type { StaleRef } from "../storage/documents";
+import type { HeavyRefKind, StaleRef } from "../storage/documents";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
 
 // What one publish may spend: refs, subrequests, CPU. Each round takes the stale refs that fit all three.
@@ -63,6 +63,18 @@ export function refsWithinRenderBudget(
 		return true;
 	});
 	return { taken, chargedMs: chargedMs - spent.spentMs };
+}
+
+const HEAVY_KINDS: readonly { kind: HeavyRefKind; ref: DocumentRef }[] = [
+	{ kind: "site", ref: "site" },
+	{ kind: "term", ref: "term:x" },
+	{ kind: "author", ref: "author:x" },
+	{ kind: "archive", ref: "archive:1" },
+];
+
+/** The kinds of ref whose charge is over what is left: every ref of a kind is charged alike, so none of them fits. */
+export function kindsOverBudget(site: Pick<SiteIdentity, "itemCount" | "archivePageSize">, budget: RenderBudget, spentMs: number): HeavyRefKind[] {
+	return HEAVY_KINDS.filter(({ ref }) => spentMs + renderCostMs(ref, site, budget) > budget.maxMs).map(({ kind }) => kind);
 }
 
 /** No ref is charged less than one entry: below that nothing more can fit. */

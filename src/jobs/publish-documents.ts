@@ -9,7 +9,7 @@ import type { Lease } from "../storage/lease";
 import type { Media } from "../storage/media";
 import { attachMediaMetadata } from "./attach-media";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
-import { type RenderBudget, fitBudget, renderBudgetSpent } from "./publish-budget";
+import { type RenderBudget, fitBudget, kindsOverBudget, renderBudgetSpent } from "./publish-budget";
 import { compareWithStored } from "./stored-bytes";
 import { mapConcurrently } from "../shared";
 import { describeFailure } from "./sync-reads";
@@ -112,9 +112,17 @@ export async function publishDocuments(
 			// Read again when used up: a ref marked again meanwhile is still stale at its new mark, and comes back.
 			if (queue.length === 0) {
 				const skip = failed.size + passedOver.size;
-				queue = (await deps.documents.staleRefs(Math.min(STALE_PAGE, left) + skip, deferral)).filter((entry) => !failed.has(entry.ref) && !passedOver.has(entry.ref));
+				// Only what can still fit is read (unless one ref is to render alone), so refs over the budget cannot crowd it out.
+				const excluding = deps.renderBudget && !alone ? kindsOverBudget(deps.site, deps.renderBudget, report.renderMs) : [];
+				queue = (await deps.documents.staleRefs(Math.min(STALE_PAGE, left) + skip, { ...deferral, excluding })).filter(
+					(entry) => !failed.has(entry.ref) && !passedOver.has(entry.ref),
+				);
+				// What was not read for the budget may still be stale: the count at the end says.
+				if (queue.length === 0) {
+					stopped ||= excluding.length > 0;
+					break;
+				}
 			}
-			if (queue.length === 0) break;
 			const fit = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.chargedMs ?? 0);
 			for (const stale of fit.passedOver) passedOver.add(stale.ref);
 			stopped ||= fit.passedOver.length > 0;

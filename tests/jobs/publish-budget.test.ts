@@ -5,6 +5,7 @@ import worker from "../../src/index";
 import { renderDocuments } from "../../src/feeds/publication";
 import { type RenderBudget, refsWithinRenderBudget, renderEntries } from "../../src/jobs/publish-budget";
 import { publishDocuments } from "../../src/jobs/publish-documents";
+import { SubrequestMeter } from "../../src/storage/subrequest-meter";
 import { eventually } from "../support/eventually";
 import { fencedPost } from "../support/posts";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
@@ -91,6 +92,23 @@ describe("publishing within a render budget", () => {
 		expect(alone.refs).toHaveLength(1);
 		expect(alone.renderMs).toBeGreaterThan(1);
 		expect(alone.stoppedByBudget).toBe(true);
+	});
+
+	it("does not read the kinds it has no room for, so older feeds and archive pages cannot crowd out post pages", async () => {
+		const meter = new SubrequestMeter();
+		const h = syncHarness({ site: { itemCount: 5, archivePageSize: 4 }, meter });
+		for (let i = 0; i < 14; i++) await h.put(`p${i}.md`, fencedPost({ title: `Post ${i}`, date: `2026-01-${String(i + 1).padStart(2, "0")}`, tags: [`t${i % 3}`] }));
+		await h.syncOnly();
+		// The archive pages, the author's and the terms' feeds sort before the post pages; each is over what is left
+		// after 4 ms of parse work, and the subrequests left allow one round: the refs it reads are all it can render.
+		h.publishing.renderBudget = { maxMs: 1, msPerEntry: 0.1 };
+		h.publishing.maxRenders = 5;
+		h.publishing.subrequestBudget = { meter, maxSubrequests: meter.used + 20 };
+		const report = await publishDocuments(h.publishing, { chargedMs: 4 });
+
+		expect(report.refs).toHaveLength(5);
+		expect(report.refs.every((ref) => ref.startsWith("post:") || ref === "home" || ref === "tags"), report.refs.join(" ")).toBe(true);
+		expect(report.stoppedByBudget).toBe(true);
 	});
 
 	it("moves a ref that fails to render behind the others, so it cannot hold back every publish", async () => {
