@@ -28,6 +28,7 @@ import { SubrequestMeter, meterBindings } from "./storage/subrequest-meter";
 import { SyncJobs } from "./storage/sync-job";
 import { type SyncRun, SyncRuns } from "./storage/sync-runs";
 import { type DeadLetter, WebhookQueue, type WebhookQueueMessage } from "./storage/webhook-queue";
+import { describeError } from "./shared";
 
 const now = () => new Date();
 
@@ -108,7 +109,10 @@ function publicationFor(env: Cloudflare.Env): Publication {
 			// continuation at once (the Free plan's render budget fits a few documents), else at the next sync.
 			publish: async () => {
 				const report = await publishDocuments({ ...publish, maxRenders: Math.min(publish.maxRenders, REQUEST_PUBLISH_MAX_RENDERS) });
-				if (report.stoppedByBudget) await env.R2_EVENTS?.send({ continuePublish: "request" });
+				// The reader's answer does not wait on the queue: a send that fails leaves the rest to the next sync.
+				if (report.stoppedByBudget) {
+					await env.R2_EVENTS?.send({ continuePublish: "request" }).catch((error: unknown) => console.error(`publish continuation not sent: ${describeError(error)}`));
+				}
 				return report;
 			},
 			now,
@@ -143,9 +147,15 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 		/** One invocation of the whole-bucket sync job; "partial" means the job goes on in the next invocation. */
 		sync: (trigger: string) => syncAndPublish({ ...syncing, jobs: new SyncJobs(env.DB), budget: config.syncBudget }, publishing, trigger),
 		/** The keys R2 notifications named (null when posts are not in the R2 bucket: S3 has no notifications). */
-		syncKeys: (keys: string[]) => syncObjectsAndPublish(syncing, publishing, keys, `r2 events (${keys.length} keys)`, config.syncBudget.parseMsPerPost),
-		/** A publish alone, of what earlier invocations left stale at their budget. */
-		publish: () => publishDocuments(publishing),
+		syncKeys: (keys: string[]) => syncObjectsAndPublish(syncing, publishing, keys, `r2 events (${keys.length} keys)`),
+		/**
+		 * A publish alone, of what earlier invocations left stale at their budget. While a sync job is unfinished it
+		 * defers what the job keeps marking stale, as the job's own publishes do, and the job's last invocation goes on.
+		 */
+		publish: async () => {
+			const importing = await new SyncJobs(env.DB).unfinished();
+			return { importing, report: await publishDocuments(publishing, { importing }) };
+		},
 		keyPrefix: config.storage.kind === "r2" ? config.storage.prefix : undefined,
 		/** Asks for the job's next invocation through the R2 events queue, so a long first import does not wait for the cron. */
 		requestContinuation: (jobTrigger: string) => env.R2_EVENTS?.send({ continueSync: jobTrigger }),
@@ -183,8 +193,8 @@ async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trig
 
 /** One publish-only invocation (a publish continuation), logged like a sync's with nothing listed or read. */
 async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<void> {
-	const publish = await jobs.publish();
-	if (publish.stoppedByBudget) await jobs.requestPublishContinuation(trigger);
+	const { importing, report: publish } = await jobs.publish();
+	if (publish.stoppedByBudget && !importing) await jobs.requestPublishContinuation(trigger);
 	if (publish.status === "failed") console.error(`publish failed: ${publish.error}`);
 	else console.log(`publish ${publish.status} (${trigger}): ${publishCost(publish, jobs.meter)}`);
 }

@@ -80,7 +80,7 @@ export function kindsOverBudget(site: Pick<SiteIdentity, "itemCount" | "archiveP
 /** No ref is charged less than one entry: below that nothing more can fit. */
 export const renderBudgetSpent = (budget: RenderBudget, spentMs: number): boolean => budget.maxMs - spentMs < budget.msPerEntry;
 
-/** A round's own queries at most: stale refs, posts by slug, etags, sequence length, hub topics, the publish, the outbox enqueue (select, send, mark), and one spare. */
+/** A round's own queries at most: stale refs, posts by slug, etags, sequence length, archive boundary, hub topics, the publish (with any failed refs' retry), the outbox enqueue (select, send, mark). */
 export const ROUND_SUBREQUESTS = 10;
 /** After the last round: the count of what is left, and the lease release. */
 export const PUBLISH_TAIL_SUBREQUESTS = 2;
@@ -97,14 +97,14 @@ export interface PublishSpending {
 /**
  * The refs of a round to render now: of the first ones whose queries fit in what is left of the invocation's
  * subrequests, those whose charge fits in what is left of the render budget (`renderMs`: what this publish charged so
- * far; `chargedBefore`: what the invocation charged before it, the sync's parse work). `passedOver` did not fit the
- * render budget and stay stale; `cut` says the subrequests ended the round.
+ * far; `afterOtherWork`: the invocation did other work before it, so no ref renders alone). `passedOver` did not fit
+ * the render budget and stay stale; `cut` says the subrequests ended the round.
  */
 export function fitBudget(
 	spending: PublishSpending,
 	round: StaleRef[],
 	renderMs: number,
-	chargedBefore: number,
+	afterOtherWork: boolean,
 ): { take: StaleRef[]; passedOver: StaleRef[]; chargedMs: number; cut: boolean } {
 	let fits = round.length;
 	if (spending.subrequestBudget) {
@@ -120,7 +120,7 @@ export function fitBudget(
 		considered.map(({ ref }) => ref),
 		spending.site,
 		spending.renderBudget,
-		{ spentMs: renderMs, alone: chargedBefore === 0 },
+		{ spentMs: renderMs, alone: !afterOtherWork },
 	);
 	return { take: considered.filter((_, index) => taken[index]), passedOver: considered.filter((_, index) => !taken[index]), chargedMs, cut };
 }

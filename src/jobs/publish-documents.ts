@@ -86,7 +86,15 @@ export const SHARED_LAG_DURING_IMPORT_MS = 60_000;
  */
 export async function publishDocuments(
 	deps: PublishDependencies,
-	options: { waitForLeaseMs?: number; importing?: boolean; /** CPU the invocation charged before the publish (the sync's parse work), in ms. */ chargedMs?: number } = {},
+	options: {
+		waitForLeaseMs?: number;
+		importing?: boolean;
+		/**
+		 * The invocation did other work before the publish (a sync: listing, reads, parse), not all of it charged: no
+		 * ref renders alone over the budget here, and one left stale asks for a publish continuation, which renders alone.
+		 */
+		afterOtherWork?: boolean;
+	} = {},
 ): Promise<PublishReport> {
 	const report: PublishReport = { status: "published", rendered: 0, refs: [], written: 0, remaining: 0, renderMs: 0, stoppedByBudget: false, failures: [] };
 	const holder = crypto.randomUUID();
@@ -104,7 +112,7 @@ export async function publishDocuments(
 		for (;;) {
 			const left = deps.maxRenders - report.rendered;
 			// Nothing more fits; unless nothing is charged yet in an invocation of its own, where one ref always renders.
-			const alone = report.renderMs === 0 && (options.chargedMs ?? 0) === 0;
+			const alone = report.renderMs === 0 && !options.afterOtherWork;
 			if (left <= 0 || (deps.renderBudget && !alone && renderBudgetSpent(deps.renderBudget, report.renderMs))) {
 				stopped = true;
 				break;
@@ -123,7 +131,7 @@ export async function publishDocuments(
 					break;
 				}
 			}
-			const fit = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.chargedMs ?? 0);
+			const fit = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.afterOtherWork ?? false);
 			for (const stale of fit.passedOver) passedOver.add(stale.ref);
 			stopped ||= fit.passedOver.length > 0;
 			queue = queue.slice(fit.take.length + fit.passedOver.length);
@@ -139,20 +147,24 @@ export async function publishDocuments(
 			const failuresBefore = report.failures.length;
 			const results = await renderRound(deps, round, now, report, failed);
 			const failedNow = round.filter((stale) => report.failures.slice(failuresBefore).some((failure) => failure.ref === stale.ref));
-			if (failedNow.length > 0) await deps.documents.write([deps.documents.retryLater(failedNow, now)]);
+			const retry = failedNow.length > 0 ? [deps.documents.retryLater(failedNow, now)] : [];
 			const written = results.flatMap((result) => result.write);
 			const distribution = written.length > 0 && deps.distribute ? await deps.distribute(written, now) : new Map<string, D1PreparedStatement[]>();
-			const withOutbox = results.map((result) => ({
+			const withOutbox = results.map((result, index) => ({
 				...result,
-				extra: [...result.extra, ...result.write.flatMap((document) => distribution.get(document.path) ?? [])],
+				// The failed refs move behind the others in the round's own batch: no query of their own.
+				extra: [...result.extra, ...result.write.flatMap((document) => distribution.get(document.path) ?? []), ...(index === 0 ? retry : [])],
 			}));
-			await deps.documents.publish(withOutbox, version);
+			if (withOutbox.length > 0) await deps.documents.publish(withOutbox, version);
+			else await deps.documents.write(retry);
 			report.written += written.length;
 			if (written.length > 0) await deps.onPublished?.(written, now);
 		}
 		report.remaining = await deps.documents.staleCount();
-		// Only after progress: a publish whose every ref failed asks for no other at once (the next sync retries).
-		report.stoppedByBudget = stopped && report.remaining > 0 && report.rendered > report.failures.length;
+		// Refs left besides those that failed here, and either progress or other work before it (the continuation then
+		// renders alone): a publish whose every ref failed asks for no other at once (the next sync retries).
+		const progressed = report.rendered > report.failures.length || options.afterOtherWork === true;
+		report.stoppedByBudget = stopped && report.remaining > failed.size && progressed;
 		return report;
 	} catch (error) {
 		return { ...report, status: "failed", error: describeFailure(error) };

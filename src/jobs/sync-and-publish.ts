@@ -13,22 +13,17 @@ const PUBLISH_LEASE_WAIT_MS = 10_000;
 export async function syncAndPublish(sync: SyncDependencies, publish: PublishDependencies, trigger: string): Promise<SyncRun & { publish: PublishReport }> {
 	const run = await syncCatalog(sync, trigger);
 	// An unfinished job goes on in the next invocation: what it would make stale again waits (SHARED_LAG_DURING_IMPORT_MS).
-	const chargedMs = run.objectsRead * sync.budget.parseMsPerPost;
-	return { ...run, publish: await publishDocuments(publish, { waitForLeaseMs: PUBLISH_LEASE_WAIT_MS, importing: run.status === "partial", chargedMs }) };
+	return { ...run, publish: await publishDocuments(publish, { waitForLeaseMs: PUBLISH_LEASE_WAIT_MS, importing: run.status === "partial", afterOtherWork: true }) };
 }
 
-/**
- * The keys R2 notifications named, then the publish of what they changed; "busy" when another sync holds the lease.
- * The publish is charged the parse work of the keys read, at `parseMsPerPost` (SYNC_PARSE_MS_PER_POST).
- */
+/** The keys R2 notifications named, then the publish of what they changed; "busy" when another sync holds the lease. */
 export async function syncObjectsAndPublish(
 	sync: ObjectSyncDependencies,
 	publish: PublishDependencies,
 	keys: string[],
 	trigger: string,
-	parseMsPerPost: number,
 ): Promise<(SyncRun & { publish: PublishReport }) | "busy"> {
 	const run = await syncObjects(sync, keys, trigger);
 	if (run === "busy") return run;
-	return { ...run, publish: await publishDocuments(publish, { waitForLeaseMs: PUBLISH_LEASE_WAIT_MS, chargedMs: run.objectsRead * parseMsPerPost }) };
+	return { ...run, publish: await publishDocuments(publish, { waitForLeaseMs: PUBLISH_LEASE_WAIT_MS, afterOtherWork: true }) };
 }

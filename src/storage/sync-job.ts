@@ -80,6 +80,11 @@ export class SyncJobs {
 
 	constructor(private readonly db: D1Database) {}
 
+	/** Whether a job is under way (its row is deleted when it completes), without loading its listing agreement. */
+	async unfinished(): Promise<boolean> {
+		return (await this.db.prepare("SELECT 1 AS one FROM sync_job WHERE id = 1").first()) !== null;
+	}
+
 	async current(): Promise<SyncJob | undefined> {
 		const [job, agreement] = await this.db.batch([this.db.prepare("SELECT * FROM sync_job WHERE id = 1"), ListingAgreement.query(this.db)]);
 		this.agreement = ListingAgreement.fromResult(agreement!);

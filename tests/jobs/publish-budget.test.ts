@@ -7,6 +7,7 @@ import { type RenderBudget, refsWithinRenderBudget, renderEntries } from "../../
 import { publishDocuments } from "../../src/jobs/publish-documents";
 import { SubrequestMeter } from "../../src/storage/subrequest-meter";
 import { eventually } from "../support/eventually";
+import { deliverToWorker } from "../support/r2-events";
 import { fencedPost } from "../support/posts";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
 
@@ -79,14 +80,18 @@ describe("publishing within a render budget", () => {
 		expect(spread.get("/archive/1/atom.xml")).toContain("Post 0");
 	});
 
-	it("renders only what fits after the sync's parse work, and a ref over the whole budget in a publish of its own", async () => {
+	it("after other work in the invocation renders only what fits, asks for more even when nothing fit, and renders a ref over the budget alone later", async () => {
 		const h = await catalogOf(3);
 		// 0.1 ms an entry and 1 ms a publish: post pages, home and /tags fit (0.1 each); the feeds of the site (1.5 ms),
 		// of a term or the author (1.6) and the archive page (1.3) are each over the whole budget.
 		h.publishing.renderBudget = { maxMs: 1, msPerEntry: 0.1 };
-		const afterParse = await publishDocuments(h.publishing, { chargedMs: 1.5 });
-		expect(afterParse.refs.sort()).toEqual(["home", "post:p0", "post:p1", "post:p2", "tags"]);
-		expect(afterParse).toMatchObject({ renderMs: expect.closeTo(0.5, 6), stoppedByBudget: true });
+		const afterSync = await publishDocuments(h.publishing, { afterOtherWork: true });
+		expect(afterSync.refs.sort()).toEqual(["home", "post:p0", "post:p1", "post:p2", "tags"]);
+		expect(afterSync).toMatchObject({ renderMs: expect.closeTo(0.5, 6), stoppedByBudget: true });
+		// Only refs over the budget are left: nothing fits after a sync, and the continuation it asks for renders one.
+		const nothingFits = await publishDocuments(h.publishing, { afterOtherWork: true });
+		expect(nothingFits).toMatchObject({ rendered: 0, stoppedByBudget: true });
+		expect(nothingFits.remaining).toBeGreaterThan(0);
 
 		const alone = await publishDocuments(h.publishing);
 		expect(alone.refs).toHaveLength(1);
@@ -99,12 +104,12 @@ describe("publishing within a render budget", () => {
 		const h = syncHarness({ site: { itemCount: 5, archivePageSize: 4 }, meter });
 		for (let i = 0; i < 14; i++) await h.put(`p${i}.md`, fencedPost({ title: `Post ${i}`, date: `2026-01-${String(i + 1).padStart(2, "0")}`, tags: [`t${i % 3}`] }));
 		await h.syncOnly();
-		// The archive pages, the author's and the terms' feeds sort before the post pages; each is over what is left
-		// after 4 ms of parse work, and the subrequests left allow one round: the refs it reads are all it can render.
+		// The archive pages, the author's and the terms' feeds sort before the post pages; each is over the budget, which
+		// after a sync none may take alone, and the subrequests left allow one round: the refs it reads are all it renders.
 		h.publishing.renderBudget = { maxMs: 1, msPerEntry: 0.1 };
 		h.publishing.maxRenders = 5;
 		h.publishing.subrequestBudget = { meter, maxSubrequests: meter.used + 20 };
-		const report = await publishDocuments(h.publishing, { chargedMs: 4 });
+		const report = await publishDocuments(h.publishing, { afterOtherWork: true });
 
 		expect(report.refs).toHaveLength(5);
 		expect(report.refs.every((ref) => ref.startsWith("post:") || ref === "home" || ref === "tags"), report.refs.join(" ")).toBe(true);
@@ -169,12 +174,54 @@ describe("a publish that stops at its budget", () => {
 		await h.sync();
 
 		// The request's publish may charge 1 ms at 0.5 ms an entry: the expiry's documents do not all fit.
-		const tight = { ...env, PUBLISH_MAX_RENDER_MS: "1", PUBLISH_RENDER_MS_PER_ENTRY: "0.5" } as Cloudflare.Env;
-		await worker.fetch(new Request("http://127.0.0.1:8787/atom.xml"), tight, createExecutionContext());
+		const sent: unknown[] = [];
+		const queue = { send: (body: unknown) => (sent.push(body), env.R2_EVENTS.send(body)) };
+		const tight = { ...env, R2_EVENTS: queue, PUBLISH_MAX_RENDER_MS: "1", PUBLISH_RENDER_MS_PER_ENTRY: "0.5" } as unknown as Cloudflare.Env;
+		const answer = await worker.fetch(new Request("http://127.0.0.1:8787/atom.xml"), tight, createExecutionContext());
+		expect(answer.status).toBe(200);
+		expect(sent).toEqual([{ continuePublish: "request" }]);
 
 		// No cron runs here: only the continuation the request asked for can publish the rest (it may already have).
 		await eventually(staleCount, (count) => count === 0);
 		expect((await storedBodies()).get("/tags/sale/atom.xml")).not.toContain("Flash sale");
+	});
+
+	it("answers the reader whose request published a due change even when the continuation cannot be sent", async () => {
+		const now = Date.now();
+		const h = syncHarness({ now: new Date(now - 3_600_000) });
+		for (let i = 0; i < 3; i++) await h.put(`keep-${i}.md`, fencedPost({ title: `Evergreen ${i}`, date: "2026-01-01", tags: ["sale"] }));
+		await h.put("sale.md", `---\ntitle: "Flash sale"\nslug: "flash-sale"\ndate: "2026-01-01T00:00:00Z"\nexpiryDate: "${new Date(now - 1_800_000).toISOString()}"\n---\n\nGone soon.\n`);
+		await h.sync();
+		const failing = { send: () => Promise.reject(new Error("queue over its daily limit")) };
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const tight = { ...env, R2_EVENTS: failing, PUBLISH_MAX_RENDER_MS: "1", PUBLISH_RENDER_MS_PER_ENTRY: "0.5" } as unknown as Cloudflare.Env;
+
+		const answer = await worker.fetch(new Request("http://127.0.0.1:8787/feed.json"), tight, createExecutionContext());
+
+		expect(answer.status).toBe(200);
+		expect(errors.mock.calls.map((call) => String(call[0]))).toContainEqual(expect.stringContaining("publish continuation not sent: queue over its daily limit"));
+		errors.mockRestore();
+	});
+
+	it("during an unfinished sync job, defers what the job keeps marking stale and leaves the rest to the job", async () => {
+		// Marked stale now, as the Worker's clock reads it: the shared documents are within their minute of lag.
+		const h = syncHarness({ maxReads: 2, now: new Date() });
+		for (let i = 0; i < 5; i++) await h.put(`j${i}.md`, fencedPost({ title: `Job ${i}`, date: `2026-03-0${i + 1}`, tags: ["jobs"] }));
+		expect((await h.syncOnly()).status).toBe("partial");
+		const sent: unknown[] = [];
+		const queue = { send: (body: unknown) => (sent.push(body), Promise.resolve()) };
+		const lines: string[] = [];
+		const log = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(String(line)));
+
+		await deliverToWorker([{ continuePublish: "test" }], { ...env, R2_EVENTS: queue, PUBLISH_MAX_RENDER_MS: "1", PUBLISH_RENDER_MS_PER_ENTRY: "0.1" } as unknown as Cloudflare.Env);
+		log.mockRestore();
+
+		// It rendered the job's post pages (the shared documents wait, SHARED_LAG_DURING_IMPORT_MS) and asked for nothing.
+		expect(lines.find((line) => line.startsWith("publish published (publish continuation)"))).toMatch(/publish rendered 2, \d+ left/);
+		expect(sent).toEqual([]);
+		const stale = await env.DB.prepare("SELECT ref FROM stale_documents ORDER BY ref").all<{ ref: string }>();
+		expect(stale.results.map((row) => row.ref)).not.toContain("post:j0");
+		expect(stale.results.map((row) => row.ref)).toContain("site");
 	});
 });
 

@@ -14,12 +14,12 @@ export async function putAndNotify(key: string, text: string) {
 }
 
 /** Hands one batch to the Worker's queue handler, as the queue would, and returns what it acked and retried. */
-export async function deliverToWorker(bodies: unknown[]) {
+export async function deliverToWorker(bodies: unknown[], bindings: Cloudflare.Env = env) {
 	const batch = createMessageBatch(
 		"pressroom-r2-events",
 		bodies.map((body, i) => ({ id: `r2-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
 	);
 	const ctx = createExecutionContext();
-	await worker.queue(batch, env);
+	await worker.queue(batch, bindings);
 	return getQueueResult(batch, ctx);
 }
