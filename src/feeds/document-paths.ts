@@ -12,6 +12,10 @@ export type FeedFormat = keyof typeof FEED_FILES;
 const FEED_FORMATS = Object.keys(FEED_FILES) as FeedFormat[];
 
 export type DocumentRef = "site" | "home" | "tags" | `archive:${number}` | `term:${string}` | `author:${string}` | `post:${string}`;
+/** What a ref names: one of the site-wide documents, or the kind before its colon. */
+export type RefKind = "site" | "home" | "tags" | "archive" | "term" | "author" | "post";
+
+export const refKind = (ref: DocumentRef): RefKind => (ref.includes(":") ? ref.slice(0, ref.indexOf(":")) : ref) as RefKind;
 
 const SLUG = /^[a-z0-9-]{1,200}$/;
 const ARCHIVE_PAGE = /^[1-9][0-9]{0,8}$/;

@@ -1,6 +1,6 @@
 import type { SiteIdentity } from "../feeds/channels";
-import type { DocumentRef } from "../feeds/document-paths";
-import type { HeavyRefKind, StaleRef } from "../storage/documents";
+import { type DocumentRef, type RefKind, refKind } from "../feeds/document-paths";
+import type { StaleRef } from "../storage/documents";
 import type { SubrequestMeter } from "../storage/subrequest-meter";
 
 // What one publish may spend: refs, subrequests, CPU. Each round takes the stale refs that fit all three.
@@ -22,8 +22,10 @@ export interface RenderBudget {
  * post page. List entries (home, the term index, an HTML page's list) carry a title and a summary, a small fraction
  * of an entry, so a list document counts as one; so does any ref's HTML page beside its feeds.
  */
-export function renderEntries(ref: DocumentRef, site: Pick<SiteIdentity, "itemCount" | "archivePageSize">): number {
-	const kind = ref.includes(":") ? ref.slice(0, ref.indexOf(":")) : ref;
+export const renderEntries = (ref: DocumentRef, site: Pick<SiteIdentity, "itemCount" | "archivePageSize">): number => entriesOfKind(refKind(ref), site);
+
+/** Every ref of a kind is charged alike. */
+function entriesOfKind(kind: RefKind, site: Pick<SiteIdentity, "itemCount" | "archivePageSize">): number {
 	switch (kind) {
 		case "site":
 			return 3 * site.itemCount;
@@ -32,8 +34,9 @@ export function renderEntries(ref: DocumentRef, site: Pick<SiteIdentity, "itemCo
 			return 3 * site.itemCount + 1;
 		case "archive":
 			return 3 * site.archivePageSize + 1;
-		default:
-			// post, home, tags
+		case "post":
+		case "home":
+		case "tags":
 			return 1;
 	}
 }
@@ -65,16 +68,11 @@ export function refsWithinRenderBudget(
 	return { taken, chargedMs: chargedMs - spent.spentMs };
 }
 
-const HEAVY_KINDS: readonly { kind: HeavyRefKind; ref: DocumentRef }[] = [
-	{ kind: "site", ref: "site" },
-	{ kind: "term", ref: "term:x" },
-	{ kind: "author", ref: "author:x" },
-	{ kind: "archive", ref: "archive:1" },
-];
+const KINDS: readonly RefKind[] = ["site", "home", "tags", "archive", "term", "author", "post"];
 
-/** The kinds of ref whose charge is over what is left: every ref of a kind is charged alike, so none of them fits. */
-export function kindsOverBudget(site: Pick<SiteIdentity, "itemCount" | "archivePageSize">, budget: RenderBudget, spentMs: number): HeavyRefKind[] {
-	return HEAVY_KINDS.filter(({ ref }) => spentMs + renderCostMs(ref, site, budget) > budget.maxMs).map(({ kind }) => kind);
+/** The kinds of ref whose charge is over what is left: none of their refs fits. */
+export function kindsOverBudget(site: Pick<SiteIdentity, "itemCount" | "archivePageSize">, budget: RenderBudget, spentMs: number): RefKind[] {
+	return KINDS.filter((kind) => spentMs + entriesOfKind(kind, site) * budget.msPerEntry > budget.maxMs);
 }
 
 /** No ref is charged less than one entry: below that nothing more can fit. */

@@ -1,6 +1,6 @@
 import type { Post } from "../content/post";
 import type { SiteIdentity } from "../feeds/channels";
-import type { DocumentRef } from "../feeds/document-paths";
+import { type DocumentRef, refKind } from "../feeds/document-paths";
 import { HTML_LIST_LENGTH, type RenderInput, type RenderedDocument, renderDocuments } from "../feeds/publication";
 import type { SequencedPost } from "../storage/archive-order";
 import type { Catalog } from "../storage/catalog";
@@ -284,7 +284,7 @@ async function loadInput(deps: PublishDependencies, ref: DocumentRef, context: R
 		const [terms, authors] = await Promise.all([deps.catalog.labels.termCounts(now), deps.catalog.labels.authorCounts(now)]);
 		return { ref, kind: "tags", terms, authors };
 	}
-	const [kind, subject] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
+	const [kind, subject] = [refKind(ref), ref.slice(ref.indexOf(":") + 1)];
 	if (kind === "post") {
 		const post = posts.get(subject);
 		return post === undefined ? undefined : { ref, kind: "post", post };

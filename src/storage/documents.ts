@@ -1,4 +1,4 @@
-import type { DocumentRef } from "../feeds/document-paths";
+import type { DocumentRef, RefKind } from "../feeds/document-paths";
 
 /** A document as stored by the publish step and served as is. */
 export interface StoredDocument {
@@ -40,8 +40,8 @@ const MARK_STALE = "INSERT INTO stale_documents (ref, since)";
 // `WHERE true` lets SQLite parse the upsert after a SELECT (https://www.sqlite.org/lang_upsert.html, parsing ambiguity).
 const ON_MARKED_AGAIN = "ON CONFLICT (ref) DO UPDATE SET mark = stale_documents.mark + 1";
 
-/** The refs that render many full-content entries: a render budget may have no room left for one of them. */
-export type HeavyRefKind = "site" | "term" | "author" | "archive";
+/** Kinds that are one ref each, named without a colon. */
+const SITE_WIDE: ReadonlySet<RefKind> = new Set(["site", "home", "tags"]);
 
 const FACT_VERSION = "documents_version";
 const FACT_NEXT_CHANGE = "next_visibility_change";
@@ -94,12 +94,12 @@ export class Documents {
 	 * `sharedStaleBefore`, only post pages and the documents stale since before that instant (a long import defers
 	 * the documents every round would make stale again; publish-documents.ts, SHARED_LAG_DURING_IMPORT_MS).
 	 */
-	async staleRefs(limit: number, options: { sharedStaleBefore?: Date; excluding?: readonly HeavyRefKind[] } = {}): Promise<StaleRef[]> {
+	async staleRefs(limit: number, options: { sharedStaleBefore?: Date; excluding?: readonly RefKind[] } = {}): Promise<StaleRef[]> {
 		const deferring = options.sharedStaleBefore !== undefined;
 		const conditions = [
 			...(deferring ? ["(ref LIKE 'post:%' OR since < ?2)"] : []),
 			// Kinds the render budget has no room left for (src/jobs/publish-budget.ts): not read, so they cannot crowd out the rest.
-			...(options.excluding ?? []).map((kind) => (kind === "site" ? "ref <> 'site'" : `ref NOT LIKE '${kind}:%'`)),
+			...(options.excluding ?? []).map((kind) => (SITE_WIDE.has(kind) ? `ref <> '${kind}'` : `ref NOT LIKE '${kind}:%'`)),
 		];
 		const rows = await this.db
 			.prepare(`SELECT ref, mark FROM stale_documents ${conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : ""} ORDER BY since, ref LIMIT ?1`)
