@@ -82,8 +82,27 @@ export const renderBudgetSpent = (budget: RenderBudget, spentMs: number): boolea
 export const ROUND_SUBREQUESTS = 10;
 /** After the last round: the count of what is left, and the lease release. */
 export const PUBLISH_TAIL_SUBREQUESTS = 2;
-/** A post page is loaded with its round's one query; every other document loads its own (a term's is a batch). */
-const subrequestsOf = (ref: DocumentRef) => (ref.startsWith("post:") ? 0 : 1);
+/**
+ * The most queries a ref's load makes beyond its round's, so a round never overruns the invocation's subrequests: a
+ * post page is loaded with its round's one query; a list page makes one, the tags page two (terms, authors); a
+ * ref with feeds makes one for its posts (a term's is a batch) and one for its enclosures' stored lengths and types
+ * (src/jobs/attach-media.ts), and the site's feeds may render twice when the archive's end moves.
+ */
+export function subrequestsOf(ref: DocumentRef): number {
+	switch (refKind(ref)) {
+		case "post":
+			return 0;
+		case "home":
+			return 1;
+		case "tags":
+		case "term":
+		case "author":
+		case "archive":
+			return 2;
+		case "site":
+			return 3;
+	}
+}
 
 export interface PublishSpending {
 	/** With a meter: the subrequests the invocation may have made when the publish ends (PUBLISH_MAX_SUBREQUESTS). */

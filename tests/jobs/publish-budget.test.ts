@@ -116,6 +116,26 @@ describe("publishing within a render budget", () => {
 		expect(report.stoppedByBudget).toBe(true);
 	});
 
+	it("charges each ref the queries its load makes, enclosures' included, so a round stays within the invocation's subrequests", async () => {
+		const meter = new SubrequestMeter();
+		// One post a page: every archive page, like the site's and each term's feeds, queries its enclosures' stored
+		// lengths and types after loading its posts, two queries a ref.
+		const h = syncHarness({ site: { itemCount: 5, archivePageSize: 1 }, meter });
+		for (let i = 0; i < 30; i++) {
+			await h.put(`p${i}.md`, fencedPost({ title: `Post ${i}`, date: `2026-01-${String(i + 1).padStart(2, "0")}`, enclosure: `p${i}.mp3` }));
+			await h.put(`p${i}.mp3`, new Uint8Array(100 + i));
+		}
+		await h.syncOnly();
+		const maxSubrequests = meter.used + 30;
+		h.publishing.subrequestBudget = { meter, maxSubrequests };
+
+		const report = await publishDocuments(h.publishing);
+
+		expect(report.refs.filter((ref) => ref.startsWith("archive:")).length).toBeGreaterThan(5);
+		expect(report.stoppedByBudget).toBe(true);
+		expect(meter.used).toBeLessThanOrEqual(maxSubrequests);
+	});
+
 	it("moves a ref that fails to render behind the others, so it cannot hold back every publish", async () => {
 		const h = await catalogOf(6);
 		// Later than the sync's stale marks, so that moving a ref behind the others has somewhere to go.

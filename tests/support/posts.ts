@@ -10,6 +10,8 @@ export interface PostFields {
 	categories?: string[];
 	draft?: boolean;
 	summary?: string;
+	/** A media object beside the post (or a URL), enclosed in its feeds. */
+	enclosure?: string;
 }
 
 /** Fenced YAML front matter, like a Hugo or Jekyll export. */

@@ -116,7 +116,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 		/** Only the sync, without publishing documents. */
 		syncOnly: (trigger = "test") => syncCatalog(deps, trigger),
 		publish: () => publishDocuments(publishing),
-		put: (key: string, text: string) => env.POSTS.put(key, text),
+		put: (key: string, body: string | Uint8Array) => env.POSTS.put(key, body),
 		remove: (key: string) => env.POSTS.delete(key),
 		sync: (trigger = "test") => syncAndPublish(deps, publishing, trigger),
 		visible: () => catalog.visiblePosts({ now: clock.now, limit: 100 }),
