@@ -149,11 +149,13 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 		/** The keys R2 notifications named (null when posts are not in the R2 bucket: S3 has no notifications). */
 		syncKeys: (keys: string[]) => syncObjectsAndPublish(syncing, publishing, keys, `r2 events (${keys.length} keys)`),
 		/**
-		 * A publish alone, of what earlier invocations left stale at their budget. While a sync job is unfinished it
-		 * defers what the job keeps marking stale, as the job's own publishes do, and the job's last invocation goes on.
+		 * A publish alone, of what earlier invocations left stale at their budget. While a sync job is changing the
+		 * catalog it defers what the job keeps marking stale, as the job's own publishes do, and the job's last
+		 * invocation goes on. A job that is only listing (a reconciliation) changes nothing: the publish goes on as ever,
+		 * or refs that render only alone would wait for as long as reconciliations follow each other.
 		 */
 		publish: async () => {
-			const importing = await new SyncJobs(env.DB).unfinished();
+			const importing = await new SyncJobs(env.DB).changingCatalog();
 			return { importing, report: await publishDocuments(publishing, { importing }) };
 		},
 		keyPrefix: config.storage.kind === "r2" ? config.storage.prefix : undefined,
@@ -191,12 +193,13 @@ async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trig
 	else console.log(`sync ${run.status} (${trigger}): ${invocationCost(run, jobs.meter)}`);
 }
 
-/** One publish-only invocation (a publish continuation), logged like a sync's with nothing listed or read. */
-async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<void> {
+/** One publish-only invocation (a publish continuation), logged like a sync's with nothing listed or read; "busy" when another publish held the lease. */
+async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<"done" | "busy"> {
 	const { importing, report: publish } = await jobs.publish();
 	if (publish.stoppedByBudget && !importing) await jobs.requestPublishContinuation(trigger);
 	if (publish.status === "failed") console.error(`publish failed: ${publish.error}`);
 	else console.log(`publish ${publish.status} (${trigger}): ${publishCost(publish, jobs.meter)}`);
+	return publish.status === "skipped" ? "busy" : "done";
 }
 
 /** One log line per invocation with what it did and spent; `npm run bench -- --plan free` reads these. */
@@ -264,8 +267,9 @@ export default {
 					else await jobs.requestContinuation("continuation");
 				},
 				continuePublish: async () => {
-					if (jobs.meter.used === 0) await runPublishInvocation(jobs, "publish continuation");
-					else await jobs.requestPublishContinuation("publish continuation");
+					if (jobs.meter.used === 0) return await runPublishInvocation(jobs, "publish continuation");
+					await jobs.requestPublishContinuation("publish continuation");
+					return "done";
 				},
 			});
 			return;

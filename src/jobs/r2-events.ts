@@ -30,8 +30,8 @@ export interface R2EventsDependencies {
 	syncKeys: (keys: string[]) => Promise<SyncRun | "busy">;
 	/** The next invocation of the whole-bucket job. */
 	continueJob: () => Promise<void>;
-	/** Another publish of what is still stale. */
-	continuePublish: () => Promise<void>;
+	/** Another publish of what is still stale; "busy" when another publish held the lease, so nothing was published. */
+	continuePublish: () => Promise<"done" | "busy">;
 }
 
 /** When another sync holds the lease, the batch comes back after this long; a sync invocation is done well within it. */
@@ -53,18 +53,20 @@ export function readR2EventsMessage(body: unknown): R2EventsMessage | { problem:
 /**
  * The consumer of the R2 events queue: the keys of a batch's notifications are synced together (each key once,
  * however many events name it), a continuation runs the job's next invocation, and a publish continuation another
- * publish (unless the batch already publishes: its keys' sync or the job's invocation). Failures and a busy lease bring
- * the batch back; every step is idempotent, so a redelivery converges to the bucket's state.
+ * publish. A publish continuation the batch cannot serve with a publish of its own (the batch syncs keys or runs the
+ * job, whose publishes come after other work and leave the refs that render only alone; or another publish holds
+ * the lease) comes back later instead of being acknowledged: it is what gets those refs rendered. Failures and a busy
+ * sync lease bring the batch back; every step is idempotent, so a redelivery converges to the bucket's state.
  */
 export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2EventsDependencies): Promise<void> {
 	const keys = new Set<string>();
 	let continuation = false;
-	let publishing = false;
+	const publishRequests: Message<unknown>[] = [];
 	for (const message of batch.messages) {
 		const body = readR2EventsMessage(message.body);
 		if ("problem" in body) console.error(`r2 events: message ${message.id} skipped: ${body.problem}`);
 		else if ("continueSync" in body) continuation = true;
-		else if ("continuePublish" in body) publishing = true;
+		else if ("continuePublish" in body) publishRequests.push(message);
 		else if (body.object.key.startsWith(deps.keyPrefix)) keys.add(body.object.key.slice(deps.keyPrefix.length));
 	}
 	try {
@@ -77,8 +79,11 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 			}
 		}
 		if (continuation) await deps.continueJob();
-		else if (publishing && keys.size === 0) await deps.continuePublish();
-		batch.ackAll();
+		const publishedAlone = publishRequests.length > 0 && keys.size === 0 && !continuation && (await deps.continuePublish()) === "done";
+		// One request stands for all of them: the rest are done.
+		const pending = publishRequests.length > 0 && !publishedAlone ? publishRequests[0] : undefined;
+		if (pending === undefined) batch.ackAll();
+		else for (const message of batch.messages) message === pending ? message.retry({ delaySeconds: BUSY_RETRY_SECONDS }) : message.ack();
 	} catch (error) {
 		console.error(`r2 events: ${error instanceof Error ? error.message : String(error)}`);
 		batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });

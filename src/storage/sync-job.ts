@@ -80,9 +80,13 @@ export class SyncJobs {
 
 	constructor(private readonly db: D1Database) {}
 
-	/** Whether a job is under way (its row is deleted when it completes), without loading its listing agreement. */
-	async unfinished(): Promise<boolean> {
-		return (await this.db.prepare("SELECT 1 AS one FROM sync_job WHERE id = 1").first()) !== null;
+	/**
+	 * Whether a job under way is past its listing (its row is deleted when it completes): dropping what the listing no
+	 * longer has and reading what changed, so its next invocations change the catalog. A job still listing changes
+	 * nothing yet; a reconciliation of a large bucket spends most of its invocations there.
+	 */
+	async changingCatalog(): Promise<boolean> {
+		return (await this.db.prepare("SELECT 1 AS one FROM sync_job WHERE id = 1 AND phase <> 'listing'").first()) !== null;
 	}
 
 	async current(): Promise<SyncJob | undefined> {
