@@ -143,6 +143,7 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 		meter,
 		...webhookSyncHooks(webhooks),
 	};
+	let publishContinuationSent = false;
 	const jobs = {
 		/** One invocation of the whole-bucket sync job; "partial" means the job goes on in the next invocation. */
 		sync: (trigger: string) => syncAndPublish({ ...syncing, jobs: new SyncJobs(env.DB), budget: config.syncBudget }, publishing, trigger),
@@ -161,8 +162,13 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 		keyPrefix: config.storage.kind === "r2" ? config.storage.prefix : undefined,
 		/** Asks for the job's next invocation through the R2 events queue, so a long first import does not wait for the cron. */
 		requestContinuation: (jobTrigger: string) => env.R2_EVENTS?.send({ continueSync: jobTrigger }),
-		/** Asks for another publish the same way, when one stopped at its budget with documents left stale. */
-		requestPublishContinuation: (trigger: string) => env.R2_EVENTS?.send({ continuePublish: trigger }),
+		/** Asks for another publish the same way, when one stopped at its budget with documents left stale (after `delaySeconds`, when given). */
+		requestPublishContinuation: async (trigger: string, delaySeconds?: number) => {
+			await env.R2_EVENTS?.send({ continuePublish: trigger }, delaySeconds === undefined ? undefined : { delaySeconds });
+			publishContinuationSent = true;
+		},
+		/** Whether this invocation has asked for a publish continuation already (one stands for any number). */
+		publishContinuationSent: () => publishContinuationSent,
 		meter,
 	};
 	const http: Services = {
@@ -270,6 +276,10 @@ export default {
 					if (jobs.meter.used === 0) return await runPublishInvocation(jobs, "publish continuation");
 					await jobs.requestPublishContinuation("publish continuation");
 					return "done";
+				},
+				// Not twice: the job's invocation in this batch may have asked for one (a subrequest Free cannot spare).
+				resendPublish: async (delaySeconds) => {
+					if (!jobs.publishContinuationSent()) await jobs.requestPublishContinuation("publish continuation", delaySeconds);
 				},
 			});
 			return;

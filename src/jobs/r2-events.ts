@@ -32,6 +32,8 @@ export interface R2EventsDependencies {
 	continueJob: () => Promise<void>;
 	/** Another publish of what is still stale; "busy" when another publish held the lease, so nothing was published. */
 	continuePublish: () => Promise<"done" | "busy">;
+	/** Sends a publish continuation again, to arrive after `delaySeconds` (none if the invocation sent one already); rejects when the queue did not take it. */
+	resendPublish: (delaySeconds: number) => Promise<void>;
 }
 
 /** When another sync holds the lease, the batch comes back after this long; a sync invocation is done well within it. */
@@ -55,7 +57,9 @@ export function readR2EventsMessage(body: unknown): R2EventsMessage | { problem:
  * however many events name it), a continuation runs the job's next invocation, and a publish continuation another
  * publish. A publish continuation the batch cannot serve with a publish of its own (the batch syncs keys or runs the
  * job, whose publishes come after other work and leave the refs that render only alone; or another publish holds
- * the lease) comes back later instead of being acknowledged: it is what gets those refs rendered. Failures and a busy
+ * the lease) is sent again, delayed, instead of being acknowledged unserved: it is what gets those refs rendered.
+ * Sent again, not retried: a long import holds the lease for minutes, and retries ran out of the queue's
+ * `max_retries` (the 100,000-post Free run dropped them after 11 attempts). Failures and a busy
  * sync lease bring the batch back; every step is idempotent, so a redelivery converges to the bucket's state.
  */
 export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2EventsDependencies): Promise<void> {
@@ -82,10 +86,21 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 		const publishedAlone = publishRequests.length > 0 && keys.size === 0 && !continuation && (await deps.continuePublish()) === "done";
 		// One request stands for all of them: the rest are done.
 		const pending = publishRequests.length > 0 && !publishedAlone ? publishRequests[0] : undefined;
-		if (pending === undefined) batch.ackAll();
+		if (pending === undefined || (await sentAgain(deps))) batch.ackAll();
+		// The queue did not take the new one: this one comes back instead, so the request is never lost.
 		else for (const message of batch.messages) message === pending ? message.retry({ delaySeconds: BUSY_RETRY_SECONDS }) : message.ack();
 	} catch (error) {
 		console.error(`r2 events: ${error instanceof Error ? error.message : String(error)}`);
 		batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
+	}
+}
+
+async function sentAgain(deps: R2EventsDependencies): Promise<boolean> {
+	try {
+		await deps.resendPublish(BUSY_RETRY_SECONDS);
+		return true;
+	} catch (error) {
+		console.error(`r2 events: publish continuation not sent again: ${error instanceof Error ? error.message : String(error)}`);
+		return false;
 	}
 }

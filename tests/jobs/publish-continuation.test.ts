@@ -13,8 +13,12 @@ const TIGHT = { PUBLISH_MAX_RENDER_MS: "1", PUBLISH_RENDER_MS_PER_ENTRY: "0.1" }
 
 function spiedQueue() {
 	const sent: unknown[] = [];
-	return { sent, queue: { send: (body: unknown) => (sent.push(body), Promise.resolve()) } };
+	const delays: (number | undefined)[] = [];
+	const send = (body: unknown, options?: { delaySeconds?: number }) => (sent.push(body), delays.push(options?.delaySeconds), Promise.resolve());
+	return { sent, delays, queue: { send } };
 }
+
+const RESENT = { continuePublish: "publish continuation" };
 
 async function staleCatalog(posts = 4) {
 	// Marked stale now, as the Worker's clock reads it: the shared documents are within their minute of lag.
@@ -25,9 +29,9 @@ async function staleCatalog(posts = 4) {
 }
 
 describe("a publish continuation", () => {
-	it("that arrives with the job's continuation comes back, once, rather than being acknowledged unserved", async () => {
+	it("that arrives with the job's continuation is sent again, once, rather than being acknowledged unserved", async () => {
 		await staleCatalog();
-		const { queue } = spiedQueue();
+		const { queue, sent, delays } = spiedQueue();
 		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
 
 		// The job's invocation publishes after its sync, where a ref that renders only alone never does.
@@ -38,22 +42,44 @@ describe("a publish continuation", () => {
 		} as unknown as Cloudflare.Env);
 		log.mockRestore();
 
-		expect(result.retryMessages.map((message) => message.msgId)).toEqual([expect.stringMatching(/^r2-1-/)]);
-		expect(result.explicitAcks.sort()).toEqual([expect.stringMatching(/^r2-0-/), expect.stringMatching(/^r2-2-/)]);
+		// One publish continuation goes on: the job's invocation's own, or this one sent again, delayed.
+		const publishes = sent.flatMap((body, i) => (typeof body === "object" && body !== null && "continuePublish" in body ? [{ body, delay: delays[i] }] : []));
+		expect(publishes).toHaveLength(1);
+		if (publishes[0].delay !== undefined) expect(publishes[0].body).toEqual(RESENT);
+		expect(result.ackAll).toBe(true);
+		expect(result.retryMessages).toEqual([]);
 	});
 
-	it("that finds another publish holding the lease comes back", async () => {
+	it("that finds another publish holding the lease is sent again, delayed, however often it came before", async () => {
 		await staleCatalog();
 		await new Lease(env.DB, "publish").acquire("someone else", 60_000, new Date());
-		const { queue, sent } = spiedQueue();
+		const { queue, sent, delays } = spiedQueue();
 		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
 
-		const result = await deliverToWorker([{ continuePublish: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env);
+		// A retry would have run out of max_retries (10) here: a new message has its own.
+		const result = await deliverToWorker([{ continuePublish: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env, { attempts: 10 });
 		log.mockRestore();
 
+		expect(sent).toEqual([RESENT]);
+		expect(delays[0]).toBeGreaterThan(0);
+		expect(result.ackAll).toBe(true);
+		expect(result.retryMessages).toEqual([]);
+	});
+
+	it("that cannot be sent again comes back itself", async () => {
+		await staleCatalog();
+		await new Lease(env.DB, "publish").acquire("someone else", 60_000, new Date());
+		const queue = { send: () => Promise.reject(new Error("queue unavailable")) };
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+
+		const result = await deliverToWorker([{ continuePublish: "cron" }, { continuePublish: "request" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env);
+		log.mockRestore();
+		errors.mockRestore();
+
 		expect(result.retryMessages.map((message) => message.msgId)).toEqual([expect.stringMatching(/^r2-0-/)]);
-		expect(result.explicitAcks).toEqual([]);
-		expect(sent).toEqual([]);
+		expect(result.explicitAcks).toEqual([expect.stringMatching(/^r2-1-/)]);
+		expect(result.ackAll).toBe(false);
 	});
 
 	it("while a reconciliation is still listing, renders what renders only alone and asks for the next", async () => {

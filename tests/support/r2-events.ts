@@ -14,10 +14,10 @@ export async function putAndNotify(key: string, text: string) {
 }
 
 /** Hands one batch to the Worker's queue handler, as the queue would, and returns what it acked and retried. */
-export async function deliverToWorker(bodies: unknown[], bindings: Cloudflare.Env = env) {
+export async function deliverToWorker(bodies: unknown[], bindings: Cloudflare.Env = env, { attempts = 1 } = {}) {
 	const batch = createMessageBatch(
 		"pressroom-r2-events",
-		bodies.map((body, i) => ({ id: `r2-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+		bodies.map((body, i) => ({ id: `r2-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
 	);
 	const ctx = createExecutionContext();
 	await worker.queue(batch, bindings);
