@@ -55,12 +55,13 @@ export function readR2EventsMessage(body: unknown): R2EventsMessage | { problem:
 /**
  * The consumer of the R2 events queue: the keys of a batch's notifications are synced together (each key once,
  * however many events name it), a continuation runs the job's next invocation, and a publish continuation another
- * publish. A publish continuation the batch cannot serve with a publish of its own (the batch syncs keys or runs the
- * job, whose publishes come after other work and leave the refs that render only alone; or another publish holds
- * the lease) is sent again, delayed, instead of being acknowledged unserved: it is what gets those refs rendered.
- * Sent again, not retried: a long import holds the lease for minutes, and retries ran out of the queue's
- * `max_retries` (the 100,000-post Free run dropped them after 11 attempts). Failures and a busy
- * sync lease bring the batch back; every step is idempotent, so a redelivery converges to the bucket's state.
+ * publish. A publish continuation the batch cannot serve with a publish of its own (the batch syncs keys, whose
+ * publish comes after other work and leaves the refs that render only alone; or another publish holds the lease) is
+ * sent again, delayed, instead of being acknowledged unserved: it is what gets those refs rendered. Sent again, not
+ * retried: a long import holds the lease for minutes, and retries ran out of the queue's `max_retries` (the
+ * 100,000-post Free run dropped them after 11 attempts). Beside a job's continuation, the publish goes first and the
+ * job's continuation is sent again. Failures and a busy sync lease bring the batch back; every step is idempotent,
+ * so a redelivery converges to the bucket's state.
  */
 export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2EventsDependencies): Promise<void> {
 	const keys = new Set<string>();
@@ -82,8 +83,12 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 				return;
 			}
 		}
+		// The publish first, then the job: the job's invocation publishes only after its sync, where the refs that
+		// render only alone never do, so while job continuations kept coming (a reconciliation's after each cron)
+		// they stayed stale for good (the 10,000-post Free bench). continueJob then finds subrequests spent and
+		// sends the job's continuation again; a publish's chain is finite (each renders at least one ref alone).
+		const publishedAlone = publishRequests.length > 0 && keys.size === 0 && (await deps.continuePublish()) === "done";
 		if (continuation) await deps.continueJob();
-		const publishedAlone = publishRequests.length > 0 && keys.size === 0 && !continuation && (await deps.continuePublish()) === "done";
 		// One request stands for all of them: the rest are done.
 		const pending = publishRequests.length > 0 && !publishedAlone ? publishRequests[0] : undefined;
 		if (pending === undefined || (await sentAgain(deps))) batch.ackAll();
