@@ -200,12 +200,12 @@ async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trig
 }
 
 /** One publish-only invocation (a publish continuation), logged like a sync's with nothing listed or read; "busy" when another publish held the lease. */
-async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<"done" | "busy"> {
+async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<"done" | "busy" | "failed"> {
 	const { importing, report: publish } = await jobs.publish();
 	if (publish.stoppedByBudget && !importing) await jobs.requestPublishContinuation(trigger);
 	if (publish.status === "failed") console.error(`publish failed: ${publish.error}`);
 	else console.log(`publish ${publish.status} (${trigger}): ${publishCost(publish, jobs.meter)}`);
-	return publish.status === "skipped" ? "busy" : "done";
+	return publish.status === "skipped" ? "busy" : publish.status === "failed" ? "failed" : "done";
 }
 
 /** One log line per invocation with what it did and spent; `npm run bench -- --plan free` reads these. */

@@ -31,7 +31,7 @@ export interface R2EventsDependencies {
 	/** The next invocation of the whole-bucket job. */
 	continueJob: () => Promise<void>;
 	/** Another publish of what is still stale; "busy" when another publish held the lease, so nothing was published. */
-	continuePublish: () => Promise<"done" | "busy">;
+	continuePublish: () => Promise<"done" | "busy" | "failed">;
 	/** Sends a publish continuation again, to arrive after `delaySeconds` (none if the invocation sent one already); rejects when the queue did not take it. */
 	resendPublish: (delaySeconds: number) => Promise<void>;
 }
@@ -60,8 +60,9 @@ export function readR2EventsMessage(body: unknown): R2EventsMessage | { problem:
  * sent again, delayed, instead of being acknowledged unserved: it is what gets those refs rendered. Sent again, not
  * retried: a long import holds the lease for minutes, and retries ran out of the queue's `max_retries` (the
  * 100,000-post Free run dropped them after 11 attempts). Beside a job's continuation, the publish goes first and the
- * job's continuation is sent again. Failures and a busy sync lease bring the batch back; every step is idempotent,
- * so a redelivery converges to the bucket's state.
+ * job's continuation is sent again. Failures and a busy sync lease bring the batch back (but for a publish request,
+ * sent again as above; one whose own publish failed is retried); every step is idempotent, so a redelivery converges
+ * to the bucket's state.
  */
 export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2EventsDependencies): Promise<void> {
 	const keys = new Set<string>();
@@ -79,7 +80,9 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 			const run = await deps.syncKeys([...keys]);
 			if (run === "busy" || run.status === "failed") {
 				if (run !== "busy") console.error(`r2 events: sync of ${keys.size} keys failed: ${run.error}`);
-				batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
+				// Everything else comes back; the publish request is sent again (its retries would run out while a
+				// crashed holder keeps the lease for up to 15 minutes).
+				await settle(batch, deps, { retried: batch.messages.filter((message) => !publishRequests.includes(message)), publishRequests, published: "not served" });
 				return;
 			}
 		}
@@ -87,17 +90,31 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 		// render only alone never do, so while job continuations kept coming (a reconciliation's after each cron)
 		// they stayed stale for good (the 10,000-post Free bench). continueJob then finds subrequests spent and
 		// sends the job's continuation again; a publish's chain is finite (each renders at least one ref alone).
-		const publishedAlone = publishRequests.length > 0 && keys.size === 0 && (await deps.continuePublish()) === "done";
+		const published = publishRequests.length > 0 && keys.size === 0 ? await deps.continuePublish() : "not served";
 		if (continuation) await deps.continueJob();
-		// One request stands for all of them: the rest are done.
-		const pending = publishRequests.length > 0 && !publishedAlone ? publishRequests[0] : undefined;
-		if (pending === undefined || (await sentAgain(deps))) batch.ackAll();
-		// The queue did not take the new one: this one comes back instead, so the request is never lost.
-		else for (const message of batch.messages) message === pending ? message.retry({ delaySeconds: BUSY_RETRY_SECONDS }) : message.ack();
+		await settle(batch, deps, { retried: [], publishRequests, published: published === "busy" ? "not served" : published });
 	} catch (error) {
 		console.error(`r2 events: ${error instanceof Error ? error.message : String(error)}`);
 		batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
 	}
+}
+
+/**
+ * Acknowledges the batch but for `retried`. One publish request stands for all of them: one that was not served is
+ * sent again, and retried only when the queue will not take the new one; one whose publish failed is retried, so
+ * a fault keeps failing no faster than the queue's retries (and the next sync's publish asks again).
+ */
+async function settle(
+	batch: MessageBatch<unknown>,
+	deps: R2EventsDependencies,
+	{ retried, publishRequests, published }: { retried: Message<unknown>[]; publishRequests: Message<unknown>[]; published: "done" | "failed" | "not served" },
+): Promise<void> {
+	const pending = publishRequests[0];
+	const comeBack = new Set(retried);
+	if (pending !== undefined && (published === "failed" || (published === "not served" && !(await sentAgain(deps))))) comeBack.add(pending);
+	if (comeBack.size === 0) batch.ackAll();
+	else if (comeBack.size === batch.messages.length) batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
+	else for (const message of batch.messages) comeBack.has(message) ? message.retry({ delaySeconds: BUSY_RETRY_SECONDS }) : message.ack();
 }
 
 async function sentAgain(deps: R2EventsDependencies): Promise<boolean> {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { Lease } from "../../src/storage/lease";
 import { SyncJobs } from "../../src/storage/sync-job";
 import { fencedPost } from "../support/posts";
-import { deliverToWorker } from "../support/r2-events";
+import { deliverToWorker, putAndNotify } from "../support/r2-events";
 import { emptyCatalogAndBucket, syncHarness } from "../support/state";
 
 beforeEach(() => emptyCatalogAndBucket());
@@ -100,5 +100,57 @@ describe("a publish continuation", () => {
 		expect(result.ackAll).toBe(true);
 		expect(result.retryMessages).toEqual([]);
 		expect(await new SyncJobs(env.DB).changingCatalog()).toBe(false);
+	});
+
+	it("beside notified keys whose publish asked for one already, is not sent a second time", async () => {
+		await staleCatalog();
+		const { queue, sent } = spiedQueue();
+		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+		const added = await putAndNotify("added.md", fencedPost({ title: "Added", date: "2026-03-01", tags: ["news"] }));
+
+		// The keys' publish stops at the tight budget and asks for a continuation: a second would be a 51st subrequest on Free.
+		const result = await deliverToWorker([added, { continuePublish: "cron" }, { continueSync: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env);
+		log.mockRestore();
+
+		expect(sent.filter((body) => typeof body === "object" && body !== null && "continuePublish" in body)).toEqual([RESENT]);
+		expect(sent).toContainEqual({ continueSync: "continuation" });
+		expect(result.ackAll).toBe(true);
+	});
+
+	it("beside notified keys that find the sync lease held is sent again, while the notifications come back", async () => {
+		await staleCatalog();
+		// A crashed holder keeps the lease for up to 15 minutes: far longer than the queue's retries last.
+		await new Lease(env.DB, "sync").acquire("crashed holder", 15 * 60_000, new Date());
+		const { queue, sent, delays } = spiedQueue();
+		const added = await putAndNotify("added.md", fencedPost({ title: "Added", date: "2026-03-01" }));
+
+		const result = await deliverToWorker([added, { continuePublish: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env, { attempts: 10 });
+
+		expect(result.retryMessages.map((message) => message.msgId)).toEqual([expect.stringMatching(/^r2-0-/)]);
+		expect(result.explicitAcks).toEqual([expect.stringMatching(/^r2-1-/)]);
+		expect(sent).toEqual([RESENT]);
+		expect(delays[0]).toBeGreaterThan(0);
+	});
+
+	it("whose publish failed comes back itself, and nothing is sent", async () => {
+		await staleCatalog();
+		const failing = new Proxy(env.DB, {
+			get(target, property) {
+				if (property === "batch") return () => Promise.reject(new Error("D1 is down"));
+				const value = Reflect.get(target, property);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+		const { queue, sent } = spiedQueue();
+		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+
+		const result = await deliverToWorker([{ continuePublish: "cron" }], { ...env, ...TIGHT, DB: failing, R2_EVENTS: queue } as unknown as Cloudflare.Env);
+		log.mockRestore();
+		errors.mockRestore();
+
+		expect(result.retryBatch).toMatchObject({ retry: true });
+		expect(result.ackAll).toBe(false);
+		expect(sent).toEqual([]);
 	});
 });
