@@ -11,7 +11,7 @@ import { verifyIntent } from "./jobs/hub-verify";
 import { enqueueOutbox, requeueStranded } from "./jobs/outbox";
 import { type Publication, createPublication } from "./jobs/publication";
 import { type PublishDependencies, type PublishReport, publishDocuments } from "./jobs/publish-documents";
-import { consumeR2Events } from "./jobs/r2-events";
+import { type PublishOutcome, consumeR2Events } from "./jobs/r2-events";
 import { syncAndPublish, syncObjectsAndPublish } from "./jobs/sync-and-publish";
 import { webhookCommands } from "./jobs/webhook-commands";
 import { Announcements } from "./storage/announcements";
@@ -199,8 +199,8 @@ async function runSyncInvocation(jobs: ReturnType<typeof services>["jobs"], trig
 	else console.log(`sync ${run.status} (${trigger}): ${invocationCost(run, jobs.meter)}`);
 }
 
-/** One publish-only invocation (a publish continuation), logged like a sync's with nothing listed or read; "busy" when another publish held the lease. */
-async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<"done" | "busy" | "failed"> {
+/** One publish-only invocation (a publish continuation), logged like a sync's with nothing listed or read. */
+async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], trigger: string): Promise<PublishOutcome> {
 	const { importing, report: publish } = await jobs.publish();
 	if (publish.stoppedByBudget && !importing) await jobs.requestPublishContinuation(trigger);
 	if (publish.status === "failed") console.error(`publish failed: ${publish.error}`);

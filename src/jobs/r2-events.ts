@@ -24,14 +24,17 @@ export interface ContinuePublishMessage {
 
 export type R2EventsMessage = R2EventNotification | ContinueSyncMessage | ContinuePublishMessage;
 
+/** What a publish continuation's own publish did: "busy" when another publish held the lease, so nothing was published. */
+export type PublishOutcome = "done" | "busy" | "failed";
+
 export interface R2EventsDependencies {
 	/** Keys as the store sees them (the POSTS_PREFIX removed); keys outside it are not posts. */
 	keyPrefix: string;
 	syncKeys: (keys: string[]) => Promise<SyncRun | "busy">;
 	/** The next invocation of the whole-bucket job. */
 	continueJob: () => Promise<void>;
-	/** Another publish of what is still stale; "busy" when another publish held the lease, so nothing was published. */
-	continuePublish: () => Promise<"done" | "busy" | "failed">;
+	/** Another publish of what is still stale. */
+	continuePublish: () => Promise<PublishOutcome>;
 	/** Sends a publish continuation again, to arrive after `delaySeconds` (none if the invocation sent one already); rejects when the queue did not take it. */
 	resendPublish: (delaySeconds: number) => Promise<void>;
 }
@@ -92,7 +95,7 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 		// sends the job's continuation again; a publish's chain is finite (each renders at least one ref alone).
 		const published = publishRequests.length > 0 && keys.size === 0 ? await deps.continuePublish() : "not served";
 		if (continuation) await deps.continueJob();
-		await settle(batch, deps, { retried: [], publishRequests, published: published === "busy" ? "not served" : published });
+		await settle(batch, deps, { retried: [], publishRequests, published });
 	} catch (error) {
 		console.error(`r2 events: ${error instanceof Error ? error.message : String(error)}`);
 		batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
@@ -107,11 +110,11 @@ export async function consumeR2Events(batch: MessageBatch<unknown>, deps: R2Even
 async function settle(
 	batch: MessageBatch<unknown>,
 	deps: R2EventsDependencies,
-	{ retried, publishRequests, published }: { retried: Message<unknown>[]; publishRequests: Message<unknown>[]; published: "done" | "failed" | "not served" },
+	{ retried, publishRequests, published }: { retried: Message<unknown>[]; publishRequests: Message<unknown>[]; published: PublishOutcome | "not served" },
 ): Promise<void> {
 	const pending = publishRequests[0];
 	const comeBack = new Set(retried);
-	if (pending !== undefined && (published === "failed" || (published === "not served" && !(await sentAgain(deps))))) comeBack.add(pending);
+	if (pending !== undefined && published !== "done" && (published === "failed" || !(await sentAgain(deps)))) comeBack.add(pending);
 	if (comeBack.size === 0) batch.ackAll();
 	else if (comeBack.size === batch.messages.length) batch.retryAll({ delaySeconds: BUSY_RETRY_SECONDS });
 	else for (const message of batch.messages) comeBack.has(message) ? message.retry({ delaySeconds: BUSY_RETRY_SECONDS }) : message.ack();

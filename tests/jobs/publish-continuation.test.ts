@@ -28,21 +28,26 @@ async function staleCatalog(posts = 4) {
 	return h;
 }
 
+/** One batch to the Worker's queue handler under TIGHT, with `queue` as R2_EVENTS; returns what the queue recorded and the Worker's log lines. */
+async function deliverTight(bodies: unknown[], queue: unknown, { attempts = 1, bindings = {} }: { attempts?: number; bindings?: object } = {}) {
+	const lines: string[] = [];
+	const log = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(String(line)));
+	const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+	try {
+		const result = await deliverToWorker(bodies, { ...env, ...TIGHT, ...bindings, R2_EVENTS: queue } as unknown as Cloudflare.Env, { attempts });
+		return { result, lines };
+	} finally {
+	}
+}
+
 describe("a publish continuation", () => {
 	it("that arrives with the job's continuation publishes first, alone, and the job's continuation is sent again", async () => {
 		await staleCatalog();
 		const { queue, sent } = spiedQueue();
-		const lines: string[] = [];
-		const log = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(String(line)));
 
 		// The job's invocation publishes after its sync, where a ref that renders only alone never does: run first,
 		// while a reconciliation's continuation followed every cron, those refs stayed stale for good.
-		const result = await deliverToWorker([{ continueSync: "cron" }, { continuePublish: "cron" }, { continuePublish: "request" }], {
-			...env,
-			...TIGHT,
-			R2_EVENTS: queue,
-		} as unknown as Cloudflare.Env);
-		log.mockRestore();
+		const { result, lines } = await deliverTight([{ continueSync: "cron" }, { continuePublish: "cron" }, { continuePublish: "request" }], queue);
 
 		expect(lines.find((line) => line.startsWith("publish published (publish continuation)"))).toMatch(/publish rendered 1, \d+ left, render [2-9]\.\d\d ms charged/);
 		expect(lines.some((line) => line.startsWith("sync "))).toBe(false);
@@ -55,11 +60,9 @@ describe("a publish continuation", () => {
 		await staleCatalog();
 		await new Lease(env.DB, "publish").acquire("someone else", 60_000, new Date());
 		const { queue, sent, delays } = spiedQueue();
-		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
 
 		// A retry would have run out of max_retries (10) here: a new message has its own.
-		const result = await deliverToWorker([{ continuePublish: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env, { attempts: 10 });
-		log.mockRestore();
+		const { result } = await deliverTight([{ continuePublish: "cron" }], queue, { attempts: 10 });
 
 		expect(sent).toEqual([RESENT]);
 		expect(delays[0]).toBeGreaterThan(0);
@@ -71,12 +74,8 @@ describe("a publish continuation", () => {
 		await staleCatalog();
 		await new Lease(env.DB, "publish").acquire("someone else", 60_000, new Date());
 		const queue = { send: () => Promise.reject(new Error("queue unavailable")) };
-		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
 
-		const result = await deliverToWorker([{ continuePublish: "cron" }, { continuePublish: "request" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env);
-		log.mockRestore();
-		errors.mockRestore();
+		const { result } = await deliverTight([{ continuePublish: "cron" }, { continuePublish: "request" }], queue);
 
 		expect(result.retryMessages.map((message) => message.msgId)).toEqual([expect.stringMatching(/^r2-0-/)]);
 		expect(result.explicitAcks).toEqual([expect.stringMatching(/^r2-1-/)]);
@@ -88,11 +87,8 @@ describe("a publish continuation", () => {
 		// A job that has listed nothing yet: it changes nothing until its listing is complete.
 		await new SyncJobs(env.DB).start(crypto.randomUUID(), new Date());
 		const { queue, sent } = spiedQueue();
-		const lines: string[] = [];
-		const log = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(String(line)));
 
-		const result = await deliverToWorker([{ continuePublish: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env);
-		log.mockRestore();
+		const { result, lines } = await deliverTight([{ continuePublish: "cron" }], queue);
 
 		// The oldest stale ref is a set of feeds over the whole budget: it rendered alone, and the chain goes on.
 		expect(lines.find((line) => line.startsWith("publish published (publish continuation)"))).toMatch(/publish rendered 1, \d+ left, render [2-9]\.\d\d ms charged/);
@@ -105,12 +101,10 @@ describe("a publish continuation", () => {
 	it("beside notified keys whose publish asked for one already, is not sent a second time", async () => {
 		await staleCatalog();
 		const { queue, sent } = spiedQueue();
-		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
 		const added = await putAndNotify("added.md", fencedPost({ title: "Added", date: "2026-03-01", tags: ["news"] }));
 
 		// The keys' publish stops at the tight budget and asks for a continuation: a second would be a 51st subrequest on Free.
-		const result = await deliverToWorker([added, { continuePublish: "cron" }, { continueSync: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env);
-		log.mockRestore();
+		const { result } = await deliverTight([added, { continuePublish: "cron" }, { continueSync: "cron" }], queue);
 
 		expect(sent.filter((body) => typeof body === "object" && body !== null && "continuePublish" in body)).toEqual([RESENT]);
 		expect(sent).toContainEqual({ continueSync: "continuation" });
@@ -124,7 +118,7 @@ describe("a publish continuation", () => {
 		const { queue, sent, delays } = spiedQueue();
 		const added = await putAndNotify("added.md", fencedPost({ title: "Added", date: "2026-03-01" }));
 
-		const result = await deliverToWorker([added, { continuePublish: "cron" }], { ...env, ...TIGHT, R2_EVENTS: queue } as unknown as Cloudflare.Env, { attempts: 10 });
+		const { result } = await deliverTight([added, { continuePublish: "cron" }], queue, { attempts: 10 });
 
 		expect(result.retryMessages.map((message) => message.msgId)).toEqual([expect.stringMatching(/^r2-0-/)]);
 		expect(result.explicitAcks).toEqual([expect.stringMatching(/^r2-1-/)]);
@@ -142,12 +136,8 @@ describe("a publish continuation", () => {
 			},
 		});
 		const { queue, sent } = spiedQueue();
-		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-		const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
 
-		const result = await deliverToWorker([{ continuePublish: "cron" }], { ...env, ...TIGHT, DB: failing, R2_EVENTS: queue } as unknown as Cloudflare.Env);
-		log.mockRestore();
-		errors.mockRestore();
+		const { result } = await deliverTight([{ continuePublish: "cron" }], queue, { bindings: { DB: failing } });
 
 		expect(result.retryBatch).toMatchObject({ retry: true });
 		expect(result.ackAll).toBe(false);
