@@ -36,25 +36,22 @@ export function plainTextElement(name: string, text: string, attributes: Record<
  * `<?xml-stylesheet?>` instruction (https://www.w3.org/TR/xml-stylesheet/) naming CSS, which readers ignore.
  */
 export function writeXmlDocument(root: XmlElement, options: { stylesheet?: string } = {}): string {
-	const lines = ['<?xml version="1.0" encoding="utf-8"?>'];
-	if (options.stylesheet !== undefined) lines.push(`<?xml-stylesheet type="text/css" href="${escapeXmlAttribute(options.stylesheet)}"?>`);
-	writeElement(root, 0, lines);
-	return `${lines.join("\n")}\n`;
+	let document = '<?xml version="1.0" encoding="utf-8"?>\n';
+	if (options.stylesheet !== undefined) document += `<?xml-stylesheet type="text/css" href="${escapeXmlAttribute(options.stylesheet)}"?>\n`;
+	return writeElement(root, "", document);
 }
 
-function writeElement(node: XmlElement, depth: number, lines: string[]): void {
-	const indent = "  ".repeat(depth);
+/** Appends `node` to `document`, a line per element: one growing string, never an array of lines joined at the end. */
+function writeElement(node: XmlElement, indent: string, document: string): string {
 	const open = `${node.name}${writeAttributes(node.attributes)}`;
 	if (typeof node.content === "string") {
 		const text = node.plainText ? escapePlainText(node.content) : escapeXmlText(node.content);
-		lines.push(`${indent}<${open}>${text}</${node.name}>`);
-	} else if (node.content.length === 0) {
-		lines.push(`${indent}<${open}/>`);
-	} else {
-		lines.push(`${indent}<${open}>`);
-		for (const child of node.content) writeElement(child, depth + 1, lines);
-		lines.push(`${indent}</${node.name}>`);
+		return `${document}${indent}<${open}>${text}</${node.name}>\n`;
 	}
+	if (node.content.length === 0) return `${document}${indent}<${open}/>\n`;
+	let written = `${document}${indent}<${open}>\n`;
+	for (const child of node.content) written = writeElement(child, `${indent}  `, written);
+	return `${written}${indent}</${node.name}>\n`;
 }
 
 function writeAttributes(attributes: Record<string, string | undefined>): string {

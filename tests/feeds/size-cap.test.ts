@@ -35,4 +35,20 @@ describe("fitUnderCap (FEED_MAX_BYTES)", () => {
 		expect(bytes(fitted.body)).toBeLessThanOrEqual(cap);
 		expect(() => fitUnderCap(render, posts, cap, false)).toThrow(FeedTooLarge);
 	});
+
+	it("measures UTF-8 bytes, not characters, near the cap: three-byte text over it is cut, ASCII text just under it is kept whole", () => {
+		const wide = Array.from({ length: 10 }, (_, index) => buildPost({ slug: `wide-${index}`, id: `tag:blog.example,2026:wide-${index}`, title: `Wide ${index}`, contentHtml: `<p>${"€".repeat(3_000)}</p>` }));
+		const wideRender = (some: readonly (typeof wide)[number][]) => renderAtom(buildChannel(), some);
+		const full = wideRender(wide);
+		// Under the cap in characters, over it in bytes (each € is three).
+		const cap = full.length + 1_000;
+		expect(bytes(full)).toBeGreaterThan(cap);
+		const cut = fitUnderCap(wideRender, wide, cap, true);
+		expect(bytes(cut.body)).toBeLessThanOrEqual(cap);
+		expect(cut.body).not.toBe(full);
+		// ASCII: bytes equal characters, and a cap of exactly that many bytes (under three per character) keeps it all.
+		const ascii = render(posts);
+		expect(fitUnderCap(render, posts, bytes(ascii), true)).toEqual({ body: ascii, entries: posts.length });
+		expect(fitUnderCap(render, posts, bytes(ascii) - 1, true).body).not.toBe(ascii);
+	});
 });
