@@ -81,5 +81,7 @@ export class StoreError extends Error {
 
 /** Removes the quotes R2 and S3 put around etags so both backends compare alike. */
 export function normalizeEtag(etag: string): string {
+	// R2's binding gives the bare hex already (10,000 listed keys a reconciliation): only S3 and HTTP quote or weaken it.
+	if (etag[0] !== '"' && etag[0] !== "W") return etag;
 	return etag.replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
 }
