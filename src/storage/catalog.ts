@@ -1,13 +1,15 @@
 import type { ListedPost, Post, PostError } from "../content/post";
 import { postPath } from "../feeds/document-paths";
-import { postAuthorRows, postTermRows } from "../content/terms";
 import { HTML_LIST_LENGTH } from "../feeds/publication";
 import { ArchiveOrder, archiveRefOf } from "./archive-order";
+import { type StagedOutcome, commitStatements, refsOf, stagingBatches } from "./catalog-commit";
 import { Documents } from "./documents";
 import { readFact, writeFact } from "./facts";
-import { LabelIndexes, POST_INDEXES, indexRefsOf } from "./post-index";
+import { LabelIndexes, POST_INDEXES } from "./post-index";
 import { keysWithVisibilityChangedIn, visibleAt } from "./post-visibility";
-import { type ListWindows, pageRefsOf, stagedRefsToMark } from "./staged-refs";
+import type { ListWindows } from "./staged-refs";
+
+export type { StagedOutcome } from "./catalog-commit";
 
 /** What the catalog knows of one object, enough to decide whether the sync must read it again. */
 export interface KnownObject {
@@ -16,39 +18,20 @@ export interface KnownObject {
 	post?: { id: string; slug: string; visible: boolean };
 }
 
-export type StagedOutcome = { kind: "post"; post: Post } | { kind: "broken"; key: string; etag: string; reason: string };
-
 export interface BrokenObject extends PostError {
 	etag: string;
 	seenAt: string;
 }
-
-/** The documents a change of these objects can alter, as they stand before the change (their old terms, authors, slug, archive page). */
-const refsOf = (affectedKeys: string, pageSize: number) => [...indexRefsOf(affectedKeys), ...pageRefsOf(affectedKeys, pageSize)];
-const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases", "post_media"];
 
 /** Documents that list every post or every term: any change may alter them. */
 export const SITE_WIDE_REFS = ["site", "home", "tags"] as const;
 /** The same as an SQL row source of one column, `column1`. */
 const SITE_WIDE_ROWS = `(VALUES ${SITE_WIDE_REFS.map((ref) => `('${ref}')`).join(", ")})`;
 
-
 /** Also written by migrations/0003_hardening.sql for databases that had a succeeded sync before the fact existed. */
 const FIRST_CAUGHT_UP_FACT = "first_caught_up_at";
-const STAGE_BATCH = 50;
-/** Bound values per staged row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
-const STAGED_COLUMNS = 12;
-const STAGED_ROWS_PER_STATEMENT = Math.floor(100 / STAGED_COLUMNS);
 /** A visible post (?1 is now): see post-visibility.ts. */
 const VISIBLE = visibleAt("?1");
-/**
- * A label row's copy of its post's visibility columns (migrations/0016), written with it from the same staged row
- * as the post itself (the posts INSERT below), so /tags counts without reading the posts.
- */
-const LABEL_VISIBILITY = "draft, published_at, expires_at";
-const STAGED_VISIBILITY = "s.draft, s.published_at, json_extract(s.post, '$.expires')";
-/** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */
-const KEYS_PER_STATEMENT = 400;
 
 /** The D1 catalog of posts: written only by the sync, read by every feed request. */
 export class Catalog {
@@ -93,114 +76,18 @@ export class Catalog {
 		return known;
 	}
 
-	/**
-	 * Writes parsed objects aside for `runId`; nothing is visible until commitSync(). STAGE_BATCH rows a D1 batch
-	 * (the sync budgets its subrequests by it), in multi-row INSERTs of as many rows as D1's 100 bound parameters allow.
-	 */
+	/** Writes parsed objects aside for `runId`, a D1 batch per 50 (catalog-commit.ts); nothing is visible until commitSync(). */
 	async stage(runId: string, outcomes: StagedOutcome[]): Promise<void> {
-		const rowsOf = (outcome: StagedOutcome): unknown[] =>
-			outcome.kind === "post"
-				? [
-						runId,
-						outcome.post.key,
-						outcome.post.etag,
-						outcome.post.id,
-						outcome.post.slug,
-						outcome.post.published,
-						outcome.post.updated,
-						outcome.post.draft ? 1 : 0,
-						JSON.stringify(outcome.post),
-						null,
-						JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
-						JSON.stringify(postAuthorRows(outcome.post)),
-					]
-				: [runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null];
-		const insert = (rows: unknown[][]) =>
-			this.db
-				.prepare(
-					`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors)
-					 VALUES ${rows.map((_, row) => `(${Array.from({ length: STAGED_COLUMNS }, (_, column) => `?${row * STAGED_COLUMNS + column + 1}`).join(", ")})`).join(", ")}`,
-				)
-				.bind(...rows.flat());
-		for (let start = 0; start < outcomes.length; start += STAGE_BATCH) {
-			const rows = outcomes.slice(start, start + STAGE_BATCH).map(rowsOf);
-			const statements: D1PreparedStatement[] = [];
-			for (let at = 0; at < rows.length; at += STAGED_ROWS_PER_STATEMENT) statements.push(insert(rows.slice(at, at + STAGED_ROWS_PER_STATEMENT)));
-			await this.db.batch(statements);
-		}
+		for (const batch of stagingBatches(this.db, runId, outcomes)) await this.db.batch(batch);
 	}
 
 	/**
-	 * Moves a run's staged objects into the catalog and drops deleted keys, in one D1 transaction,
+	 * Moves a run's staged objects into the catalog and drops deleted keys, in one D1 transaction (catalog-commit.ts),
 	 * together with `extra` statements (the run record, events) so they commit or fail as a whole.
-	 * The same transaction keeps the term index and marks stale every document the change can alter,
-	 * before and after, so the publish step renders exactly those, and a crash cannot lose one.
 	 */
 	async commitSync(runId: string, deletedKeys: string[], now: Date, extra: D1PreparedStatement[] = []): Promise<void> {
-		const nowIso = now.toISOString();
-		const documents = new Documents(this.db);
-		const statements: D1PreparedStatement[] = [];
-		const DELETED = "SELECT value FROM json_each(?2)";
-		for (let start = 0; start < deletedKeys.length; start += KEYS_PER_STATEMENT) {
-			const keys = JSON.stringify(deletedKeys.slice(start, start + KEYS_PER_STATEMENT));
-			statements.push(...refsOf(DELETED, this.archivePageSize).map((select) => documents.markStaleWhere(select, now, keys)));
-			for (const table of INDEX_TABLES) statements.push(this.db.prepare(`DELETE FROM ${table} WHERE post_key IN (SELECT value FROM json_each(?1))`).bind(keys));
-			statements.push(this.db.prepare("DELETE FROM posts WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
-			statements.push(this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT value FROM json_each(?1))").bind(keys));
-		}
-		const marking = stagedRefsToMark(this.windows);
-		statements.push(
-			// Before the rows are replaced: the old terms, slug and archive page, and the comparison with the new ones.
-			...marking.ofPosts.map((select) => documents.markStaleWhere(select, now, runId)),
-			...marking.siteWide.map((select) => documents.markStaleWhere(select, now, runId, deletedKeys.length > 0 ? 1 : 0)),
-			...INDEX_TABLES.map((table) => this.db.prepare(`DELETE FROM ${table} WHERE post_key IN (SELECT key FROM staged_objects WHERE run_id = ?1)`).bind(runId)),
-			this.db.prepare("DELETE FROM posts WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
-			this.db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
-			this.db
-				.prepare(
-					`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at, expires_at)
-					 SELECT key, etag, id, slug, published_at, updated_at, draft, post, ?2, json_extract(post, '$.expires') FROM staged_objects
-					 WHERE run_id = ?1 AND reason IS NULL`,
-				)
-				.bind(runId, nowIso),
-			this.archive.addCandidates("SELECT id FROM staged_objects WHERE run_id = ?1 AND reason IS NULL AND draft = 0", runId),
-			this.db
-				.prepare(
-					`INSERT OR IGNORE INTO post_terms (post_key, kind, term, normalized, ${LABEL_VISIBILITY})
-					 SELECT s.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), ${STAGED_VISIBILITY}
-					 FROM staged_objects s, json_each(s.terms) j WHERE s.run_id = ?1 AND s.reason IS NULL`,
-				)
-				.bind(runId),
-			// The media each post references (Post.media), so a media change finds the posts it alters.
-			this.db
-				.prepare(
-					`INSERT OR IGNORE INTO post_media (post_key, media_key)
-					 SELECT s.key, j.value FROM staged_objects s, json_each(s.post, '$.media') j WHERE s.run_id = ?1 AND s.reason IS NULL`,
-				)
-				.bind(runId),
-			this.db
-				.prepare(
-					`INSERT OR IGNORE INTO post_authors (post_key, author, normalized, ${LABEL_VISIBILITY})
-					 SELECT s.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), ${STAGED_VISIBILITY}
-					 FROM staged_objects s, json_each(s.authors) j WHERE s.run_id = ?1 AND s.reason IS NULL`,
-				)
-				.bind(runId),
-			this.db
-				.prepare(
-					`INSERT OR IGNORE INTO post_aliases (path, post_key)
-					 SELECT j.value, s.key FROM staged_objects s, json_each(s.post, '$.aliases') j WHERE s.run_id = ?1 AND s.reason IS NULL`,
-				)
-				.bind(runId),
-			this.db
-				.prepare(
-					`INSERT INTO broken_objects (key, etag, reason, seen_at)
-					 SELECT key, etag, reason, ?2 FROM staged_objects WHERE run_id = ?1 AND reason IS NOT NULL`,
-				)
-				.bind(runId, nowIso),
-			this.db.prepare("DELETE FROM staged_objects WHERE run_id = ?1").bind(runId),
-			...extra,
-		);
-		await this.db.batch(statements);
+		const context = { db: this.db, archive: this.archive, archivePageSize: this.archivePageSize, windows: this.windows };
+		await this.db.batch([...commitStatements(context, runId, deletedKeys, now), ...extra]);
 	}
 
 	/**
@@ -311,7 +198,6 @@ export class Catalog {
 			.first<{ next: string | null }>();
 		return row?.next ?? undefined;
 	}
-
 
 	/**
 	 * Marks stale the documents of posts whose publication time or expiry came in (after, upTo]: they change
