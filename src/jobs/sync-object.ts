@@ -1,6 +1,7 @@
 import { mediaTypeByExtension } from "../shared";
 import type { StagedOutcome } from "../storage/catalog";
 import type { SyncRun } from "../storage/sync-runs";
+import { notifiedMediaChanges } from "./notified-media";
 import { SYNC_LEASE_TTL_MS, type SyncDependencies } from "./sync-catalog";
 import { Claims, type ReadOutcome, type ReadTally, claimsOf, describeFailure, readAndParse, recordCommitted, recordFailed } from "./sync-reads";
 
@@ -8,7 +9,8 @@ export type ObjectSyncDependencies = Omit<SyncDependencies, "jobs" | "budget" | 
 
 /**
  * Brings the catalog up to date for a few keys named by R2 event notifications, in O(1) bucket operations per key:
- * one read each, then the same claims, staging and single commit as the whole-bucket sync, under the same lease.
+ * one read each (a listing of the key alone for media), then the same claims, staging and single commit as the
+ * whole-bucket sync, under the same lease.
  * A notification is only a hint: each key is read as it is now, so a redelivered or reordered (older) event can never
  * put back a state the bucket no longer has, and a delete whose key was created again keeps the new object.
  * "busy": another sync holds the lease; the caller retries later.
@@ -24,9 +26,13 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 	if (!(await deps.lease.acquire(run.id, SYNC_LEASE_TTL_MS, startedAt))) return "busy";
 	try {
 		const store = await deps.openStore();
-		// Media (known by extension) are never read here, where a video would have to fit in memory: the next
-		// whole-bucket sync records them from its listing, as it does every media object.
-		const ordered = [...new Set(keys)].filter((key) => mediaTypeByExtension(key) === undefined).sort();
+		// Media (known by extension) are never read, where a video would have to fit in memory: each is listed alone,
+		// so a new enclosure's length and type reach the feeds of the posts that reference it as soon as it lands.
+		const unique = [...new Set(keys)].sort();
+		const ordered = unique.filter((key) => mediaTypeByExtension(key) === undefined);
+		const mediaKeys = unique.filter((key) => mediaTypeByExtension(key) !== undefined);
+		const mediaChanges = await notifiedMediaChanges(store, deps.media, mediaKeys);
+		run.objectsListed = mediaKeys.length;
 		// Unconditional reads: the etag read back is compared with the catalog's below, in the same query as the claims.
 		const outcomes: ReadOutcome[] = [];
 		for (const key of ordered) {
@@ -46,7 +52,7 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 			const outcome = outcomes[index]!;
 			if (typeof outcome === "object" && outcome.kind !== "media" && changed.includes(key)) accepted.push(claims.admit(outcome));
 		}
-		run.changes = accepted.length + deleted.length;
+		run.changes = accepted.length + deleted.length + mediaChanges.upserts.length + mediaChanges.removed.length;
 		if (run.changes === 0) {
 			// Already as the bucket has it (a redelivery, or the cron got there first): nothing to commit or announce.
 			const unchanged = finish("succeeded");
@@ -57,10 +63,10 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 		const now = deps.now();
 		// Until one whole-bucket sync has completed, changes are part of the webhook baseline, as in syncCatalog.
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
-		// A key without an extension recorded as media that is now a post (or a broken one) is media no more: the
-		// whole-bucket sync would otherwise take a media row at the listed etag as agreeing, whatever posts holds.
-		const noLongerMedia = deps.media.commitStatements([], changed, (select, keys) => deps.catalog.markPostDocumentsStale(select, now, keys));
-		await deps.catalog.commitSync(run.id, deleted, now, [...noLongerMedia, ...(baseline ? (deps.baseline?.(now) ?? []) : [])]);
+		// With the notified media: a key without an extension recorded as media that is now a post (or a broken one) is
+		// media no more, or the whole-bucket sync would take a media row at the listed etag as agreeing, whatever posts holds.
+		const media = deps.media.commitStatements(mediaChanges.upserts, [...changed, ...mediaChanges.removed], (select, keys) => deps.catalog.markPostDocumentsStale(select, now, keys));
+		await deps.catalog.commitSync(run.id, deleted, now, [...media, ...(baseline ? (deps.baseline?.(now) ?? []) : [])]);
 		return await recordCommitted(deps, finish("succeeded"), { now, baseline });
 	} catch (error) {
 		return await recordFailed(deps, run.id, finish("failed", describeFailure(error)));

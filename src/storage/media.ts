@@ -21,7 +21,7 @@ const UPSERT_BATCH = 50;
 /** Posts listed in /api/status; a site with more broken links has a bigger problem than this list. */
 const MISSING_LIMIT = 1_000;
 
-/** The media table (migrations/0010_media.sql): written by the sync from the listing, read by /media/{key} and the publish step. */
+/** The media table (migrations/0010_media.sql): written by the sync from the listing (and from notified keys), read by /media/{key} and the publish step. */
 export class Media {
 	constructor(private readonly db: D1Database) {}
 
@@ -44,14 +44,14 @@ export class Media {
 		return row ? { key: row.key, etag: row.etag, size: row.size, contentType: row.content_type, lastModified: row.last_modified } : undefined;
 	}
 
-	/** Size and type of the given keys that are recorded media, for enclosures. */
-	async metadataOf(keys: readonly string[]): Promise<Map<string, { size: number; contentType: string }>> {
+	/** Etag, size and type of the given keys that are recorded media: for enclosures, and to compare a notified key. */
+	async metadataOf(keys: readonly string[]): Promise<Map<string, { etag: string; size: number; contentType: string }>> {
 		if (keys.length === 0) return new Map();
 		const rows = await this.db
-			.prepare("SELECT key, size, content_type FROM media WHERE key IN (SELECT value FROM json_each(?1))")
+			.prepare("SELECT key, etag, size, content_type FROM media WHERE key IN (SELECT value FROM json_each(?1))")
 			.bind(JSON.stringify([...new Set(keys)]))
-			.all<{ key: string; size: number; content_type: string }>();
-		return new Map(rows.results.map((row) => [row.key, { size: row.size, contentType: row.content_type }]));
+			.all<{ key: string; etag: string; size: number; content_type: string }>();
+		return new Map(rows.results.map((row) => [row.key, { etag: row.etag, size: row.size, contentType: row.content_type }]));
 	}
 
 	/**

@@ -8,8 +8,8 @@ export function notification(action: "PutObject" | "CopyObject" | "DeleteObject"
 }
 
 /** Puts an object and returns the notification R2 would send for it. */
-export async function putAndNotify(key: string, text: string) {
-	const object = await env.POSTS.put(key, text);
+export async function putAndNotify(key: string, body: string | Uint8Array) {
+	const object = await env.POSTS.put(key, body);
 	return notification("PutObject", key, { size: object!.size, eTag: object!.etag });
 }
 
