@@ -33,15 +33,17 @@ export async function readAndParse(
 		return { kind: "broken", key: summary.key, etag: summary.etag!, reason: tooLargeReason(summary.size) };
 	}
 	tally.objectsRead += 1;
-	const read = await store.read(summary.key, knownEtag !== undefined ? { ifNoneMatch: knownEtag } : {});
+	// Without a listed size (a notified key), the store reads no body over the limit: a video's must not fill memory.
+	const read = await store.read(summary.key, { ...(knownEtag !== undefined ? { ifNoneMatch: knownEtag } : {}), maxBytes: MAX_POST_BYTES });
 	if (read === null) return "gone";
 	if (read === "not-modified") return "unchanged";
+	const size = "oversized" in read ? read.size : read.bytes.length;
 	const mediaType = mediaTypeOf(read.key, read.contentType);
 	if (mediaType !== undefined) {
 		const lastModified = new Date(Math.floor(read.lastModified.getTime() / 1000) * 1000).toISOString();
-		return { kind: "media", object: { key: read.key, etag: read.etag, size: read.bytes.length, contentType: mediaType, lastModified } };
+		return { kind: "media", object: { key: read.key, etag: read.etag, size, contentType: mediaType, lastModified } };
 	}
-	if (read.bytes.length > MAX_POST_BYTES) return { kind: "broken", key: read.key, etag: read.etag, reason: tooLargeReason(read.bytes.length) };
+	if ("oversized" in read || size > MAX_POST_BYTES) return { kind: "broken", key: read.key, etag: read.etag, reason: tooLargeReason(size) };
 	const started = performance.now();
 	const parsed = parsePost({ key: read.key, bytes: read.bytes, etag: read.etag, lastModified: read.lastModified }, content);
 	tally.parseMs += performance.now() - started;

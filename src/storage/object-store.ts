@@ -36,8 +36,18 @@ export interface MediaBody {
 	body: ReadableStream<Uint8Array>;
 }
 
+/** An object over the reader's `maxBytes`: what its metadata says, its body never read. */
+export interface OversizedObject {
+	key: string;
+	etag: string;
+	lastModified: Date;
+	size: number;
+	contentType?: string;
+	oversized: true;
+}
+
 /** The result of a conditional read: the object, "not-modified" when its etag matched, or null when it is gone. */
-export type ReadResult = ObjectBody | "not-modified" | null;
+export type ReadResult = ObjectBody | OversizedObject | "not-modified" | null;
 
 /**
  * What the sync (and the upload script's server side) needs from a bucket.
@@ -48,7 +58,8 @@ export interface ObjectStore {
 	/** One page of at most `limit` (default 1,000) keys, in key order. */
 	list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<ListPage>;
 	/** Reads an object; with `ifNoneMatch`, answers "not-modified" instead of the bytes when the etag still matches. */
-	read(key: string, options?: { ifNoneMatch?: string }): Promise<ReadResult>;
+	/** With `maxBytes`, a bigger object's body is not read (a notification names a key without its current size). */
+	read(key: string, options?: { ifNoneMatch?: string; maxBytes?: number }): Promise<ReadResult>;
 	/** Streams an object, or `range` of it, for /media/{key}; null when it is gone. */
 	openMedia(key: string, range?: ByteRange): Promise<MediaBody | null>;
 	put(key: string, bytes: Uint8Array, options?: { contentType?: string }): Promise<{ etag: string }>;

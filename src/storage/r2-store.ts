@@ -35,12 +35,17 @@ export class R2Store implements ObjectStore {
 		};
 	}
 
-	async read(key: string, options: { ifNoneMatch?: string } = {}): Promise<ReadResult> {
+	async read(key: string, options: { ifNoneMatch?: string; maxBytes?: number } = {}): Promise<ReadResult> {
 		const object = await this.call(() =>
 			this.bucket.get(this.keyPrefix + key, options.ifNoneMatch ? { onlyIf: { etagDoesNotMatch: normalizeEtag(options.ifNoneMatch) } } : {}),
 		);
 		if (object === null) return null;
 		if (!("body" in object)) return "not-modified";
+		if (options.maxBytes !== undefined && object.size > options.maxBytes) {
+			await object.body.cancel();
+			const { size, uploaded: lastModified } = object;
+			return { key, etag: normalizeEtag(object.etag), lastModified, size, contentType: object.httpMetadata?.contentType, oversized: true };
+		}
 		return {
 			key,
 			etag: normalizeEtag(object.etag),

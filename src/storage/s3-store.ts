@@ -90,13 +90,18 @@ export class S3Store implements ObjectStore {
 		return { objects, cursor: output.IsTruncated ? output.NextContinuationToken : undefined };
 	}
 
-	async read(key: string, options: { ifNoneMatch?: string } = {}): Promise<ReadResult> {
+	async read(key: string, options: { ifNoneMatch?: string; maxBytes?: number } = {}): Promise<ReadResult> {
 		return this.call(`read of "${key}"`, async (abortSignal) => {
 			try {
 				// Etags are kept without quotes; S3 (and s3rver) compare If-None-Match against the quoted form.
 				const ifNoneMatch = options.ifNoneMatch === undefined ? undefined : `"${normalizeEtag(options.ifNoneMatch)}"`;
 				const { output, body, etag } = await this.getObject(key, { IfNoneMatch: ifNoneMatch }, abortSignal);
-				return { key, etag, lastModified: output.LastModified ?? new Date(0), bytes: await body.transformToByteArray(), contentType: output.ContentType };
+				const lastModified = output.LastModified ?? new Date(0);
+				if (options.maxBytes !== undefined && output.ContentLength !== undefined && output.ContentLength > options.maxBytes) {
+					await body.transformToWebStream().cancel();
+					return { key, etag, lastModified, size: output.ContentLength, contentType: output.ContentType, oversized: true };
+				}
+				return { key, etag, lastModified, bytes: await body.transformToByteArray(), contentType: output.ContentType };
 			} catch (error) {
 				// A 304 has no body to name it, so the SDK throws an error named "Unknown" carrying the status.
 				if (httpStatusOf(error) === 304) return "not-modified";

@@ -181,6 +181,14 @@ function describeObjectStoreContract(name: string, makeStore: () => ObjectStore 
 			expect(await store.read("notes/c++ & c#.md")).toBeNull();
 		});
 
+		it("reads no body over maxBytes, and says the object's size, etag and type instead", async () => {
+			const store = await makeStore();
+			const { etag } = await store.put("big/video", new Uint8Array(300_000).fill(1), { contentType: "video/mp4" });
+			expect(await store.read("big/video", { maxBytes: 100_000 })).toMatchObject({ key: "big/video", etag, size: 300_000, contentType: "video/mp4", oversized: true });
+			expect(expectBody(await store.read("big/video", { maxBytes: 300_000 })).bytes.byteLength).toBe(300_000);
+			expect(await store.read("big/video", { ifNoneMatch: etag, maxBytes: 100_000 })).toBe("not-modified");
+		});
+
 		it(
 			"round-trips a 5 MB object unchanged",
 			async () => {
@@ -203,7 +211,7 @@ describeObjectStoreContract("R2 binding (local simulator)", () => new R2Store(en
 describeObjectStoreContract("S3 (s3rver on 127.0.0.1)", () => s3rverStore({ prefix: freshPrefix("contract") }));
 
 function expectBody(result: Awaited<ReturnType<ObjectStore["read"]>>) {
-	if (result === null || result === "not-modified") throw new Error(`expected an object body, got ${String(result)}`);
+	if (result === null || result === "not-modified" || "oversized" in result) throw new Error(`expected an object body, got ${JSON.stringify(result)}`);
 	return result;
 }
 
