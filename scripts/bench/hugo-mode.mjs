@@ -12,7 +12,7 @@
  * changes: a new post and an edit of the newest post, which every list (site feeds, home, its labels) shows.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { generatePost } from "./posts.mjs";
 import { fmt, int, table } from "./stats.mjs";
@@ -32,6 +32,8 @@ export async function runHugoMode(options, context) {
 	const site = path.join(context.tmpDir, "hugo-site");
 	const builds = [];
 	const buildHugo = async () => {
+		// Each build starts from an empty public/, as the first one does.
+		await rm(path.join(site, "public"), { recursive: true, force: true });
 		const build = await timeCommand("hugo", ["--quiet", "--source", site, "--destination", path.join(site, "public")]);
 		if (build.code !== 0) throw new Error(`hugo failed (${build.code}): ${build.stderr.slice(0, 500)}`);
 		builds.push(build.ms);

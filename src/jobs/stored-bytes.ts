@@ -1,5 +1,6 @@
 // What a rendered document is stored as: its exact bytes, checked against D1's row limit, with a strong ETag.
 import type { RenderedDocument } from "../feeds/publication";
+import { wholeSecondsIso } from "../shared";
 import type { StaleRef, StoredDocument } from "../storage/documents";
 
 /** D1 stores at most 2,000,000 bytes in one row (developers.cloudflare.com/d1/platform/limits); the rest of the row needs a little. */
@@ -7,7 +8,7 @@ export const MAX_DOCUMENT_BYTES = 1_990_000;
 
 /** Keeps a document's Last-Modified while its bytes are unchanged; a new ETag always comes with a new date. */
 export async function compareWithStored(stale: StaleRef, rendered: RenderedDocument[], etags: Map<string, string>, now: Date) {
-	const lastModified = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+	const lastModified = wholeSecondsIso(now);
 	const write: StoredDocument[] = [];
 	const keep: string[] = [];
 	for (const document of rendered) {

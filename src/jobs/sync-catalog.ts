@@ -1,5 +1,6 @@
 import type { ContentSettings } from "../content/post";
 import type { Catalog, StagedOutcome } from "../storage/catalog";
+import { STAGE_BATCH } from "../storage/catalog-commit";
 import type { Lease } from "../storage/lease";
 import type { Media } from "../storage/media";
 import type { ObjectStore } from "../storage/object-store";
@@ -51,8 +52,6 @@ const PAGE_SIZE = 1000;
 /** Workers allow six simultaneous outgoing connections per invocation. */
 const READ_CONCURRENCY = 6;
 const STAGE_CHUNK = 100;
-/** Catalog.stage() writes this many rows per D1 batch. */
-const STAGE_BATCH = 50;
 /** Subrequests after the last step: the commit, the counts, the run record and the lease release. */
 const TAIL_SUBREQUESTS = 4;
 /** Bump to make every object be parsed again after an upgrade changes what parsing produces (2: the term index; 3: media links). */

@@ -1,5 +1,6 @@
 import { mediaTypeByExtension } from "../shared";
 import type { StagedOutcome } from "../storage/catalog";
+import { byCodePoint } from "../storage/sync-job";
 import type { SyncRun } from "../storage/sync-runs";
 import { notifiedMediaChanges } from "./notified-media";
 import { SYNC_LEASE_TTL_MS, type SyncDependencies } from "./sync-catalog";
@@ -9,7 +10,7 @@ export type ObjectSyncDependencies = Omit<SyncDependencies, "jobs" | "budget" | 
 
 /**
  * Brings the catalog up to date for a few keys named by R2 event notifications, in O(1) bucket operations per key:
- * one read each (a listing of the key alone for media), then the same claims, staging and single commit as the
+ * one read each (a head for media), then the same claims, staging and single commit as the
  * whole-bucket sync, under the same lease.
  * A notification is only a hint: each key is read as it is now, so a redelivered or reordered (older) event can never
  * put back a state the bucket no longer has, and a delete whose key was created again keeps the new object.
@@ -28,11 +29,11 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 		const store = await deps.openStore();
 		// Media (known by extension) are never read, where a video would have to fit in memory: each is listed alone,
 		// so a new enclosure's length and type reach the feeds of the posts that reference it as soon as it lands.
-		const unique = [...new Set(keys)].sort();
+		// In store order, as the whole-bucket sync reads: the first of two posts claiming one slug wins either way.
+		const unique = [...new Set(keys)].sort(byCodePoint);
 		const ordered = unique.filter((key) => mediaTypeByExtension(key) === undefined);
 		const mediaKeys = unique.filter((key) => mediaTypeByExtension(key) !== undefined);
 		const mediaChanges = await notifiedMediaChanges(store, deps.media, mediaKeys);
-		run.objectsListed = mediaKeys.length;
 		// Unconditional reads: the etag read back is compared with the catalog's below, in the same query as the claims.
 		const outcomes: ReadOutcome[] = [];
 		for (const key of ordered) {
@@ -65,7 +66,10 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 		const baseline = !(await deps.catalog.hasCaughtUpOnce());
 		// With the notified media: a key without an extension recorded as media that is now a post (or a broken one) is
 		// media no more, or the whole-bucket sync would take a media row at the listed etag as agreeing, whatever posts holds.
-		const media = deps.media.commitStatements(mediaChanges.upserts, [...changed, ...mediaChanges.removed], (select, keys) => deps.catalog.markPostDocumentsStale(select, now, keys));
+		const media = [
+			...deps.media.commitStatements(mediaChanges.upserts, [...changed, ...mediaChanges.removed], (select, keys) => deps.catalog.markPostDocumentsStale(select, now, keys)),
+			...deps.media.supersedeListing(mediaKeys),
+		];
 		await deps.catalog.commitSync(run.id, deleted, now, [...media, ...(baseline ? (deps.baseline?.(now) ?? []) : [])]);
 		return await recordCommitted(deps, finish("succeeded"), { now, baseline });
 	} catch (error) {

@@ -1,5 +1,5 @@
 import type { MediaObject } from "../storage/media";
-import { mediaTypeOf } from "../shared";
+import { mediaTypeOf, wholeSecondsIso } from "../shared";
 import { MAX_POST_BYTES, parsePost, tooLargeReason } from "../content";
 import type { ContentSettings } from "../content/post";
 import type { KnownObject, StagedOutcome } from "../storage/catalog";
@@ -40,7 +40,7 @@ export async function readAndParse(
 	const size = "oversized" in read ? read.size : read.bytes.length;
 	const mediaType = mediaTypeOf(read.key, read.contentType);
 	if (mediaType !== undefined) {
-		const lastModified = new Date(Math.floor(read.lastModified.getTime() / 1000) * 1000).toISOString();
+		const lastModified = wholeSecondsIso(read.lastModified);
 		return { kind: "media", object: { key: read.key, etag: read.etag, size, contentType: mediaType, lastModified } };
 	}
 	if ("oversized" in read || size > MAX_POST_BYTES) return { kind: "broken", key: read.key, etag: read.etag, reason: tooLargeReason(size) };

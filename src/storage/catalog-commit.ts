@@ -12,7 +12,8 @@ export type StagedOutcome = { kind: "post"; post: Post } | { kind: "broken"; key
 export const refsOf = (affectedKeys: string, pageSize: number) => [...indexRefsOf(affectedKeys), ...pageRefsOf(affectedKeys, pageSize)];
 const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases", "post_media"];
 
-const STAGE_BATCH = 50;
+/** Staged rows per D1 batch: the sync budgets its subrequests by it (sync-catalog.ts). */
+export const STAGE_BATCH = 50;
 /** Bound values per staged row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
 const STAGED_COLUMNS = 12;
 const STAGED_ROWS_PER_STATEMENT = Math.floor(100 / STAGED_COLUMNS);

@@ -76,7 +76,7 @@ export class Catalog {
 		return known;
 	}
 
-	/** Writes parsed objects aside for `runId`, a D1 batch per 50 (catalog-commit.ts); nothing is visible until commitSync(). */
+	/** Writes parsed objects aside for `runId`, a D1 batch per STAGE_BATCH (catalog-commit.ts); nothing is visible until commitSync(). */
 	async stage(runId: string, outcomes: StagedOutcome[]): Promise<void> {
 		for (const batch of stagingBatches(this.db, runId, outcomes)) await this.db.batch(batch);
 	}

@@ -87,6 +87,20 @@ export class Media {
 	}
 
 	/**
+	 * Notified media keys are recorded as the bucket holds them now, which is newer than what a running sync job
+	 * listed of them: the job's rows for them go, so its end (fromCompleteListing) cannot write an older state back,
+	 * put back a deleted file or remove one uploaded again.
+	 */
+	supersedeListing(keys: readonly string[]): D1PreparedStatement[] {
+		const statements: D1PreparedStatement[] = [];
+		for (let start = 0; start < keys.length; start += KEYS_PER_STATEMENT) {
+			const json = JSON.stringify(keys.slice(start, start + KEYS_PER_STATEMENT));
+			for (const table of ["sync_listing", "sync_gone"]) statements.push(this.db.prepare(`DELETE FROM ${table} WHERE key IN (SELECT value FROM json_each(?1))`).bind(json));
+		}
+		return statements;
+	}
+
+	/**
 	 * The media changes a complete listing of the sync job shows (sync_listing rows with a media type), to commit
 	 * with the catalog: stale marks on the posts that reference a new, changed or removed object, then the rows.
 	 */

@@ -58,7 +58,12 @@ export interface ObjectStore {
 	/** One page of at most `limit` (default 1,000) keys, in key order. */
 	list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<ListPage>;
 	/** Reads an object; with `ifNoneMatch`, answers "not-modified" instead of the bytes when the etag still matches. */
-	/** With `maxBytes`, a bigger object's body is not read (a notification names a key without its current size). */
+	/** One object's listing entry, without its body: null when it is gone. Exactly that key, and a Class B operation where a listing is Class A. */
+	head(key: string): Promise<ObjectSummary | null>;
+	/**
+	 * With `maxBytes`, the body of a bigger object is not read (a notification names a key without its current size);
+	 * it applies when the store reports the length up front, as R2 always and S3 for a plain GetObject do.
+	 */
 	read(key: string, options?: { ifNoneMatch?: string; maxBytes?: number }): Promise<ReadResult>;
 	/** Streams an object, or `range` of it, for /media/{key}; null when it is gone. */
 	openMedia(key: string, range?: ByteRange): Promise<MediaBody | null>;

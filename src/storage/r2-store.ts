@@ -1,4 +1,4 @@
-import { type ByteRange, type ListPage, type MediaBody, type ObjectStore, type ReadResult, StoreError, normalizeEtag } from "./object-store";
+import { type ByteRange, type ListPage, type MediaBody, type ObjectStore, type ObjectSummary, type ReadResult, StoreError, normalizeEtag } from "./object-store";
 import { describeError } from "../shared";
 
 /** The default backend: posts in an R2 bucket bound to the Worker. */
@@ -35,6 +35,11 @@ export class R2Store implements ObjectStore {
 		};
 	}
 
+	async head(key: string): Promise<ObjectSummary | null> {
+		const object = await this.call(() => this.bucket.head(this.keyPrefix + key));
+		return object === null ? null : { key, etag: normalizeEtag(object.etag), size: object.size, lastModified: object.uploaded };
+	}
+
 	async read(key: string, options: { ifNoneMatch?: string; maxBytes?: number } = {}): Promise<ReadResult> {
 		const object = await this.call(() =>
 			this.bucket.get(this.keyPrefix + key, options.ifNoneMatch ? { onlyIf: { etagDoesNotMatch: normalizeEtag(options.ifNoneMatch) } } : {}),
@@ -42,7 +47,8 @@ export class R2Store implements ObjectStore {
 		if (object === null) return null;
 		if (!("body" in object)) return "not-modified";
 		if (options.maxBytes !== undefined && object.size > options.maxBytes) {
-			await object.body.cancel();
+			// Not awaited: a failure to cancel must not fail the read, whose answer is already known.
+			object.body.cancel().catch(() => undefined);
 			const { size, uploaded: lastModified } = object;
 			return { key, etag: normalizeEtag(object.etag), lastModified, size, contentType: object.httpMetadata?.contentType, oversized: true };
 		}

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { StorageConfig } from "../config";
 import { redactCredentials } from "../redaction";
 import { describeError, shorten } from "../shared";
@@ -90,6 +90,19 @@ export class S3Store implements ObjectStore {
 		return { objects, cursor: output.IsTruncated ? output.NextContinuationToken : undefined };
 	}
 
+	async head(key: string): Promise<ObjectSummary | null> {
+		return this.call(`head of "${key}"`, async (abortSignal) => {
+			try {
+				const output = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }), { abortSignal });
+				if (output.ETag === undefined) throw new StoreError("malformed-response", `S3 head of "${key}" from ${this.description} returned no ETag`);
+				return { key, etag: normalizeEtag(output.ETag), size: output.ContentLength ?? 0, lastModified: output.LastModified ?? new Date(0) };
+			} catch (error) {
+				if (isNoSuchKey(error)) return null;
+				throw error;
+			}
+		});
+	}
+
 	async read(key: string, options: { ifNoneMatch?: string; maxBytes?: number } = {}): Promise<ReadResult> {
 		return this.call(`read of "${key}"`, async (abortSignal) => {
 			try {
@@ -98,7 +111,8 @@ export class S3Store implements ObjectStore {
 				const { output, body, etag } = await this.getObject(key, { IfNoneMatch: ifNoneMatch }, abortSignal);
 				const lastModified = output.LastModified ?? new Date(0);
 				if (options.maxBytes !== undefined && output.ContentLength !== undefined && output.ContentLength > options.maxBytes) {
-					await body.transformToWebStream().cancel();
+					// Not awaited: a failure to cancel must not fail the read, whose answer is already known.
+					body.transformToWebStream().cancel().catch(() => undefined);
 					return { key, etag, lastModified, size: output.ContentLength, contentType: output.ContentType, oversized: true };
 				}
 				return { key, etag, lastModified, bytes: await body.transformToByteArray(), contentType: output.ContentType };

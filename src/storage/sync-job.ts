@@ -1,4 +1,4 @@
-import { mediaTypeByExtension } from "../shared";
+import { mediaTypeByExtension, wholeSecondsIso } from "../shared";
 import { ListingAgreement, type ListingRange, pageDigest } from "./listing-agreement";
 import type { ListPage, ObjectSummary } from "./object-store";
 
@@ -157,7 +157,7 @@ export class SyncJobs {
 		for (const [at, chunk] of chunks.entries()) {
 			const last = at === chunks.length - 1 && job.phase !== "listing";
 			const rows = JSON.stringify(
-				chunk.map((object) => [object.key, object.etag, object.size, mediaTypeByExtension(object.key) ?? null, new Date(Math.floor(object.lastModified.getTime() / 1000) * 1000).toISOString()]),
+				chunk.map((object) => [object.key, object.etag, object.size, mediaTypeByExtension(object.key) ?? null, wholeSecondsIso(object.lastModified)]),
 			);
 			const upper = chunk.at(-1)?.key ?? lower;
 			statements.push(

@@ -29,7 +29,6 @@ describe("xml-text", () => {
 		);
 	});
 
-
 	it("strips characters XML 1.0 forbids and keeps tab, line breaks and surrogate pairs", () => {
 		expect(stripXmlForbidden(FORBIDDEN_SAMPLE)).toBe(FORBIDDEN_SAMPLE_CLEANED);
 		expect(stripXmlForbidden("a\tb\nc\rd\u{10FFFF}\uFFFD\u0085")).toBe("a\tb\nc\rd\u{10FFFF}\uFFFD\u0085");

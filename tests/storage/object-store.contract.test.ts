@@ -181,6 +181,17 @@ function describeObjectStoreContract(name: string, makeStore: () => ObjectStore 
 			expect(await store.read("notes/c++ & c#.md")).toBeNull();
 		});
 
+		it("heads exactly one key: its etag, size and date as listed, null once gone, never a key it is the prefix of", async () => {
+			const store = await makeStore();
+			const { etag } = await store.put("media/episode.mp3", new Uint8Array(1_234).fill(2), { contentType: "audio/mpeg" });
+			await store.put("media/episode.mp3.bak", text("older"));
+			const [listed] = (await store.list({ prefix: "media/episode.mp3", limit: 1 })).objects;
+			expect(await store.head("media/episode.mp3")).toEqual({ key: "media/episode.mp3", etag, size: 1_234, lastModified: listed!.lastModified });
+			await store.delete("media/episode.mp3");
+			expect(await store.head("media/episode.mp3")).toBeNull();
+			expect(await store.head("media/episode")).toBeNull();
+		});
+
 		it("reads no body over maxBytes, and says the object's size, etag and type instead", async () => {
 			const store = await makeStore();
 			const { etag } = await store.put("big/video", new Uint8Array(300_000).fill(1), { contentType: "video/mp4" });

@@ -60,7 +60,10 @@ export class CountingStore implements ObjectStore {
 		if (this.lists > this.failListsAfter) return Promise.reject(new Error("simulated crash while listing"));
 		return this.inner.list(options);
 	}
-	read(key: string, options?: { ifNoneMatch?: string }): Promise<ReadResult> {
+	head(key: string) {
+		return this.inner.head(key);
+	}
+	read(key: string, options?: { ifNoneMatch?: string; maxBytes?: number }): Promise<ReadResult> {
 		this.reads += 1;
 		if (this.reads > this.failReadsAfter) return Promise.reject(new Error("simulated crash while reading"));
 		return this.inner.read(key, options);
