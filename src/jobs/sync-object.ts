@@ -27,9 +27,9 @@ export async function syncObjects(deps: ObjectSyncDependencies, keys: string[], 
 	if (!(await deps.lease.acquire(run.id, SYNC_LEASE_TTL_MS, startedAt))) return "busy";
 	try {
 		const store = await deps.openStore();
-		// Media (known by extension) are never read, where a video would have to fit in memory: each is listed alone,
-		// so a new enclosure's length and type reach the feeds of the posts that reference it as soon as it lands.
-		// In store order, as the whole-bucket sync reads: the first of two posts claiming one slug wins either way.
+		// Media (known by extension) are never read, where a video would have to fit in memory: each gets one head, so a
+		// new enclosure's length and type reach the feeds of the posts that reference it as soon as it lands.
+		// In store order, as the whole-bucket sync reads, so the same post wins a slug both syncs see claimed twice.
 		const unique = [...new Set(keys)].sort(byCodePoint);
 		const ordered = unique.filter((key) => mediaTypeByExtension(key) === undefined);
 		const mediaKeys = unique.filter((key) => mediaTypeByExtension(key) !== undefined);
