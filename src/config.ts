@@ -60,6 +60,8 @@ export interface Config {
 	publishRenderBudget: { maxMs: number; msPerEntry: number };
 	/** How long an isolate serves its cached documents before checking for a publish made elsewhere. */
 	documentStalenessMs: number;
+	/** DOCUMENT_BODIES: where a publish writes documents' bytes ("r2" needs the DOCUMENTS binding, checked here). */
+	documentBodies: DocumentBodiesSetting;
 	content: ContentSettings;
 	storage: StorageConfig;
 	webhooks: WebhookConfig;
@@ -79,11 +81,31 @@ export type Plan = "free" | "paid";
  */
 export const PLAN_DEFAULTS: Record<
 	Plan,
-	{ syncMaxReads: number; syncMaxSubrequests: number; syncMaxParseMs: number; publishMaxRenders: number; publishMaxSubrequests: number; publishMaxRenderMs: number }
+	{
+		syncMaxReads: number;
+		syncMaxSubrequests: number;
+		syncMaxParseMs: number;
+		publishMaxRenders: number;
+		publishMaxSubrequests: number;
+		publishMaxRenderMs: number;
+		documentBodies: DocumentBodiesSetting;
+	}
 > = {
-	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 100, publishMaxSubrequests: 48, publishMaxRenderMs: 5 },
-	paid: { syncMaxReads: 5_000, syncMaxSubrequests: 9_000, syncMaxParseMs: 20_000, publishMaxRenders: 10_000, publishMaxSubrequests: 9_900, publishMaxRenderMs: 20_000 },
+	// Free: document bodies in R2, since D1's 500 MB would hold them for only about 15,000 posts (docs/serving.md, "Where the documents live").
+	free: { syncMaxReads: 50, syncMaxSubrequests: 24, syncMaxParseMs: 4, publishMaxRenders: 100, publishMaxSubrequests: 48, publishMaxRenderMs: 5, documentBodies: "r2" },
+	paid: {
+		syncMaxReads: 5_000,
+		syncMaxSubrequests: 9_000,
+		syncMaxParseMs: 20_000,
+		publishMaxRenders: 10_000,
+		publishMaxSubrequests: 9_900,
+		publishMaxRenderMs: 20_000,
+		documentBodies: "d1",
+	},
 };
+
+/** DOCUMENT_BODIES: where published documents' bytes are kept, in their D1 rows or in the DOCUMENTS R2 bucket. */
+export type DocumentBodiesSetting = "d1" | "r2";
 const DEFAULT_PARSE_MS_PER_POST = 0.5;
 /** Render CPU per full-content entry: an archive page (3 × 50 entries and its HTML page) takes about 5.6–7 ms in `npm run bench`. */
 const DEFAULT_RENDER_MS_PER_ENTRY = 0.04;
@@ -193,6 +215,13 @@ export function readConfig(env: Cloudflare.Env): Config {
 		if (!check.ok) problems.push(`WEBSUB_PUBLISH_TO: "${hub}" ${check.reason}`);
 	}
 	const documentStalenessMs = integer("DOCUMENT_STALENESS_MS", env.DOCUMENT_STALENESS_MS, 5_000, 0, 60_000);
+	const bodiesText = env.DOCUMENT_BODIES?.trim().toLowerCase() || defaults.documentBodies;
+	if (bodiesText !== "d1" && bodiesText !== "r2") problems.push(`DOCUMENT_BODIES must be "d1" or "r2", got "${env.DOCUMENT_BODIES}"`);
+	const documentBodies: DocumentBodiesSetting = bodiesText === "r2" ? "r2" : "d1";
+	if (documentBodies === "r2" && !env.DOCUMENTS) {
+		const why = env.DOCUMENT_BODIES?.trim() ? "DOCUMENT_BODIES=r2" : `PLAN=${plan} keeps document bodies in R2 by default`;
+		problems.push(`${why}: bind an R2 bucket as DOCUMENTS (docs/deploy.md), or set DOCUMENT_BODIES=d1`);
+	}
 	if (problems.length > 0) throw new ConfigError(problems);
 
 	return {
@@ -204,6 +233,7 @@ export function readConfig(env: Cloudflare.Env): Config {
 		publishMaxSubrequests,
 		publishRenderBudget,
 		documentStalenessMs,
+		documentBodies,
 		content: { siteUrl, timeZone, defaultAuthor: author, idAuthority },
 		storage: readStorageConfig(env),
 		webhooks: delivery.config.webhooks,

@@ -18,6 +18,7 @@ import { Announcements } from "./storage/announcements";
 import { Catalog } from "./storage/catalog";
 import { Deliveries } from "./storage/deliveries";
 import { DocumentCache } from "./storage/document-cache";
+import { DocumentBlobs } from "./storage/document-blobs";
 import { Documents } from "./storage/documents";
 import { HUB_MESSAGE_PREFIX, HUB_VERIFICATION_PREFIX, HubSubscriptions } from "./storage/hub-subscriptions";
 import { Lease } from "./storage/lease";
@@ -73,7 +74,7 @@ function publishingFor(env: Cloudflare.Env, config: Config, meter?: SubrequestMe
 	const site = siteIdentity(config);
 	return {
 		catalog: new Catalog(env.DB, config.site.archivePageSize, config.site.itemCount),
-		documents: new Documents(env.DB),
+		documents: documentsFor(env, config),
 		lease: new Lease(env.DB, "publish"),
 		site,
 		media: new Media(env.DB),
@@ -89,6 +90,11 @@ function publishingFor(env: Cloudflare.Env, config: Config, meter?: SubrequestMe
 			if (config.hub.publishTo.length > 0) await pingExternalHubs(config.hub.publishTo, config.site.url, written);
 		},
 	};
+}
+
+/** The published documents, with their bodies' objects when the DOCUMENTS bucket is bound (config.ts checks DOCUMENT_BODIES=r2 has it). */
+function documentsFor(env: Cloudflare.Env, config: Config): Documents {
+	return new Documents(env.DB, env.DOCUMENTS ? { blobs: new DocumentBlobs(env.DB, env.DOCUMENTS), writeToBlobs: config.documentBodies === "r2" } : undefined);
 }
 
 /** Most refs a request renders when it publishes a due post before answering. */
@@ -129,9 +135,9 @@ function services(rawEnv: Cloudflare.Env, meter = new SubrequestMeter(), config:
 	const env = meterBindings(rawEnv, meter);
 	const catalog = new Catalog(env.DB, config.site.archivePageSize, config.site.itemCount);
 	const runs = new SyncRuns(env.DB);
-	const documents = new Documents(env.DB);
 	const webhooks = webhookStorage(env);
 	const publishing = publishingFor(env, config, meter);
+	const documents = publishing.documents;
 	const syncing = {
 		openStore: () => openObjectStore(config.storage, env),
 		catalog,

@@ -23,6 +23,7 @@ declare namespace Cloudflare {
 		PUBLISH_RENDER_MS_PER_ENTRY?: string;
 		PUBLISH_MAX_SUBREQUESTS?: string;
 		DOCUMENT_STALENESS_MS?: string;
+		DOCUMENT_BODIES?: string;
 		ARCHIVE_PAGE_SIZE?: string;
 		FEED_MAX_BYTES?: string;
 		WEBSUB_LEASE_DEFAULT_SECONDS?: string;

@@ -39,3 +39,20 @@ describe("PLAN and the sync budgets", () => {
 		expect(() => readConfig({ ...env, SYNC_PARSE_MS_PER_POST: "0" })).toThrowError(/SYNC_PARSE_MS_PER_POST must be a number/);
 	});
 });
+
+describe("DOCUMENT_BODIES", () => {
+	it("keeps bodies in D1 on the Paid plan and in the DOCUMENTS bucket on the Free plan, either overridable", () => {
+		expect(readConfig(env).documentBodies).toBe("d1");
+		expect(readConfig({ ...env, PLAN: "free" }).documentBodies).toBe("r2");
+		expect(readConfig({ ...env, PLAN: "free", DOCUMENT_BODIES: "D1" }).documentBodies).toBe("d1");
+		expect(readConfig({ ...env, DOCUMENT_BODIES: " r2 " }).documentBodies).toBe("r2");
+	});
+
+	it("refuses an unknown value, and R2 bodies without the DOCUMENTS binding, saying what to do", () => {
+		expect(() => readConfig({ ...env, DOCUMENT_BODIES: "kv" })).toThrowError(/DOCUMENT_BODIES must be "d1" or "r2", got "kv"/);
+		const unbound = { ...env, DOCUMENTS: undefined } as unknown as Cloudflare.Env;
+		expect(() => readConfig({ ...unbound, DOCUMENT_BODIES: "r2" })).toThrowError(/DOCUMENT_BODIES=r2: bind an R2 bucket as DOCUMENTS \(docs\/deploy.md\), or set DOCUMENT_BODIES=d1/);
+		expect(() => readConfig({ ...unbound, PLAN: "free" })).toThrowError(/PLAN=free keeps document bodies in R2 by default: bind an R2 bucket as DOCUMENTS/);
+		expect(readConfig({ ...unbound, PLAN: "free", DOCUMENT_BODIES: "d1" }).documentBodies).toBe("d1");
+	});
+});

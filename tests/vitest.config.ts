@@ -56,6 +56,8 @@ export default defineConfig(async () => {
 				project("production", ["tests/**/*.test.ts"], ["tests/webhook-flow/**", "tests/websub/**"]),
 				// Loopback callbacks need dev mode; a lease minimum of 1 s lets a test watch one expire.
 				project("dev-mode", ["tests/webhook-flow/**/*.test.ts", "tests/websub/**/*.test.ts"], [], { DEV_MODE: "true", WEBSUB_LEASE_MIN_SECONDS: "1" }),
+				// The Worker as deployed with PLAN=free's default of document bodies in the DOCUMENTS bucket: every request test again.
+				project("r2-bodies", ["tests/http/**/*.test.ts"], [], { DOCUMENT_BODIES: "r2" }),
 				// The operator's Node scripts (setup:cloudflare, deploy): child processes and files, so Node, not workerd.
 				{ test: { name: "scripts", root, include: ["tests/scripts/**/*.test.ts"], environment: "node" } },
 			],

@@ -6,7 +6,8 @@
 //   POST /put-and-notify {key, text, contentType}: puts one object, then sends the R2 event notification R2 would
 //                    (the documented body) to the pressroom-r2-events queue; answers when both are done.
 //   POST /d1-storage {}: the database's size as D1 reports it (meta.size_after, what the plan's limit is checked
-//                    against), and the bytes of the stored documents' bodies by kind and of the posts' JSON.
+//                    against), the bytes of the documents' bodies by kind (in D1 rows, or named in the DOCUMENTS
+//                    bucket), the posts' JSON, and what the DOCUMENTS bucket holds in all.
 export default {
 	async fetch(request, env) {
 		const { pathname } = new URL(request.url);
@@ -34,11 +35,21 @@ export default {
 		if (request.method === "POST" && pathname === "/d1-storage") {
 			// CAST AS BLOB: length() of TEXT counts characters, the limit counts bytes.
 			const documents = await env.DB.prepare(
-				`SELECT substr(ref, 1, instr(ref || ':', ':') - 1) AS kind, count(*) AS documents, sum(length(CAST(body AS BLOB))) AS bytes
-				 FROM documents GROUP BY kind ORDER BY bytes DESC`,
+				`SELECT substr(ref, 1, instr(ref || ':', ':') - 1) AS kind, count(*) AS documents, sum(length(CAST(body AS BLOB))) AS bytes,
+				 coalesce(sum(body_length), 0) AS r2Bytes FROM documents GROUP BY kind ORDER BY bytes + r2Bytes DESC`,
 			).all();
 			const posts = await env.DB.prepare("SELECT count(*) AS posts, coalesce(sum(length(CAST(post AS BLOB))), 0) AS bytes FROM posts").first();
-			return Response.json({ databaseBytes: documents.meta.size_after, documents: documents.results, posts });
+			const bucket = { objects: 0, bytes: 0 };
+			let cursor;
+			do {
+				const page = await env.DOCUMENTS.list({ cursor });
+				for (const object of page.objects) {
+					bucket.objects += 1;
+					bucket.bytes += object.size;
+				}
+				cursor = page.truncated ? page.cursor : undefined;
+			} while (cursor);
+			return Response.json({ databaseBytes: documents.meta.size_after, documents: documents.results, posts, documentsBucket: bucket });
 		}
 		if (request.method === "POST" && pathname === "/calibrate") {
 			const rounds = 50;

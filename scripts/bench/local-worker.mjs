@@ -105,7 +105,7 @@ export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, v
 					compatibilityDate: workerOptions.compatibilityDate,
 					modules: [{ type: "ESModule", path: HELPER_SCRIPT, contents: await readFile(HELPER_SCRIPT, "utf8") }],
 					modulesRoot: path.dirname(HELPER_SCRIPT),
-					r2Buckets: { POSTS: workerOptions.r2Buckets.POSTS, CALIBRATION: "bench-calibration" },
+					r2Buckets: { POSTS: workerOptions.r2Buckets.POSTS, DOCUMENTS: workerOptions.r2Buckets.DOCUMENTS, CALIBRATION: "bench-calibration" },
 					queueProducers: { R2_EVENTS: { queueName: "pressroom-r2-events" } },
 					d1Databases: { DB: workerOptions.d1Databases.DB },
 				},

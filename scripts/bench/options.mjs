@@ -24,6 +24,8 @@ Modes
                         is complete (invocations, most subrequests and parse-ms of any invocation against the
                         plan's 50 / 10 ms), then the cost of one change through an R2 notification, and of a
                         reconciliation that finds nothing (scripts/bench/plan-mode.mjs)
+  --document-bodies d1|r2  DOCUMENT_BODIES for the Worker of the sync and plan modes (default: the plan's, d1 on
+                        Paid, r2 on Free): the D1 storage table then shows what each choice leaves in D1
   --max-minutes N       with --plan: stop the import after N minutes of invocations; the report says it is not
                         complete and projects the invocations left from the posts read per invocation so far
   --samples N           incrementals (one edit by notification, one by the cron's sync) timed N times each, on
@@ -84,6 +86,7 @@ export function readOptions(argv) {
 				"serve-seconds": { type: "string", default: "4" },
 				stages: { type: "boolean", default: false },
 				plan: { type: "string" },
+				"document-bodies": { type: "string" },
 				notify: { type: "boolean", default: false },
 				"notify-posts": { type: "string", default: "50" },
 				"compare-hugo": { type: "boolean", default: false },
@@ -121,6 +124,8 @@ export function readOptions(argv) {
 	if (values.stages && (fanout !== undefined || backend !== "r2")) throw new UsageError("--stages runs on its own; leave out --fanout and --backend");
 	const websub = values.websub === undefined ? undefined : whole("websub", values.websub, 1, 100_000);
 	if (values.plan !== undefined && !["free", "paid"].includes(values.plan)) throw new UsageError(`--plan must be free or paid, got "${values.plan}"`);
+	const documentBodies = values["document-bodies"]?.toLowerCase();
+	if (documentBodies !== undefined && !["d1", "r2"].includes(documentBodies)) throw new UsageError(`--document-bodies must be d1 or r2, got "${values["document-bodies"]}"`);
 	const mode = values.serve
 		? "serve"
 		: values.stages
@@ -140,6 +145,7 @@ export function readOptions(argv) {
 		help: false,
 		mode,
 		plan: values.plan,
+		documentBodies,
 		notifyPosts: whole("notify-posts", values["notify-posts"], 1, 10_000),
 		maxInvocations: whole("max-invocations", values["max-invocations"], 1, 10_000_000),
 		maxMinutes: values["max-minutes"] === undefined ? undefined : whole("max-minutes", values["max-minutes"], 1, 24 * 60),

@@ -40,10 +40,12 @@ export async function runPlanMode(options, { tmpDir, defer, log }) {
 		invocations.push({ kind, status, trigger, listed: +listed, read: +read, changes: +changes, parseMs: +parseMs, syncSubrequests: +syncSubrequests, rendered: +rendered, left: +left, renderMs: +renderMs, subrequests: +subrequests, estimatedParseMs: +read * PARSE_MS_PER_POST });
 	};
 	const bundle = await bundleWorker(path.join(tmpDir, "bundle"));
-	const worker = await startLocalWorker({ bundle: bundle.main, persistTo: path.join(tmpDir, "state"), tmpDir, vars: { ADMIN_TOKEN: token, PLAN: options.plan }, verbose: options.verbose, onLog });
+	const worker = await startLocalWorker({ bundle: bundle.main, persistTo: path.join(tmpDir, "state"), tmpDir, vars: { ADMIN_TOKEN: token, PLAN: options.plan, ...(options.documentBodies ? { DOCUMENT_BODIES: options.documentBodies } : {}) }, verbose: options.verbose, onLog });
 	defer(() => worker.dispose());
 	const app = await worker.miniflare.getWorker("pressroom");
-	log(`Worker with PLAN=${options.plan}; seeding ${options.posts.toLocaleString("en-US")} posts…`);
+	// The Worker's own default (src/config.ts PLAN_DEFAULTS) when the option is not given.
+	result.documentBodies = options.documentBodies ?? (options.plan === "free" ? "r2" : "d1");
+	log(`Worker with PLAN=${options.plan}, DOCUMENT_BODIES=${result.documentBodies}; seeding ${options.posts.toLocaleString("en-US")} posts…`);
 	const seeded = await seedBucket((objects, concurrency) => worker.putMany(objects, concurrency), {
 		count: options.posts,
 		seed: options.seed,
@@ -171,7 +173,7 @@ export function planReport(result) {
 			["reconciliation finding nothing, steady state (pages known to agree): invocations, max subrequests", result.reconciliation],
 		].map(([label, run]) => [label, first.complete ? `${int(run.invocations)}, ${int(run.maxSubrequests)}` : "not run (the first catalog is not complete)", ""]),
 	];
-	const text = [table(`The sync as a budgeted job, PLAN=${result.plan} (Worker in Miniflare; one cron invocation after another)`, ["figure", "value", "target"], rows)];
+	const text = [table(`The sync as a budgeted job, PLAN=${result.plan}, DOCUMENT_BODIES=${result.documentBodies} (Worker in Miniflare; one cron invocation after another)`, ["figure", "value", "target"], rows)];
 	if (storage) text.push(storage.text);
 	if (result.workerErrors?.length) text.push(`Worker errors (first ${result.workerErrors.length}):\n  ${result.workerErrors.join("\n  ")}`);
 	return { ok, text: text.join("\n") };

@@ -29,7 +29,7 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	result.steps.bundle = { ms: performance.now() - started, bytes: bundle.bytes };
 	log(`bundled src/index.ts with wrangler (${(bundle.bytes / 1024).toFixed(0)} KiB) in ${(result.steps.bundle.ms / 1000).toFixed(1)} s`);
 
-	const vars = { ADMIN_TOKEN: token };
+	const vars = { ADMIN_TOKEN: token, ...(options.documentBodies ? { DOCUMENT_BODIES: options.documentBodies } : {}) };
 	const notified = [];
 	const onLog = (_level, message) => {
 		const match = NOTIFIED.exec(message);

@@ -16,6 +16,8 @@ export interface ProductionConfig {
 export interface ProductionResources {
 	workerName?: string;
 	bucket?: string;
+	/** The DOCUMENTS binding's bucket, when [env.production] has one. */
+	documentsBucket?: string;
 	database?: { name?: string; id?: string; migrationsDir?: string };
 	queues: string[];
 	notification?: { bucket: string; queue: string; eventTypes: string[] };

@@ -18,6 +18,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function productionResources(config) {
 	const bucket = config.r2_buckets?.find((binding) => binding.binding === "POSTS")?.bucket_name;
+	// Optional: where document bodies go with DOCUMENT_BODIES=r2 (the default under PLAN=free).
+	const documentsBucket = config.r2_buckets?.find((binding) => binding.binding === "DOCUMENTS")?.bucket_name;
 	const database = config.d1_databases?.find((binding) => binding.binding === "DB");
 	const queueNames = [
 		...(config.queues?.producers ?? []).map((producer) => producer.queue),
@@ -27,6 +29,7 @@ export function productionResources(config) {
 	return {
 		workerName: config.name,
 		bucket,
+		documentsBucket,
 		database: database ? { name: database.database_name, id: database.database_id, migrationsDir: database.migrations_dir } : undefined,
 		queues: [...new Set(queueNames)],
 		notification: bucket ? { bucket, queue: R2_EVENTS_QUEUE, eventTypes: R2_EVENT_TYPES } : undefined,
@@ -40,6 +43,9 @@ export function productionProblems(config) {
 	const vars = config.vars ?? {};
 	const resources = productionResources(config);
 	if (!resources.bucket) problems.push("no R2 bucket is bound as POSTS in [env.production]");
+	if (resources.documentsBucket !== undefined && resources.documentsBucket === resources.bucket) {
+		problems.push(`DOCUMENTS is bound to "${resources.bucket}", the posts' bucket: give document bodies a bucket of their own (the sync would list them as posts)`);
+	}
 	const id = resources.database?.id;
 	if (!resources.database) problems.push("no D1 database is bound as DB in [env.production]");
 	else if (!id || id === PLACEHOLDER_DATABASE_ID) problems.push(`database_id is the placeholder ${PLACEHOLDER_DATABASE_ID}: run npm run setup:cloudflare (it writes the real id), or paste the id from wrangler d1 list`);

@@ -80,8 +80,10 @@ export function parseAppliedMigrations(output) {
 export function planSetup(resources, observed) {
 	const steps = [];
 	const env = ["--env", PRODUCTION_ENV];
-	const bucket = resources.bucket;
-	steps.push(observed.buckets.includes(bucket) ? { resource: "R2 bucket", name: bucket, action: "exists" } : { resource: "R2 bucket", name: bucket, action: "create", args: ["r2", "bucket", "create", bucket] });
+	// The posts' bucket, and the documents' when [env.production] binds one (DOCUMENTS), each once.
+	for (const bucket of new Set([resources.bucket, resources.documentsBucket].filter(Boolean))) {
+		steps.push(observed.buckets.includes(bucket) ? { resource: "R2 bucket", name: bucket, action: "exists" } : { resource: "R2 bucket", name: bucket, action: "create", args: ["r2", "bucket", "create", bucket] });
+	}
 
 	const database = resources.database;
 	const found = observed.databases.find((candidate) => candidate.name === database.name);

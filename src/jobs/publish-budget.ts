@@ -109,6 +109,8 @@ export interface PublishSpending {
 	subrequestBudget?: { meter: SubrequestMeter; maxSubrequests: number };
 	renderBudget?: RenderBudget;
 	site: Pick<SiteIdentity, "itemCount" | "archivePageSize">;
+	/** A round's subrequests beyond {@link ROUND_SUBREQUESTS}: bodies written to the DOCUMENTS bucket (storage/documents.ts). */
+	extraRoundSubrequests?: number;
 }
 
 /**
@@ -126,7 +128,7 @@ export function fitBudget(
 	let fits = round.length;
 	if (spending.subrequestBudget) {
 		const { meter, maxSubrequests } = spending.subrequestBudget;
-		let left = maxSubrequests - meter.used - PUBLISH_TAIL_SUBREQUESTS - ROUND_SUBREQUESTS;
+		let left = maxSubrequests - meter.used - PUBLISH_TAIL_SUBREQUESTS - ROUND_SUBREQUESTS - (spending.extraRoundSubrequests ?? 0);
 		fits = 0;
 		while (fits < round.length && left - subrequestsOf(round[fits]!.ref) >= 0) left -= subrequestsOf(round[fits++]!.ref);
 	}

@@ -131,7 +131,8 @@ export async function publishDocuments(
 					break;
 				}
 			}
-			const fit = fitBudget(deps, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.afterOtherWork ?? false);
+			const spending = { ...deps, extraRoundSubrequests: deps.documents.extraRoundSubrequests };
+			const fit = fitBudget(spending, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.afterOtherWork ?? false);
 			for (const stale of fit.passedOver) passedOver.add(stale.ref);
 			stopped ||= fit.passedOver.length > 0;
 			queue = queue.slice(fit.take.length + fit.passedOver.length);
@@ -155,7 +156,7 @@ export async function publishDocuments(
 				// The failed refs move behind the others in the round's own batch: no query of their own.
 				extra: [...result.extra, ...result.write.flatMap((document) => distribution.get(document.path) ?? []), ...(index === 0 ? retry : [])],
 			}));
-			if (withOutbox.length > 0) await deps.documents.publish(withOutbox, version);
+			if (withOutbox.length > 0) await deps.documents.publish(withOutbox, version, now);
 			else await deps.documents.write(retry);
 			report.written += written.length;
 			if (written.length > 0) await deps.onPublished?.(written, now);

@@ -1,4 +1,6 @@
 import type { DocumentRef, RefKind } from "../feeds/document-paths";
+import { byteGroups } from "../shared";
+import { DocumentBlobs } from "./document-blobs";
 
 /** A document as stored by the publish step and served as is. */
 export interface StoredDocument {
@@ -28,6 +30,24 @@ interface DocumentRow {
 	body: string;
 	etag: string;
 	last_modified: string;
+	/** Set when the body is in the DOCUMENTS bucket (migrations/0018_document_bodies.sql); `body` is then empty. */
+	body_blob: string | null;
+	body_offset: number | null;
+	body_length: number | null;
+}
+
+/**
+ * Where bodies are read from and written to besides D1. `blobs` reads every row that names an object, whatever the
+ * setting; `writeToBlobs` (DOCUMENT_BODIES=r2) sends new bodies there, and collects the objects no row names.
+ */
+export interface DocumentBodies {
+	blobs: DocumentBlobs;
+	writeToBlobs: boolean;
+}
+
+/** Thrown when a row names an object of the DOCUMENTS bucket that is not there, even when read again. */
+export class MissingDocumentBody extends Error {
+	override name = "MissingDocumentBody";
 }
 
 /** A ref to render, and the mark it had: clearing it only at that mark keeps a change made meanwhile. */
@@ -48,7 +68,7 @@ const FACT_NEXT_CHANGE = "next_visibility_change";
 const FACT_CHECKED_THROUGH = "visibility_checked_through";
 const FACT_RENDER_SETTINGS = "render_settings";
 /** Bound values per document row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
-const DOCUMENT_COLUMNS = 7;
+const DOCUMENT_COLUMNS = 10;
 const ROWS_PER_UPSERT = Math.floor(100 / DOCUMENT_COLUMNS);
 /** Body characters per upsert statement and per D1 batch: a site feed may be up to ~2 MB, so big documents go nearly alone. */
 const STATEMENT_BYTES = 2_000_000;
@@ -56,16 +76,37 @@ const BATCH_BYTES = 8_000_000;
 
 /** The published documents in D1: written by the publish step, read by one primary-key lookup per request. */
 export class Documents {
-	constructor(private readonly db: D1Database) {}
+	constructor(
+		private readonly db: D1Database,
+		private readonly bodies?: DocumentBodies,
+	) {}
 
-	/** One row, read through the primary key; `rowsRead` is D1's own count, for the serving bench. */
+	/** What a publish round costs beyond a D1-only one, in subrequests (src/jobs/publish-budget.ts `fitBudget`). */
+	get extraRoundSubrequests(): number {
+		return this.bodies?.writeToBlobs ? DocumentBlobs.SUBREQUESTS_PER_BATCH + DocumentBlobs.SUBREQUESTS_TO_COLLECT : 0;
+	}
+
+	/**
+	 * One row, read through the primary key, and its body from the DOCUMENTS bucket when it is there; `rowsRead` is
+	 * D1's own count, for the serving bench. A publish may replace the row and delete its object between the two reads:
+	 * the row is then read once more, and names the new object.
+	 */
 	async get(path: string): Promise<{ document?: StoredDocument; rowsRead: number }> {
-		const result = await this.db
-			.prepare("SELECT path, content_type, cache_control, body, etag, last_modified FROM documents WHERE path = ?1")
-			.bind(path)
-			.all<DocumentRow>();
-		const row = result.results[0];
-		return { document: row ? fromRow(row) : undefined, rowsRead: result.meta.rows_read ?? 0 };
+		let rowsRead = 0;
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const result = await this.db
+				.prepare("SELECT path, content_type, cache_control, body, etag, last_modified, body_blob, body_offset, body_length FROM documents WHERE path = ?1")
+				.bind(path)
+				.all<DocumentRow>();
+			rowsRead += result.meta.rows_read ?? 0;
+			const row = result.results[0];
+			if (!row) return { rowsRead };
+			if (row.body_blob === null) return { document: fromRow(row, row.body), rowsRead };
+			if (!this.bodies) throw new MissingDocumentBody(`${path} is stored in the DOCUMENTS bucket, which is not bound`);
+			const body = await this.bodies.blobs.read(row.body_blob, { offset: row.body_offset ?? 0, length: row.body_length ?? 0 });
+			if (body !== undefined) return { document: fromRow(row, body), rowsRead };
+		}
+		throw new MissingDocumentBody(`the body of ${path} is missing from the DOCUMENTS bucket`);
 	}
 
 	/** The version and next visibility change, in one query (two rows of catalog_facts). */
@@ -161,16 +202,25 @@ export class Documents {
 	 * batch whole: a ref is cleared only in the batch that writes its documents, so a failure leaves it
 	 * stale, never half-written. Within a batch rows go by multi-row statements (D1 round trips, not rows, cost).
 	 */
-	async publish(results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra?: D1PreparedStatement[] }[], version: string): Promise<void> {
+	async publish(
+		results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra?: D1PreparedStatement[] }[],
+		version: string,
+		now: Date = new Date(),
+	): Promise<void> {
+		const blobs = this.bodies?.writeToBlobs ? this.bodies.blobs : undefined;
+		let unreferenced: string[] = [];
 		for (const group of byteGroups(results, (result) => result.write.reduce((sum, document) => sum + document.body.length, 0), BATCH_BYTES)) {
 			const written = group.flatMap((result) => result.write.map((document) => ({ ref: result.stale.ref, document })));
 			const produced = group.flatMap((result) => [...result.keep, ...result.write.map((document) => document.path)]);
-			await this.db.batch([
+			// The bodies go first, into an object no row names yet: a failure here or in the batch leaves the last publish.
+			const blob = blobs && written.length > 0 ? await blobs.write(written.map(({ document }) => document.body), now) : undefined;
+			const rows = written.map((row, index) => ({ ...row, blob: blob && { key: blob.key, ...blob.ranges[index]! } }));
+			const results = await this.db.batch([
 				// A path belongs to one ref (its last writer), so one statement drops what all these refs no longer make.
 				this.db
 					.prepare("DELETE FROM documents WHERE ref IN (SELECT value FROM json_each(?1)) AND path NOT IN (SELECT value FROM json_each(?2))")
 					.bind(JSON.stringify(group.map((result) => result.stale.ref)), JSON.stringify(produced)),
-				...this.upserts(written),
+				...this.upserts(rows),
 				...group.flatMap((result) => result.extra ?? []),
 				this.db
 					.prepare(
@@ -179,8 +229,12 @@ export class Documents {
 					)
 					.bind(JSON.stringify(group.map((result) => [result.stale.ref, result.stale.mark]))),
 				this.setFact(FACT_VERSION, version),
+				...(blobs ? [blobs.unreferenced(now)] : []),
 			]);
+			if (blobs) unreferenced = (results.at(-1)!.results as { key: string }[]).map((row) => row.key);
 		}
+		// What the last batch found no row naming any more; a failure leaves them for the next publish.
+		await blobs?.collect(unreferenced).catch((error: unknown) => console.error(`document blobs not collected: ${String(error)}`));
 	}
 
 	/**
@@ -221,19 +275,37 @@ export class Documents {
 		if (statements.length > 0) await this.db.batch(statements);
 	}
 
-	/** Multi-row upserts: {@link DOCUMENT_COLUMNS} bound values a row, as many rows a statement as D1's parameter limit allows. */
-	private upserts(rows: { ref: DocumentRef; document: StoredDocument }[]): D1PreparedStatement[] {
+	/**
+	 * Multi-row upserts: {@link DOCUMENT_COLUMNS} bound values a row, as many rows a statement as D1's parameter limit
+	 * allows. A row with `blob` keeps its body in that object and an empty `body`; one without names no object.
+	 */
+	private upserts(rows: { ref: DocumentRef; document: StoredDocument; blob?: { key: string; offset: number; length: number } }[]): D1PreparedStatement[] {
 		const statements: D1PreparedStatement[] = [];
-		for (const group of byteGroups(rows, ({ document }) => document.body.length, STATEMENT_BYTES, ROWS_PER_UPSERT)) {
+		const inD1 = (row: (typeof rows)[number]) => (row.blob ? 0 : row.document.body.length);
+		for (const group of byteGroups(rows, inD1, STATEMENT_BYTES, ROWS_PER_UPSERT)) {
 			const values = group.map((_, row) => `(${Array.from({ length: DOCUMENT_COLUMNS }, (_, column) => `?${row * DOCUMENT_COLUMNS + column + 1}`).join(", ")})`);
 			statements.push(
 				this.db
 					.prepare(
-						`INSERT INTO documents (path, content_type, cache_control, body, etag, last_modified, ref) VALUES ${values.join(", ")}
+						`INSERT INTO documents (path, content_type, cache_control, body, etag, last_modified, ref, body_blob, body_offset, body_length) VALUES ${values.join(", ")}
 						 ON CONFLICT (path) DO UPDATE SET content_type = excluded.content_type, cache_control = excluded.cache_control,
-						 body = excluded.body, etag = excluded.etag, last_modified = excluded.last_modified, ref = excluded.ref`,
+						 body = excluded.body, etag = excluded.etag, last_modified = excluded.last_modified, ref = excluded.ref,
+						 body_blob = excluded.body_blob, body_offset = excluded.body_offset, body_length = excluded.body_length`,
 					)
-					.bind(...group.flatMap(({ ref, document }) => [document.path, document.contentType, document.cacheControl, document.body, document.etag, document.lastModified, ref])),
+					.bind(
+						...group.flatMap(({ ref, document, blob }) => [
+							document.path,
+							document.contentType,
+							document.cacheControl,
+							blob ? "" : document.body,
+							document.etag,
+							document.lastModified,
+							ref,
+							blob?.key ?? null,
+							blob?.offset ?? null,
+							blob?.length ?? null,
+						]),
+					),
 			);
 		}
 		return statements;
@@ -246,35 +318,13 @@ export class Documents {
 	}
 }
 
-function fromRow(row: DocumentRow): StoredDocument {
+function fromRow(row: DocumentRow, body: string): StoredDocument {
 	return {
 		path: row.path,
 		contentType: row.content_type,
 		cacheControl: row.cache_control,
-		body: row.body,
+		body,
 		etag: row.etag,
 		lastModified: row.last_modified,
 	};
-}
-
-/**
- * Consecutive groups of `items`, each of at most `maxItems` and of at most `maxBytes` by `bytesOf` (an item bigger than
- * that goes alone); never empty, never reordered.
- */
-function byteGroups<T>(items: readonly T[], bytesOf: (item: T) => number, maxBytes: number, maxItems = Infinity): T[][] {
-	const groups: T[][] = [];
-	let current: T[] = [];
-	let bytes = 0;
-	for (const item of items) {
-		const size = bytesOf(item);
-		if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
-			groups.push(current);
-			current = [];
-			bytes = 0;
-		}
-		current.push(item);
-		bytes += size;
-	}
-	if (current.length > 0) groups.push(current);
-	return groups;
 }

@@ -19,13 +19,17 @@ const QUEUE_CALLS = new Set(["send", "sendBatch"]);
 const STATEMENT_CALLS = new Set(["first", "run", "all", "raw"]);
 
 /** The bindings with D1, R2 and queue calls counted by `meter`; everything else is passed through as is. */
-export function meterBindings<E extends { DB: D1Database; POSTS: R2Bucket; WEBHOOK_QUEUE: Queue; WEBHOOK_DLQ: Queue; R2_EVENTS?: Queue }>(env: E, meter: SubrequestMeter): E {
+export function meterBindings<E extends { DB: D1Database; POSTS: R2Bucket; DOCUMENTS?: R2Bucket; WEBHOOK_QUEUE: Queue; WEBHOOK_DLQ: Queue; R2_EVENTS?: Queue }>(
+	env: E,
+	meter: SubrequestMeter,
+): E {
 	return {
 		...env,
 		...(env.R2_EVENTS ? { R2_EVENTS: countCalls(env.R2_EVENTS, QUEUE_CALLS, () => meter.count("R2_EVENTS")) } : {}),
 		// A binding the deployment lacks stays missing (and fails where it is used, with the runtime's own error).
 		DB: env.DB && meterDatabase(env.DB, meter),
 		POSTS: env.POSTS && countCalls(env.POSTS, R2_CALLS, () => meter.count("POSTS")),
+		...(env.DOCUMENTS ? { DOCUMENTS: countCalls(env.DOCUMENTS, R2_CALLS, () => meter.count("DOCUMENTS")) } : {}),
 		WEBHOOK_QUEUE: env.WEBHOOK_QUEUE && countCalls(env.WEBHOOK_QUEUE, QUEUE_CALLS, () => meter.count("WEBHOOK_QUEUE")),
 		WEBHOOK_DLQ: env.WEBHOOK_DLQ && countCalls(env.WEBHOOK_DLQ, QUEUE_CALLS, () => meter.count("WEBHOOK_DLQ")),
 	};

@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfigReader } from "../../scripts/deploy/read-config.mjs";
 import { setupCloudflare } from "../../scripts/deploy/setup-cloudflare.mjs";
 import { parseNotificationList, parseQueueList, planSetup, withDatabaseId } from "../../scripts/deploy/setup-plan.mjs";
-import { productionResources } from "../../scripts/deploy/production-config.mjs";
+import { productionProblems, productionResources } from "../../scripts/deploy/production-config.mjs";
 import { configCopy, removeLater, removeTemporaries, root } from "./config-copy";
 import { emptyAccount, fakeWrangler, migrationFiles, type FakeAccount } from "./fake-wrangler";
 
@@ -47,6 +47,8 @@ describe("setup:cloudflare", () => {
 
 		expect(changes(fake.calls)).toEqual([
 			"r2 bucket create pressroom-posts",
+			// Bound as DOCUMENTS in [env.production], for document bodies in R2 (DOCUMENT_BODIES=r2).
+			"r2 bucket create pressroom-documents",
 			"d1 create pressroom",
 			"d1 migrations apply pressroom --remote --env production",
 			...QUEUES.map((queue) => `queues create ${queue}`),
@@ -65,7 +67,8 @@ describe("setup:cloudflare", () => {
 		expect(lines).toContain("  created  R2 bucket pressroom-posts");
 		expect(lines).toContain(`  created  D1 database pressroom (${id})`);
 		expect(lines).toContain(`  applied  D1 migrations pressroom: ${migrationFiles(migrations).join(", ")}`);
-		expect(lines).toContain("Created 7 resources.");
+		expect(lines).toContain("  created  R2 bucket pressroom-documents");
+		expect(lines).toContain("Created 8 resources.");
 		expect(lines).toContain("ADMIN_TOKEN is token-1");
 		// What is left for the operator: the example SITE_URL and ID_AUTHORITY, no longer the D1 id.
 		expect(result.problems).toEqual([expect.stringMatching(/^SITE_URL "https:\/\/pressroom\.example"/), expect.stringMatching(/^ID_AUTHORITY/)]);
@@ -87,14 +90,14 @@ describe("setup:cloudflare", () => {
 		expect(lines).toContain("  applied  D1 migrations pressroom: already up to date");
 		expect(lines).toContain("Nothing was missing.");
 		expect(second.token).toBeUndefined();
-		expect(account.buckets).toEqual(["pressroom-posts"]);
+		expect(account.buckets).toEqual(["pressroom-posts", "pressroom-documents"]);
 		expect(account.queues).toEqual(QUEUES);
 	});
 
 	it("creates only what is missing and takes the id of a database that already exists", async () => {
 		const uuid = "5b0c6f0e-1d0a-4f57-9d2e-7e5b1c2a9f30";
 		const account = emptyAccount({
-			buckets: ["pressroom-posts", "someone-elses"],
+			buckets: ["pressroom-posts", "pressroom-documents", "someone-elses"],
 			databases: [{ name: "pressroom", uuid, applied: [] }],
 			queues: ["pressroom-webhooks"],
 			notifications: [{ bucket: "pressroom-posts", queue: "pressroom-r2-events", actions: ["object-create"] }],
@@ -127,7 +130,7 @@ describe("setup:cloudflare", () => {
 		expect(config.text()).toBe(before);
 		expect(lines).toContain("  would create  D1 database pressroom: wrangler d1 create pressroom");
 		expect(lines).toContain("  would create  queue pressroom-r2-events: wrangler queues create pressroom-r2-events");
-		expect(lines).toContain("Dry run: 6 to create, nothing changed.");
+		expect(lines).toContain("Dry run: 7 to create, nothing changed.");
 	});
 
 	it("stops before looking at anything when wrangler is not logged in", async () => {
@@ -166,6 +169,22 @@ describe("setup:cloudflare decisions", () => {
 		const notification = steps.find((step) => step.resource === "R2 event notification");
 		expect(notification?.args).toEqual(["r2", "bucket", "notification", "create", "posts", "--event-type", "object-create", "object-delete", "--queue", "pressroom-r2-events", "--description", "Pressroom: sync changed posts at once"]);
 		expect(steps.filter((step) => step.resource === "queue").map((step) => step.name)).toEqual(["hooks", "hooks-dlq", "pressroom-r2-events"]);
+	});
+
+	it("plans the DOCUMENTS bucket only when [env.production] binds one", () => {
+		const observed = { buckets: [], databases: [], queues: [], secrets: [], notifications: [] };
+		const bucketSteps = (r2_buckets: { binding: string; bucket_name: string }[]) =>
+			planSetup(productionResources({ name: "pressroom", r2_buckets, d1_databases: [{ binding: "DB", database_name: "db" }] }), observed)
+				.filter((step) => step.resource === "R2 bucket")
+				.map((step) => step.args?.join(" "));
+		expect(bucketSteps([{ binding: "POSTS", bucket_name: "posts" }])).toEqual(["r2 bucket create posts"]);
+		expect(bucketSteps([{ binding: "POSTS", bucket_name: "posts" }, { binding: "DOCUMENTS", bucket_name: "docs" }])).toEqual(["r2 bucket create posts", "r2 bucket create docs"]);
+	});
+
+	it("refuses to deploy with the documents' bucket the same as the posts'", () => {
+		const config = { name: "pressroom", vars: { SITE_URL: "https://journal.org" }, r2_buckets: [{ binding: "POSTS", bucket_name: "posts" }, { binding: "DOCUMENTS", bucket_name: "posts" }] };
+		expect(productionProblems(config)).toContain('DOCUMENTS is bound to "posts", the posts\' bucket: give document bodies a bucket of their own (the sync would list them as posts)');
+		expect(productionProblems({ ...config, r2_buckets: [{ binding: "POSTS", bucket_name: "posts" }, { binding: "DOCUMENTS", bucket_name: "docs" }] }).join("\n")).not.toContain("DOCUMENTS");
 	});
 
 	it("reads wrangler's queue table and notification blocks", () => {
@@ -232,7 +251,7 @@ esac
 		const result = runEntry(["--dry-run", "--config", config.path], fakeExecutable(dir, { loggedIn: true }));
 
 		expect(result.code, result.output).toBe(0);
-		expect(result.output).toContain("Dry run: 7 to create, nothing changed.");
+		expect(result.output).toContain("Dry run: 8 to create, nothing changed.");
 		expect(readFileSync(path.join(dir, "calls.log"), "utf8").trim().split("\n")).toEqual([
 			`whoami --config ${config.path}`,
 			`r2 bucket list --config ${config.path}`,

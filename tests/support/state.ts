@@ -10,12 +10,13 @@ import type { ContentSettings } from "../../src/content/post";
 import { type SyncDependencies, syncCatalog } from "../../src/jobs/sync-catalog";
 import { type PublishDependencies, publishDocuments } from "../../src/jobs/publish-documents";
 import { syncAndPublish } from "../../src/jobs/sync-and-publish";
+import { DocumentBlobs } from "../../src/storage/document-blobs";
 import { Documents } from "../../src/storage/documents";
 import type { SiteIdentity } from "../../src/feeds/channels";
 import { SyncJobs } from "../../src/storage/sync-job";
 import { SubrequestMeter, meterBindings } from "../../src/storage/subrequest-meter";
 
-const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases", "media", "post_media", "sync_job", "sync_listing", "sync_gone", "sequence_candidates", "listing_agreement"];
+const TABLES = ["posts", "broken_objects", "staged_objects", "sync_runs", "leases", "catalog_facts", "post_terms", "documents", "stale_documents", "post_sequence", "post_authors", "post_aliases", "media", "post_media", "sync_job", "sync_listing", "sync_gone", "sequence_candidates", "listing_agreement", "document_blobs"];
 
 /** The site the publish step renders for in harness tests: the Worker's own settings, so both publish the same bytes. */
 export function testSite() {
@@ -25,12 +26,14 @@ export function testSite() {
 /** Empties the catalog and the bucket; storage is per test file, so each test starts from nothing. */
 export async function emptyCatalogAndBucket(extraTables: string[] = []): Promise<void> {
 	await env.DB.batch([...TABLES, ...extraTables].map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
-	let cursor: string | undefined;
-	do {
-		const page = await env.POSTS.list({ cursor });
-		if (page.objects.length > 0) await env.POSTS.delete(page.objects.map((object) => object.key));
-		cursor = page.truncated ? page.cursor : undefined;
-	} while (cursor);
+	for (const bucket of [env.POSTS, env.DOCUMENTS]) {
+		let cursor: string | undefined;
+		do {
+			const page = await bucket.list({ cursor });
+			if (page.objects.length > 0) await bucket.delete(page.objects.map((object) => object.key));
+			cursor = page.truncated ? page.cursor : undefined;
+		} while (cursor);
+	}
 }
 
 export const testContentSettings: ContentSettings = {
@@ -80,7 +83,9 @@ export class CountingStore implements ObjectStore {
 }
 
 /** A sync wired to the real local R2 and D1, with a clock the test controls. */
-export function syncHarness(options: { now?: Date; settings?: ContentSettings; maxReads?: number; site?: Partial<SiteIdentity>; meter?: SubrequestMeter } = {}) {
+export function syncHarness(
+	options: { now?: Date; settings?: ContentSettings; maxReads?: number; site?: Partial<SiteIdentity>; meter?: SubrequestMeter; documentBodies?: "d1" | "r2" } = {},
+) {
 	const site = { ...testSite(), ...options.site };
 	const clock = { now: options.now ?? new Date("2026-06-01T12:00:00Z") };
 	// With a meter, every D1 and R2 call of the sync and the publish goes through the counting wrappers.
@@ -102,7 +107,7 @@ export function syncHarness(options: { now?: Date; settings?: ContentSettings; m
 	};
 	const publishing: PublishDependencies = {
 		catalog,
-		documents: new Documents(bindings.DB),
+		documents: new Documents(bindings.DB, { blobs: new DocumentBlobs(bindings.DB, bindings.DOCUMENTS), writeToBlobs: options.documentBodies === "r2" }),
 		lease: new Lease(bindings.DB, "publish"),
 		site,
 		media: new Media(bindings.DB),
