@@ -3,6 +3,7 @@ import type { Post } from "../content/post";
 import { postAuthorRows, postTermRows } from "../content/terms";
 import type { ArchiveOrder } from "./archive-order";
 import { Documents } from "./documents";
+import { packPost } from "./post-content";
 import { POST_INDEXES, indexRefsOf } from "./post-index";
 import { type ListWindows, pageRefsOf, stagedRefsToMark } from "./staged-refs";
 
@@ -15,7 +16,7 @@ const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases
 /** Staged rows per D1 batch: the sync budgets its subrequests by it (sync-catalog.ts). */
 export const STAGE_BATCH = 50;
 /** Bound values per staged row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
-const STAGED_COLUMNS = 12;
+const STAGED_COLUMNS = 13;
 const STAGED_ROWS_PER_STATEMENT = Math.floor(100 / STAGED_COLUMNS);
 /**
  * A label row's copy of its post's visibility columns (migrations/0016), written with it from the same staged row
@@ -39,27 +40,29 @@ export interface CommitContext {
  * subrequests by it), in multi-row INSERTs of as many rows as D1's 100 bound parameters allow.
  */
 export function stagingBatches(db: D1Database, runId: string, outcomes: StagedOutcome[]): D1PreparedStatement[][] {
-	const rowsOf = (outcome: StagedOutcome): unknown[] =>
-		outcome.kind === "post"
-			? [
-					runId,
-					outcome.post.key,
-					outcome.post.etag,
-					outcome.post.id,
-					outcome.post.slug,
-					outcome.post.published,
-					outcome.post.updated,
-					outcome.post.draft ? 1 : 0,
-					JSON.stringify(outcome.post),
-					null,
-					JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
-					JSON.stringify(postAuthorRows(outcome.post)),
-				]
-			: [runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null];
+	const rowsOf = (outcome: StagedOutcome): unknown[] => {
+		if (outcome.kind !== "post") return [runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null, null];
+		const packed = packPost(outcome.post);
+		return [
+			runId,
+			outcome.post.key,
+			outcome.post.etag,
+			outcome.post.id,
+			outcome.post.slug,
+			outcome.post.published,
+			outcome.post.updated,
+			outcome.post.draft ? 1 : 0,
+			packed.json,
+			null,
+			JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
+			JSON.stringify(postAuthorRows(outcome.post)),
+			packed.content,
+		];
+	};
 	const insert = (rows: unknown[][]) =>
 		db
 			.prepare(
-				`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors)
+				`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors, content)
 				 VALUES ${rows.map((_, row) => `(${Array.from({ length: STAGED_COLUMNS }, (_, column) => `?${row * STAGED_COLUMNS + column + 1}`).join(", ")})`).join(", ")}`,
 			)
 			.bind(...rows.flat());
@@ -100,8 +103,8 @@ export function commitStatements({ db, archive, archivePageSize, windows }: Comm
 		db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 		db
 			.prepare(
-				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at, expires_at)
-				 SELECT key, etag, id, slug, published_at, updated_at, draft, post, ?2, json_extract(post, '$.expires') FROM staged_objects
+				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at, expires_at, content)
+				 SELECT key, etag, id, slug, published_at, updated_at, draft, post, ?2, json_extract(post, '$.expires'), content FROM staged_objects
 				 WHERE run_id = ?1 AND reason IS NULL`,
 			)
 			.bind(runId, nowIso),

@@ -8,6 +8,7 @@ import { readFact, writeFact } from "./facts";
 import { LabelIndexes, POST_INDEXES } from "./post-index";
 import { keysWithVisibilityChangedIn, visibleAt } from "./post-visibility";
 import type { ListWindows } from "./staged-refs";
+import { unpackPost } from "./post-content";
 
 export type { StagedOutcome } from "./catalog-commit";
 
@@ -145,20 +146,21 @@ export class Catalog {
 
 	/** Newest visible posts (published, not draft, date reached). */
 	async visiblePosts(options: { now: Date; limit: number }): Promise<Post[]> {
-		return (await this.newestVisible("post", options)) as Post[];
+		return (await this.newestVisible("post, content", options)) as Post[];
 	}
 
 	/** The same without their content, for a list (ListedPost): a fraction of the bytes. */
 	listedPosts(options: { now: Date; limit: number }): Promise<ListedPost[]> {
-		return this.newestVisible("json_remove(post, '$.contentHtml')", options);
+		return this.newestVisible("json_remove(post, '$.contentHtml') AS post", options);
 	}
 
-	private async newestVisible(column: string, options: { now: Date; limit: number }): Promise<ListedPost[]> {
+	/** `columns`: the post's JSON as `post`, and its packed `content` when wanted (storage/post-content.ts). */
+	private async newestVisible(columns: string, options: { now: Date; limit: number }): Promise<ListedPost[]> {
 		const rows = await this.db
-			.prepare(`SELECT ${column} AS post FROM posts WHERE ${VISIBLE} ORDER BY published_at DESC, id LIMIT ?2`)
+			.prepare(`SELECT ${columns} FROM posts WHERE ${VISIBLE} ORDER BY published_at DESC, id LIMIT ?2`)
 			.bind(options.now.toISOString(), options.limit)
-			.all<{ post: string }>();
-		return rows.results.map((row) => JSON.parse(row.post) as ListedPost);
+			.all<{ post: string; content?: string | null }>();
+		return rows.results.map((row) => unpackPost<ListedPost>(row.post, row.content));
 	}
 
 	/**
@@ -167,10 +169,10 @@ export class Catalog {
 	 */
 	async visiblePostsBySlug(slugs: string[], now: Date): Promise<Map<string, Post>> {
 		const rows = await this.db
-			.prepare(`SELECT p.post FROM json_each(?2) j CROSS JOIN posts p ON p.slug = j.value WHERE ${visibleAt("?1", "p")}`)
+			.prepare(`SELECT p.post, p.content FROM json_each(?2) j CROSS JOIN posts p ON p.slug = j.value WHERE ${visibleAt("?1", "p")}`)
 			.bind(now.toISOString(), JSON.stringify(slugs))
-			.all<{ post: string }>();
-		const posts = rows.results.map((row) => JSON.parse(row.post) as Post);
+			.all<{ post: string; content: string | null }>();
+		const posts = rows.results.map((row) => unpackPost<Post>(row.post, row.content));
 		return new Map(posts.map((post) => [post.slug, post]));
 	}
 

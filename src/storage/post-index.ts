@@ -1,6 +1,7 @@
 import type { ListedPost, Post } from "../content/post";
 import type { TermCount } from "../feeds/pages/pages";
 import { visibleAt } from "./post-visibility";
+import { unpackPost } from "./post-content";
 
 
 /**
@@ -67,12 +68,13 @@ export class LabelIndexes {
 	}
 
 	private async posts(index: PostIndex, normalized: string, options: LabelPostsOptions): Promise<LabelPosts> {
-		const [posts, display] = await this.db.batch<{ post?: string; label?: string }>([
+		const [posts, display] = await this.db.batch<{ post?: string; content?: string | null; label?: string }>([
 			// The newest `limit`, numbered once they are chosen: only the first `withContent` carry their content.
 			this.db
 				.prepare(
-					`SELECT CASE WHEN row_number() OVER (ORDER BY published_at DESC, id) <= ?4 THEN post ELSE json_remove(post, '$.contentHtml') END AS post
-					 FROM (SELECT p.post, p.published_at, p.id FROM posts p
+					`SELECT CASE WHEN row_number() OVER (ORDER BY published_at DESC, id) <= ?4 THEN post ELSE json_remove(post, '$.contentHtml') END AS post,
+					 CASE WHEN row_number() OVER (ORDER BY published_at DESC, id) <= ?4 THEN content END AS content
+					 FROM (SELECT p.post, p.content, p.published_at, p.id FROM posts p
 					       WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
 					       ORDER BY p.published_at DESC, p.id LIMIT ?2)
 					 ORDER BY published_at DESC, id`,
@@ -83,7 +85,7 @@ export class LabelIndexes {
 				.prepare(`SELECT ${index.label} AS label FROM ${index.table} WHERE normalized = ?1 GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1`)
 				.bind(normalized),
 		]);
-		const listed = posts!.results.map((row) => JSON.parse(row.post!) as ListedPost);
+		const listed = posts!.results.map((row) => unpackPost<ListedPost>(row.post!, row.content));
 		return { display: display!.results[0]?.label, posts: listed.slice(0, options.withContent) as Post[], listed };
 	}
 
