@@ -45,7 +45,7 @@ export function storageReport(summary, { plan } = {}) {
 					["  the bucket's objects in all", `${fmt((summary.documentsBucket?.bytes ?? 0) / MB, 1)} MB`, `${int(summary.documentsBucket?.objects ?? 0)} objects (R2 Free: 10 GB)`],
 				]
 			: []),
-		["posts' parsed JSON (content HTML included)", `${fmt(summary.posts.bytes / MB, 1)} MB`, share(summary.posts.bytes)],
+		["parsed posts (JSON and packed content)", `${fmt(summary.posts.bytes / MB, 1)} MB`, share(summary.posts.bytes)],
 		["the rest: indexes, labels, sequence, runs, outbox", `${fmt((summary.databaseBytes - summary.documentBytes - summary.posts.bytes) / MB, 1)} MB`, share(summary.databaseBytes - summary.documentBytes - summary.posts.bytes)],
 		...Object.entries(summary.postsThatFit).map(([name, fit]) => [`posts of this size that fit the ${name} plan's ${fmt(D1_LIMIT_BYTES[name] / MB, 0)} MB`, fit === undefined ? "-" : `about ${int(fit)}`, "at this run's bytes per post"]),
 	];

@@ -43,6 +43,11 @@ export function productionProblems(config) {
 	const vars = config.vars ?? {};
 	const resources = productionResources(config);
 	if (!resources.bucket) problems.push("no R2 bucket is bound as POSTS in [env.production]");
+	// src/config.ts refuses R2 bodies without the binding: every request would fail after the deploy.
+	const bodies = String(vars.DOCUMENT_BODIES ?? "").trim().toLowerCase() || (String(vars.PLAN ?? "").trim().toLowerCase() === "free" ? "r2" : "d1");
+	if (bodies === "r2" && resources.documentsBucket === undefined) {
+		problems.push(`document bodies go to R2 (${vars.DOCUMENT_BODIES ? "DOCUMENT_BODIES=r2" : "PLAN=free"}) but no R2 bucket is bound as DOCUMENTS in [env.production]: add it (docs/deploy.md) and run npm run setup:cloudflare, or set DOCUMENT_BODIES = "d1"`);
+	}
 	if (resources.documentsBucket !== undefined && resources.documentsBucket === resources.bucket) {
 		problems.push(`DOCUMENTS is bound to "${resources.bucket}", the posts' bucket: give document bodies a bucket of their own (the sync would list them as posts)`);
 	}

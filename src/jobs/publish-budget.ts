@@ -111,6 +111,8 @@ export interface PublishSpending {
 	site: Pick<SiteIdentity, "itemCount" | "archivePageSize">;
 	/** A round's subrequests beyond {@link ROUND_SUBREQUESTS}: bodies written to the DOCUMENTS bucket (storage/documents.ts). */
 	extraRoundSubrequests?: number;
+	/** A ref's beyond {@link subrequestsOf}: the put of its own object in the DOCUMENTS bucket. */
+	extraSubrequestsOf?: (ref: DocumentRef) => number;
 }
 
 /**
@@ -130,7 +132,8 @@ export function fitBudget(
 		const { meter, maxSubrequests } = spending.subrequestBudget;
 		let left = maxSubrequests - meter.used - PUBLISH_TAIL_SUBREQUESTS - ROUND_SUBREQUESTS - (spending.extraRoundSubrequests ?? 0);
 		fits = 0;
-		while (fits < round.length && left - subrequestsOf(round[fits]!.ref) >= 0) left -= subrequestsOf(round[fits++]!.ref);
+		const costOf = (ref: DocumentRef) => subrequestsOf(ref) + (spending.extraSubrequestsOf?.(ref) ?? 0);
+		while (fits < round.length && left - costOf(round[fits]!.ref) >= 0) left -= costOf(round[fits++]!.ref);
 	}
 	const considered = round.slice(0, fits);
 	const cut = fits < round.length;

@@ -131,7 +131,7 @@ export async function publishDocuments(
 					break;
 				}
 			}
-			const spending = { ...deps, extraRoundSubrequests: deps.documents.extraRoundSubrequests };
+			const spending = { ...deps, extraRoundSubrequests: deps.documents.extraRoundSubrequests, extraSubrequestsOf: (ref: DocumentRef) => deps.documents.extraSubrequestsOf(ref) };
 			const fit = fitBudget(spending, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.afterOtherWork ?? false);
 			for (const stale of fit.passedOver) passedOver.add(stale.ref);
 			stopped ||= fit.passedOver.length > 0;
@@ -156,7 +156,8 @@ export async function publishDocuments(
 				// The failed refs move behind the others in the round's own batch: no query of their own.
 				extra: [...result.extra, ...result.write.flatMap((document) => distribution.get(document.path) ?? []), ...(index === 0 ? retry : [])],
 			}));
-			if (withOutbox.length > 0) await deps.documents.publish(withOutbox, version, now);
+			// The clock at the write, not the publish's start: an object's registration must say when it was made (document-blobs.ts).
+			if (withOutbox.length > 0) await deps.documents.publish(withOutbox, version, deps.now());
 			else await deps.documents.write(retry);
 			report.written += written.length;
 			if (written.length > 0) await deps.onPublished?.(written, now);
@@ -188,7 +189,8 @@ async function noticeVisibilityChanges(deps: PublishDependencies, now: Date): Pr
 	const statements: D1PreparedStatement[] = [];
 	const [{ renderedWith, checkedThrough: through }, next] = await Promise.all([deps.documents.publishedState(), deps.catalog.nextVisibilityChange(now)]);
 	// The first publish, and one after a change of title, URL, hubs or item count, renders every document.
-	const settings = JSON.stringify(deps.site);
+	// Moving bodies between D1 and the DOCUMENTS bucket (DOCUMENT_BODIES) renders everything once, which moves every body.
+	const settings = deps.documents.bodiesIn === "r2" ? JSON.stringify({ ...deps.site, documentBodies: "r2" }) : JSON.stringify(deps.site);
 	if (renderedWith !== settings) {
 		// The site feeds decide again where the feed archives end (FEED_ITEM_COUNT or FEED_MAX_BYTES may have changed).
 		statements.push(...deps.catalog.markEverythingStale(now), deps.catalog.archive.resetArchiveBoundary(), deps.documents.recordRenderSettings(settings));
@@ -211,7 +213,7 @@ async function renderRound(deps: PublishDependencies, round: StaleRef[], now: Da
 	const slugs = round.flatMap(({ ref }) => (ref.startsWith("post:") ? [ref.slice("post:".length)] : []));
 	const [posts, etags, sequenceLength, boundary] = await Promise.all([
 		slugs.length > 0 ? deps.catalog.visiblePostsBySlug(slugs, now) : new Map<string, Post>(),
-		deps.documents.etagsOf(round.map(({ ref }) => ref)),
+		deps.documents.storedVersionsOf(round.map(({ ref }) => ref)),
 		deps.catalog.archive.sequenceLength(),
 		deps.catalog.archive.archiveBoundary(),
 	]);

@@ -21,8 +21,10 @@ const DELETE_KEYS = 1000;
 
 /**
  * Document bodies in the DOCUMENTS bucket (DOCUMENT_BODIES=r2; migrations/0018_document_bodies.sql), so that D1 keeps
- * only their rows. A publish batch's bodies go back to back into one new object, registered in D1 before the put;
- * readers fetch a body's byte range. An object is deleted once no document row names it, after a grace period.
+ * only their rows. A publish batch writes each ref's documents back to back into an object of their own (they change
+ * together), and its post pages into one more (a post page rarely changes), all registered in D1 before the puts;
+ * readers fetch a body's byte range. An object is deleted once no document row names it, after a grace period, so
+ * what a superseded body costs is bounded by the bodies of its ref or batch that are still served.
  */
 export class DocumentBlobs {
 	constructor(
@@ -30,27 +32,26 @@ export class DocumentBlobs {
 		private readonly bucket: R2Bucket,
 	) {}
 
-	/** Subrequests one publish batch adds to the D1 batch it always makes: the registration and the put. */
+	/**
+	 * Subrequests a publish batch adds to the D1 batch it always makes, before the puts of its refs' objects
+	 * (documents.ts `extraSubrequestsOf`): the registration, and the put of its post pages' object.
+	 */
 	static readonly SUBREQUESTS_PER_BATCH = 2;
 	/** Subrequests of a collection that finds something: the bucket's delete and the rows' delete. */
 	static readonly SUBREQUESTS_TO_COLLECT = 2;
 
-	/** Registers a new object, then writes these bodies into it back to back. */
-	async write(bodies: readonly string[], now: Date): Promise<WrittenBlob> {
-		const key = `${now.toISOString()}/${crypto.randomUUID()}`;
-		// A UTF-16 unit is at most 3 UTF-8 bytes: one buffer of the bound, filled natively body after body.
-		const buffer = new Uint8Array(bodies.reduce((sum, body) => sum + body.length * 3, 0));
-		const encoder = new TextEncoder();
-		const ranges: BodyRange[] = [];
-		let offset = 0;
-		for (const body of bodies) {
-			const { written } = encoder.encodeInto(body, buffer.subarray(offset));
-			ranges.push({ offset, length: written });
-			offset += written;
-		}
-		await this.db.prepare("INSERT INTO document_blobs (key, created_at) VALUES (?1, ?2)").bind(key, now.toISOString()).run();
-		await this.bucket.put(key, buffer.subarray(0, offset));
-		return { key, ranges };
+	/**
+	 * Registers one new object per group of bodies (one statement), then writes each group's bodies into its object
+	 * back to back (one put each, at once). Returns, per group, the object and each body's range, in order.
+	 */
+	async write(groups: readonly (readonly string[])[], now: Date): Promise<WrittenBlob[]> {
+		const written = groups.map((bodies) => ({ key: `${now.toISOString()}/${crypto.randomUUID()}`, ...pack(bodies) }));
+		await this.db
+			.prepare("INSERT INTO document_blobs (key, created_at) SELECT value, ?2 FROM json_each(?1)")
+			.bind(JSON.stringify(written.map((blob) => blob.key)), now.toISOString())
+			.run();
+		await Promise.all(written.map((blob) => this.bucket.put(blob.key, blob.bytes)));
+		return written.map(({ key, ranges }) => ({ key, ranges }));
 	}
 
 	/** A body's text; undefined when its object is gone (collected after a newer publish replaced the row read). */
@@ -76,4 +77,18 @@ export class DocumentBlobs {
 		await this.bucket.delete([...keys]);
 		await this.db.prepare("DELETE FROM document_blobs WHERE key IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(keys)).run();
 	}
+}
+
+/** Bodies back to back as UTF-8, and each one's range. A UTF-16 unit is at most 3 UTF-8 bytes: one buffer of the bound, filled natively. */
+function pack(bodies: readonly string[]): { bytes: Uint8Array; ranges: BodyRange[] } {
+	const buffer = new Uint8Array(bodies.reduce((sum, body) => sum + body.length * 3, 0));
+	const encoder = new TextEncoder();
+	const ranges: BodyRange[] = [];
+	let offset = 0;
+	for (const body of bodies) {
+		const { written } = encoder.encodeInto(body, buffer.subarray(offset));
+		ranges.push({ offset, length: written });
+		offset += written;
+	}
+	return { bytes: buffer.subarray(0, offset), ranges };
 }

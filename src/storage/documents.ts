@@ -50,6 +50,14 @@ export class MissingDocumentBody extends Error {
 	override name = "MissingDocumentBody";
 }
 
+/** What a path holds now, as the publish compares a new rendering with it. */
+export interface StoredVersion {
+	etag: string;
+	lastModified: string;
+	/** In D1 while bodies now go to the DOCUMENTS bucket, or the other way round. */
+	misplaced: boolean;
+}
+
 /** A ref to render, and the mark it had: clearing it only at that mark keeps a change made meanwhile. */
 export interface StaleRef {
 	ref: DocumentRef;
@@ -86,6 +94,11 @@ export class Documents {
 		return this.bodies?.writeToBlobs ? DocumentBlobs.SUBREQUESTS_PER_BATCH + DocumentBlobs.SUBREQUESTS_TO_COLLECT : 0;
 	}
 
+	/** What one ref adds to its round beyond that: the put of its own object, unless it is a post page (see `inBlobs`). */
+	extraSubrequestsOf(ref: DocumentRef): number {
+		return this.bodies?.writeToBlobs && !ref.startsWith("post:") ? 1 : 0;
+	}
+
 	/**
 	 * One row, read through the primary key, and its body from the DOCUMENTS bucket when it is there; `rowsRead` is
 	 * D1's own count, for the serving bench. A publish may replace the row and delete its object between the two reads:
@@ -109,6 +122,11 @@ export class Documents {
 		throw new MissingDocumentBody(`the body of ${path} is missing from the DOCUMENTS bucket`);
 	}
 
+	/** Whether a document is published at this path: its row alone, never its body. */
+	async exists(path: string): Promise<boolean> {
+		return (await this.db.prepare("SELECT 1 AS one FROM documents WHERE path = ?1").bind(path).first()) !== null;
+	}
+
 	/** The version and next visibility change, in one query (two rows of catalog_facts). */
 	async state(): Promise<{ state: PublicationState; rowsRead: number }> {
 		const result = await this.db
@@ -121,13 +139,22 @@ export class Documents {
 		return { state, rowsRead: result.meta.rows_read ?? 0 };
 	}
 
-	/** Etags of what these refs produced last time, to write only what changed and drop what it no longer makes. */
-	async etagsOf(refs: readonly DocumentRef[]): Promise<Map<string, string>> {
+	/**
+	 * What these refs produced last time, by path: the ETag and date, to write only what changed and drop what they no
+	 * longer make, and whether the body sits elsewhere than DOCUMENT_BODIES now says (it is then moved, unchanged).
+	 */
+	async storedVersionsOf(refs: readonly DocumentRef[]): Promise<Map<string, StoredVersion>> {
 		const rows = await this.db
-			.prepare("SELECT path, etag FROM documents WHERE ref IN (SELECT value FROM json_each(?1))")
+			.prepare("SELECT path, etag, last_modified, body_blob IS NOT NULL AS in_blob FROM documents WHERE ref IN (SELECT value FROM json_each(?1))")
 			.bind(JSON.stringify(refs))
-			.all<{ path: string; etag: string }>();
-		return new Map(rows.results.map((row) => [row.path, row.etag]));
+			.all<{ path: string; etag: string; last_modified: string; in_blob: number }>();
+		const inBlobsWanted = this.bodiesIn === "r2";
+		return new Map(rows.results.map((row) => [row.path, { etag: row.etag, lastModified: row.last_modified, misplaced: (row.in_blob === 1) !== inBlobsWanted }]));
+	}
+
+	/** Where new bodies go (DOCUMENT_BODIES). */
+	get bodiesIn(): "d1" | "r2" {
+		return this.bodies?.writeToBlobs ? "r2" : "d1";
 	}
 
 	/**
@@ -203,18 +230,19 @@ export class Documents {
 	 * stale, never half-written. Within a batch rows go by multi-row statements (D1 round trips, not rows, cost).
 	 */
 	async publish(
-		results: { stale: StaleRef; write: StoredDocument[]; keep: string[]; extra?: D1PreparedStatement[] }[],
+		results: { stale: StaleRef; write: StoredDocument[]; move?: StoredDocument[]; keep: string[]; extra?: D1PreparedStatement[] }[],
 		version: string,
 		now: Date = new Date(),
 	): Promise<void> {
 		const blobs = this.bodies?.writeToBlobs ? this.bodies.blobs : undefined;
 		let unreferenced: string[] = [];
-		for (const group of byteGroups(results, (result) => result.write.reduce((sum, document) => sum + document.body.length, 0), BATCH_BYTES)) {
-			const written = group.flatMap((result) => result.write.map((document) => ({ ref: result.stale.ref, document })));
-			const produced = group.flatMap((result) => [...result.keep, ...result.write.map((document) => document.path)]);
+		// `move`: unchanged bytes written again only to change where they are kept (same ETag and date).
+		const stored = (result: (typeof results)[number]) => [...result.write, ...(result.move ?? [])];
+		for (const group of byteGroups(results, (result) => stored(result).reduce((sum, document) => sum + document.body.length, 0), BATCH_BYTES)) {
+			const written = group.flatMap((result) => stored(result).map((document) => ({ ref: result.stale.ref, document })));
+			const produced = group.flatMap((result) => [...result.keep, ...stored(result).map((document) => document.path)]);
 			// The bodies go first, into an object no row names yet: a failure here or in the batch leaves the last publish.
-			const blob = blobs && written.length > 0 ? await blobs.write(written.map(({ document }) => document.body), now) : undefined;
-			const rows = written.map((row, index) => ({ ...row, blob: blob && { key: blob.key, ...blob.ranges[index]! } }));
+			const rows = blobs && written.length > 0 ? await inBlobs(blobs, written, now) : written;
 			const results = await this.db.batch([
 				// A path belongs to one ref (its last writer), so one statement drops what all these refs no longer make.
 				this.db
@@ -279,7 +307,7 @@ export class Documents {
 	 * Multi-row upserts: {@link DOCUMENT_COLUMNS} bound values a row, as many rows a statement as D1's parameter limit
 	 * allows. A row with `blob` keeps its body in that object and an empty `body`; one without names no object.
 	 */
-	private upserts(rows: { ref: DocumentRef; document: StoredDocument; blob?: { key: string; offset: number; length: number } }[]): D1PreparedStatement[] {
+	private upserts(rows: readonly WrittenRow[]): D1PreparedStatement[] {
 		const statements: D1PreparedStatement[] = [];
 		const inD1 = (row: (typeof rows)[number]) => (row.blob ? 0 : row.document.body.length);
 		for (const group of byteGroups(rows, inD1, STATEMENT_BYTES, ROWS_PER_UPSERT)) {
@@ -327,4 +355,28 @@ function fromRow(row: DocumentRow, body: string): StoredDocument {
 		etag: row.etag,
 		lastModified: row.last_modified,
 	};
+}
+
+type WrittenRow = { ref: DocumentRef; document: StoredDocument; blob?: { key: string; offset: number; length: number } };
+
+/**
+ * Writes the bodies of `rows` into the DOCUMENTS bucket and says where each went: one object per ref, whose documents
+ * are rendered and replaced together, and one for all post pages, each its own ref and rarely replaced. A superseded
+ * body then lives on only beside bodies of its own ref, or beside other post pages.
+ */
+async function inBlobs(blobs: DocumentBlobs, rows: readonly WrittenRow[], now: Date): Promise<WrittenRow[]> {
+	const groups = new Map<string, number[]>();
+	rows.forEach((row, index) => {
+		const group = row.ref.startsWith("post:") ? "post pages" : row.ref;
+		groups.set(group, [...(groups.get(group) ?? []), index]);
+	});
+	const members = [...groups.values()];
+	const written = await blobs.write(members.map((indexes) => indexes.map((index) => rows[index]!.document.body)), now);
+	const placed = [...rows];
+	members.forEach((indexes, group) => {
+		indexes.forEach((index, at) => {
+			placed[index] = { ...rows[index]!, blob: { key: written[group]!.key, ...written[group]!.ranges[at]! } };
+		});
+	});
+	return placed;
 }

@@ -8,7 +8,7 @@ import type { Post } from "../content/post";
  * post's JSON and compresses about 2.6× (`npm run bench`'s storage table), and the lists (home, tags, the HTML pages)
  * read the JSON alone. Text, not a BLOB: D1 hands BLOBs back as arrays of numbers.
  *
- * workerd's node:zlib (nodejs_compat) is native and synchronous: about 30 µs a post to pack, less to unpack.
+ * workerd's node:zlib (nodejs_compat) is native and synchronous: about 26 µs a post to pack and 10 µs to unpack (Node 22, a 3.7 KB post).
  */
 export interface PackedPost {
 	json: string;

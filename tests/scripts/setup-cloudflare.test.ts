@@ -187,6 +187,14 @@ describe("setup:cloudflare decisions", () => {
 		expect(productionProblems({ ...config, r2_buckets: [{ binding: "POSTS", bucket_name: "posts" }, { binding: "DOCUMENTS", bucket_name: "docs" }] }).join("\n")).not.toContain("DOCUMENTS");
 	});
 
+	it("refuses to deploy PLAN=free, whose document bodies go to R2, without a DOCUMENTS binding", () => {
+		const config = { name: "pressroom", vars: { SITE_URL: "https://journal.org", PLAN: "free" }, r2_buckets: [{ binding: "POSTS", bucket_name: "posts" }] };
+		const problem = "document bodies go to R2 (PLAN=free) but no R2 bucket is bound as DOCUMENTS in [env.production]";
+		expect(productionProblems(config).join("\n")).toContain(problem);
+		expect(productionProblems({ ...config, vars: { ...config.vars, DOCUMENT_BODIES: "d1" } }).join("\n")).not.toContain("DOCUMENTS");
+		expect(productionProblems({ ...config, vars: { SITE_URL: "https://journal.org" } }).join("\n")).not.toContain("DOCUMENTS");
+	});
+
 	it("reads wrangler's queue table and notification blocks", () => {
 		const table = [
 			"┌──────────────────────────────────┬────────────────────┬─────────────┐",

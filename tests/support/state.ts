@@ -107,7 +107,11 @@ export function syncHarness(
 	};
 	const publishing: PublishDependencies = {
 		catalog,
-		documents: new Documents(bindings.DB, { blobs: new DocumentBlobs(bindings.DB, bindings.DOCUMENTS), writeToBlobs: options.documentBodies === "r2" }),
+		// As the Worker under test is set (the r2-bodies project sets DOCUMENT_BODIES=r2), unless the test says.
+		documents: new Documents(bindings.DB, {
+			blobs: new DocumentBlobs(bindings.DB, bindings.DOCUMENTS),
+			writeToBlobs: (options.documentBodies ?? env.DOCUMENT_BODIES ?? "d1") === "r2",
+		}),
 		lease: new Lease(bindings.DB, "publish"),
 		site,
 		media: new Media(bindings.DB),

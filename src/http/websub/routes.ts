@@ -25,7 +25,7 @@ export function websubRoutes(): Hono<AppEnv> {
 		const topic = servedTopic(request.topic, config.site.url);
 		if (topic === undefined) return c.text(`hub.topic must be one of this site's feeds (${config.site.url}/atom.xml, a tag's feed…); got ${request.topic.slice(0, 200)}`, 400);
 		const at = now();
-		if (request.mode === "subscribe" && (await documents.get(topic.slice(config.site.url.length))).document === undefined) {
+		if (request.mode === "subscribe" && !(await documents.exists(topic.slice(config.site.url.length)))) {
 			return c.text(`hub.topic ${topic} is not a feed this hub serves (no such feed is published)`, 404);
 		}
 		const { limits } = config.hub;
