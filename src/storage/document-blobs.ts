@@ -1,3 +1,6 @@
+import type { DocumentRef } from "../feeds/document-paths";
+import type { StoredDocument } from "./documents";
+
 /** A body's place in a blob: UTF-8 bytes from `offset`, `length` of them. */
 export interface BodyRange {
 	offset: number;
@@ -91,4 +94,29 @@ function pack(bodies: readonly string[]): { bytes: Uint8Array; ranges: BodyRange
 		offset += written;
 	}
 	return { bytes: buffer.subarray(0, offset), ranges };
+}
+
+/** A document row as a publish writes it, with where its body went when it is in the bucket. */
+export type WrittenRow = { ref: DocumentRef; document: StoredDocument; blob?: { key: string; offset: number; length: number } };
+
+/**
+ * Writes the bodies of `rows` into the DOCUMENTS bucket and says where each went: one object per ref, whose documents
+ * are rendered and replaced together, and one for all post pages, each its own ref and rarely replaced. A superseded
+ * body then lives on only beside bodies of its own ref, or beside other post pages.
+ */
+export async function inBlobs(blobs: DocumentBlobs, rows: readonly WrittenRow[], now: Date): Promise<WrittenRow[]> {
+	const groups = new Map<string, number[]>();
+	rows.forEach((row, index) => {
+		const group = row.ref.startsWith("post:") ? "post pages" : row.ref;
+		groups.set(group, [...(groups.get(group) ?? []), index]);
+	});
+	const members = [...groups.values()];
+	const written = await blobs.write(members.map((indexes) => indexes.map((index) => rows[index]!.document.body)), now);
+	const placed = [...rows];
+	members.forEach((indexes, group) => {
+		indexes.forEach((index, at) => {
+			placed[index] = { ...rows[index]!, blob: { key: written[group]!.key, ...written[group]!.ranges[at]! } };
+		});
+	});
+	return placed;
 }

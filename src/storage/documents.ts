@@ -1,6 +1,6 @@
 import type { DocumentRef, RefKind } from "../feeds/document-paths";
 import { byteGroups } from "../shared";
-import { DocumentBlobs } from "./document-blobs";
+import { DocumentBlobs, type WrittenRow, inBlobs } from "./document-blobs";
 
 /** A document as stored by the publish step and served as is. */
 export interface StoredDocument {
@@ -355,28 +355,4 @@ function fromRow(row: DocumentRow, body: string): StoredDocument {
 		etag: row.etag,
 		lastModified: row.last_modified,
 	};
-}
-
-type WrittenRow = { ref: DocumentRef; document: StoredDocument; blob?: { key: string; offset: number; length: number } };
-
-/**
- * Writes the bodies of `rows` into the DOCUMENTS bucket and says where each went: one object per ref, whose documents
- * are rendered and replaced together, and one for all post pages, each its own ref and rarely replaced. A superseded
- * body then lives on only beside bodies of its own ref, or beside other post pages.
- */
-async function inBlobs(blobs: DocumentBlobs, rows: readonly WrittenRow[], now: Date): Promise<WrittenRow[]> {
-	const groups = new Map<string, number[]>();
-	rows.forEach((row, index) => {
-		const group = row.ref.startsWith("post:") ? "post pages" : row.ref;
-		groups.set(group, [...(groups.get(group) ?? []), index]);
-	});
-	const members = [...groups.values()];
-	const written = await blobs.write(members.map((indexes) => indexes.map((index) => rows[index]!.document.body)), now);
-	const placed = [...rows];
-	members.forEach((indexes, group) => {
-		indexes.forEach((index, at) => {
-			placed[index] = { ...rows[index]!, blob: { key: written[group]!.key, ...written[group]!.ranges[at]! } };
-		});
-	});
-	return placed;
 }
