@@ -109,6 +109,8 @@ export async function publishDocuments(
 		// Refs this publish cannot fit in its render budget; they stay stale, and are not read again by this call.
 		const passedOver = new Set<DocumentRef>();
 		let stopped = false;
+		// What the document store adds to a round's subrequests (bodies in the DOCUMENTS bucket), the same every round.
+		const spending = { ...deps, extraRoundSubrequests: deps.documents.extraRoundSubrequests, extraSubrequestsOf: (ref: DocumentRef) => deps.documents.extraSubrequestsOf(ref) };
 		for (;;) {
 			const left = deps.maxRenders - report.rendered;
 			// Nothing more fits; unless nothing is charged yet in an invocation of its own, where one ref always renders.
@@ -131,7 +133,6 @@ export async function publishDocuments(
 					break;
 				}
 			}
-			const spending = { ...deps, extraRoundSubrequests: deps.documents.extraRoundSubrequests, extraSubrequestsOf: (ref: DocumentRef) => deps.documents.extraSubrequestsOf(ref) };
 			const fit = fitBudget(spending, queue.slice(0, Math.min(ROUND, left)), report.renderMs, options.afterOtherWork ?? false);
 			for (const stale of fit.passedOver) passedOver.add(stale.ref);
 			stopped ||= fit.passedOver.length > 0;

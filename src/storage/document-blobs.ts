@@ -105,18 +105,13 @@ export type WrittenRow = { ref: DocumentRef; document: StoredDocument; blob?: { 
  * body then lives on only beside bodies of its own ref, or beside other post pages.
  */
 export async function inBlobs(blobs: DocumentBlobs, rows: readonly WrittenRow[], now: Date): Promise<WrittenRow[]> {
-	const groups = new Map<string, number[]>();
-	rows.forEach((row, index) => {
+	const groups = new Map<string, WrittenRow[]>();
+	for (const row of rows) {
 		const group = row.ref.startsWith("post:") ? "post pages" : row.ref;
-		groups.set(group, [...(groups.get(group) ?? []), index]);
-	});
+		groups.set(group, [...(groups.get(group) ?? []), row]);
+	}
 	const members = [...groups.values()];
-	const written = await blobs.write(members.map((indexes) => indexes.map((index) => rows[index]!.document.body)), now);
-	const placed = [...rows];
-	members.forEach((indexes, group) => {
-		indexes.forEach((index, at) => {
-			placed[index] = { ...rows[index]!, blob: { key: written[group]!.key, ...written[group]!.ranges[at]! } };
-		});
-	});
-	return placed;
+	const written = await blobs.write(members.map((group) => group.map((row) => row.document.body)), now);
+	// Rows go by group: every path belongs to one ref, so the upserts' order does not matter.
+	return members.flatMap((group, at) => group.map((row, index) => ({ ...row, blob: { key: written[at]!.key, ...written[at]!.ranges[index]! } })));
 }

@@ -1,5 +1,5 @@
 import type { DocumentRef, RefKind } from "../feeds/document-paths";
-import { byteGroups } from "../shared";
+import { byteGroups, describeError } from "../shared";
 import { DocumentBlobs, type WrittenRow, inBlobs } from "./document-blobs";
 
 /** A document as stored by the publish step and served as is. */
@@ -238,7 +238,9 @@ export class Documents {
 		let unreferenced: string[] = [];
 		// `move`: unchanged bytes written again only to change where they are kept (same ETag and date).
 		const stored = (result: (typeof results)[number]) => [...result.write, ...(result.move ?? [])];
-		for (const group of byteGroups(results, (result) => stored(result).reduce((sum, document) => sum + document.body.length, 0), BATCH_BYTES)) {
+		const groups = byteGroups(results, (result) => stored(result).reduce((sum, document) => sum + document.body.length, 0), BATCH_BYTES);
+		for (const [at, group] of groups.entries()) {
+			const last = at === groups.length - 1;
 			const written = group.flatMap((result) => stored(result).map((document) => ({ ref: result.stale.ref, document })));
 			const produced = group.flatMap((result) => [...result.keep, ...stored(result).map((document) => document.path)]);
 			// The bodies go first, into an object no row names yet: a failure here or in the batch leaves the last publish.
@@ -257,12 +259,13 @@ export class Documents {
 					)
 					.bind(JSON.stringify(group.map((result) => [result.stale.ref, result.stale.mark]))),
 				this.setFact(FACT_VERSION, version),
-				...(blobs ? [blobs.unreferenced(now)] : []),
+				// Asked once, in the last batch, when every row this publish writes is in.
+				...(blobs && last ? [blobs.unreferenced(now)] : []),
 			]);
-			if (blobs) unreferenced = (results.at(-1)!.results as { key: string }[]).map((row) => row.key);
+			if (blobs && last) unreferenced = (results.at(-1)!.results as { key: string }[]).map((row) => row.key);
 		}
 		// What the last batch found no row naming any more; a failure leaves them for the next publish.
-		await blobs?.collect(unreferenced).catch((error: unknown) => console.error(`document blobs not collected: ${String(error)}`));
+		await blobs?.collect(unreferenced).catch((error: unknown) => console.error(`document blobs not collected: ${describeError(error)}`));
 	}
 
 	/**

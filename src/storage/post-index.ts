@@ -72,12 +72,12 @@ export class LabelIndexes {
 			// The newest `limit`, numbered once they are chosen: only the first `withContent` carry their content.
 			this.db
 				.prepare(
-					`SELECT CASE WHEN row_number() OVER (ORDER BY published_at DESC, id) <= ?4 THEN post ELSE json_remove(post, '$.contentHtml') END AS post,
-					 CASE WHEN row_number() OVER (ORDER BY published_at DESC, id) <= ?4 THEN content END AS content
-					 FROM (SELECT p.post, p.content, p.published_at, p.id FROM posts p
-					       WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
-					       ORDER BY p.published_at DESC, p.id LIMIT ?2)
-					 ORDER BY published_at DESC, id`,
+					`SELECT CASE WHEN place <= ?4 THEN post ELSE json_remove(post, '$.contentHtml') END AS post, CASE WHEN place <= ?4 THEN content END AS content
+					 FROM (SELECT post, content, published_at, id, row_number() OVER (ORDER BY published_at DESC, id) AS place
+					       FROM (SELECT p.post, p.content, p.published_at, p.id FROM posts p
+					             WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
+					             ORDER BY p.published_at DESC, p.id LIMIT ?2))
+					 ORDER BY place`,
 				)
 				.bind(options.now.toISOString(), options.limit, normalized, options.withContent),
 			// The label as most posts write it, for titles ("PostgreSQL" rather than "postgresql").

@@ -12,8 +12,9 @@ import { feedContentTypeFor } from "./browser-view";
 /**
  * Serves every published document (feeds, tag feeds, pages) from the document store: map the path to its
  * canonical form, look it up (memory first, then one D1 row, and with DOCUMENT_BODIES=r2 its body's byte range in
- * the DOCUMENTS bucket), compare validators, answer. No render, no hash, no read of the posts' bucket on a request. When a scheduled post's time has come, the first request after it
- * publishes before answering, so the post appears on time. Other paths fall through to the API routes.
+ * the DOCUMENTS bucket), compare validators, answer. No render, no hash, no read of the posts' bucket on a request.
+ * When a scheduled post's time has come, the first request after it publishes before answering, so the post
+ * appears on time. Other paths fall through to the API routes.
  * src/index.ts calls serveDocumentRequest before the Hono app, so a document request builds nothing else.
  */
 export async function serveDocumentRequest(request: Request, publication: Publication): Promise<Response | undefined> {
