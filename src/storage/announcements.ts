@@ -1,6 +1,6 @@
 import type { Post } from "../content/post";
 import { expiredAt, visibleAt } from "./post-visibility";
-import { unpackPost } from "./post-content";
+import { type PostRow, postColumns, unpackPost } from "./post-content";
 
 /** Changes to announce: posts newly visible, visible posts whose `updated` moved, announced posts now gone. */
 export interface PendingAnnouncements {
@@ -31,20 +31,20 @@ export class Announcements {
 	 */
 	async pending(now: Date): Promise<PendingAnnouncements> {
 		const nowIso = now.toISOString();
-		const [, , last, published, updated, deleted] = await this.db.batch<{ post?: string; content?: string | null; post_id: string; events: number | null; seq?: number | null }>([
+		const [, , last, published, updated, deleted] = await this.db.batch<Partial<PostRow> & { post_id: string; events: number | null; seq?: number | null }>([
 			this.markClockCandidates(nowIso),
 			this.advanceClock(nowIso),
 			this.db.prepare("SELECT max(seq) AS seq FROM announcement_candidates"),
 			this.db
 				.prepare(
-					`SELECT p.post, p.content, p.id AS post_id, c.events FROM announcement_candidates k CROSS JOIN posts p ON p.id = k.post_id
+					`SELECT ${postColumns("p")}, p.id AS post_id, c.events FROM announcement_candidates k CROSS JOIN posts p ON p.id = k.post_id
 					 LEFT JOIN announcements a ON a.post_id = p.id LEFT JOIN post_event_counts c ON c.post_id = p.id
 					 WHERE ${visibleAt("?1", "p")} AND a.post_id IS NULL ORDER BY p.published_at, p.id`,
 				)
 				.bind(nowIso),
 			this.db
 				.prepare(
-					`SELECT p.post, p.content, p.id AS post_id, c.events FROM announcement_candidates k CROSS JOIN posts p ON p.id = k.post_id
+					`SELECT ${postColumns("p")}, p.id AS post_id, c.events FROM announcement_candidates k CROSS JOIN posts p ON p.id = k.post_id
 					 JOIN announcements a ON a.post_id = p.id LEFT JOIN post_event_counts c ON c.post_id = p.id
 					 WHERE ${visibleAt("?1", "p")} AND p.updated_at != a.version ORDER BY p.updated_at, p.id`,
 				)
@@ -69,7 +69,7 @@ export class Announcements {
 		]);
 		const eventCounts = new Map<string, number>();
 		for (const row of [...published!.results, ...updated!.results, ...deleted!.results]) if (row.events) eventCounts.set(row.post_id, row.events);
-		const posts = (rows: { post?: string; content?: string | null }[]) => rows.map((row) => unpackPost<Post>(row.post!, row.content));
+		const posts = (rows: Partial<PostRow>[]) => rows.map((row) => unpackPost(row as PostRow));
 		return {
 			published: posts(published!.results),
 			updated: posts(updated!.results),

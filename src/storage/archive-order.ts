@@ -3,7 +3,7 @@ import { type DocumentRef, archiveRef } from "../feeds/document-paths";
 import { Documents } from "./documents";
 import { readFact, writeFact } from "./facts";
 import { visibleAt } from "./post-visibility";
-import { unpackPost } from "./post-content";
+import { type PostRow, postColumns, unpackPost } from "./post-content";
 
 /** Posts with their archive place (post_sequence). */
 export interface SequencedPost {
@@ -88,24 +88,24 @@ export class ArchiveOrder {
 	async postsInSequence(from: number, to: number, now: Date): Promise<SequencedPost[]> {
 		const rows = await this.db
 			.prepare(
-				`SELECT p.post, p.content, s.seq FROM post_sequence s CROSS JOIN posts p ON p.id = s.post_id
+				`SELECT ${postColumns("p")}, s.seq FROM post_sequence s CROSS JOIN posts p ON p.id = s.post_id
 				 WHERE s.seq > ?2 AND s.seq <= ?3 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?4`,
 			)
 			.bind(now.toISOString(), from, to, to - from)
-			.all<{ post: string; content: string | null; seq: number }>();
-		return rows.results.map((row) => ({ post: unpackPost<Post>(row.post, row.content), seq: row.seq }));
+			.all<PostRow & { seq: number }>();
+		return rows.results.map((row) => ({ post: unpackPost(row), seq: row.seq }));
 	}
 
 	/** The newest `limit` visible posts with archive places after `after`, newest place first: the site feeds' candidates (CROSS JOIN as above). */
 	async postsAfterSequence(after: number, limit: number, now: Date): Promise<SequencedPost[]> {
 		const rows = await this.db
 			.prepare(
-				`SELECT p.post, p.content, s.seq FROM post_sequence s CROSS JOIN posts p ON p.id = s.post_id
+				`SELECT ${postColumns("p")}, s.seq FROM post_sequence s CROSS JOIN posts p ON p.id = s.post_id
 				 WHERE s.seq > ?2 AND ${visibleAt("?1", "p")} ORDER BY s.seq DESC LIMIT ?3`,
 			)
 			.bind(now.toISOString(), after, limit)
-			.all<{ post: string; content: string | null; seq: number }>();
-		return rows.results.map((row) => ({ post: unpackPost<Post>(row.post, row.content), seq: row.seq }));
+			.all<PostRow & { seq: number }>();
+		return rows.results.map((row) => ({ post: unpackPost(row), seq: row.seq }));
 	}
 
 	/** The last archive place in the feed archives (0: none yet); see docs/serving.md, "Feed archives". */

@@ -16,7 +16,7 @@ const INDEX_TABLES = [...POST_INDEXES.map((index) => index.table), "post_aliases
 /** Staged rows per D1 batch: the sync budgets its subrequests by it (sync-catalog.ts). */
 export const STAGE_BATCH = 50;
 /** Bound values per staged row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
-const STAGED_COLUMNS = 13;
+const STAGED_COLUMNS = 14;
 const STAGED_ROWS_PER_STATEMENT = Math.floor(100 / STAGED_COLUMNS);
 /**
  * A label row's copy of its post's visibility columns (migrations/0016), written with it from the same staged row
@@ -41,7 +41,7 @@ export interface CommitContext {
  */
 export function stagingBatches(db: D1Database, runId: string, outcomes: StagedOutcome[]): D1PreparedStatement[][] {
 	const rowsOf = (outcome: StagedOutcome): unknown[] => {
-		if (outcome.kind !== "post") return [runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null, null];
+		if (outcome.kind !== "post") return [runId, outcome.key, outcome.etag, null, null, null, null, null, null, outcome.reason, null, null, null, null];
 		const packed = packPost(outcome.post);
 		return [
 			runId,
@@ -57,12 +57,13 @@ export function stagingBatches(db: D1Database, runId: string, outcomes: StagedOu
 			JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
 			JSON.stringify(postAuthorRows(outcome.post)),
 			packed.content,
+			packed.fields,
 		];
 	};
 	const insert = (rows: unknown[][]) =>
 		db
 			.prepare(
-				`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors, content)
+				`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors, content, fields)
 				 VALUES ${rows.map((_, row) => `(${Array.from({ length: STAGED_COLUMNS }, (_, column) => `?${row * STAGED_COLUMNS + column + 1}`).join(", ")})`).join(", ")}`,
 			)
 			.bind(...rows.flat());
@@ -101,10 +102,11 @@ export function commitStatements({ db, archive, archivePageSize, windows }: Comm
 		...INDEX_TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE post_key IN (SELECT key FROM staged_objects WHERE run_id = ?1)`).bind(runId)),
 		db.prepare("DELETE FROM posts WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
 		db.prepare("DELETE FROM broken_objects WHERE key IN (SELECT key FROM staged_objects WHERE run_id = ?1)").bind(runId),
+		// `fields`: the packed JSON (storage/post-content.ts); a row staged by older code during a deploy has none and keeps its JSON text.
 		db
 			.prepare(
 				`INSERT INTO posts (key, etag, id, slug, published_at, updated_at, draft, post, changed_at, expires_at, content)
-				 SELECT key, etag, id, slug, published_at, updated_at, draft, post, ?2, json_extract(post, '$.expires'), content FROM staged_objects
+				 SELECT key, etag, id, slug, published_at, updated_at, draft, coalesce(fields, post), ?2, json_extract(post, '$.expires'), content FROM staged_objects
 				 WHERE run_id = ?1 AND reason IS NULL`,
 			)
 			.bind(runId, nowIso),

@@ -8,7 +8,7 @@ import { readFact, writeFact } from "./facts";
 import { LabelIndexes, POST_INDEXES } from "./post-index";
 import { keysWithVisibilityChangedIn, visibleAt } from "./post-visibility";
 import type { ListWindows } from "./staged-refs";
-import { unpackPost } from "./post-content";
+import { type PostRow, postColumns, unpackListed, unpackPost } from "./post-content";
 
 export type { StagedOutcome } from "./catalog-commit";
 
@@ -146,21 +146,23 @@ export class Catalog {
 
 	/** Newest visible posts (published, not draft, date reached). */
 	async visiblePosts(options: { now: Date; limit: number }): Promise<Post[]> {
-		return (await this.newestVisible("post, content", options)) as Post[];
+		const rows = await this.newestVisible(postColumns(), options);
+		return rows.map(unpackPost);
 	}
 
 	/** The same without their content, for a list (ListedPost): a fraction of the bytes. */
-	listedPosts(options: { now: Date; limit: number }): Promise<ListedPost[]> {
-		return this.newestVisible("json_remove(post, '$.contentHtml') AS post", options);
+	async listedPosts(options: { now: Date; limit: number }): Promise<ListedPost[]> {
+		const rows = await this.newestVisible(postColumns(undefined, { content: false }), options);
+		return rows.map(unpackListed);
 	}
 
-	/** `columns`: the post's JSON as `post`, and its packed `content` when wanted (storage/post-content.ts). */
-	private async newestVisible(columns: string, options: { now: Date; limit: number }): Promise<ListedPost[]> {
+	/** `columns`: a post's row (storage/post-content.ts), with its `content` when wanted. */
+	private async newestVisible(columns: string, options: { now: Date; limit: number }): Promise<PostRow[]> {
 		const rows = await this.db
 			.prepare(`SELECT ${columns} FROM posts WHERE ${VISIBLE} ORDER BY published_at DESC, id LIMIT ?2`)
 			.bind(options.now.toISOString(), options.limit)
-			.all<{ post: string; content?: string | null }>();
-		return rows.results.map((row) => unpackPost<ListedPost>(row.post, row.content));
+			.all<PostRow>();
+		return rows.results;
 	}
 
 	/**
@@ -169,10 +171,10 @@ export class Catalog {
 	 */
 	async visiblePostsBySlug(slugs: string[], now: Date): Promise<Map<string, Post>> {
 		const rows = await this.db
-			.prepare(`SELECT p.post, p.content FROM json_each(?2) j CROSS JOIN posts p ON p.slug = j.value WHERE ${visibleAt("?1", "p")}`)
+			.prepare(`SELECT ${postColumns("p")} FROM json_each(?2) j CROSS JOIN posts p ON p.slug = j.value WHERE ${visibleAt("?1", "p")}`)
 			.bind(now.toISOString(), JSON.stringify(slugs))
-			.all<{ post: string; content: string | null }>();
-		const posts = rows.results.map((row) => unpackPost<Post>(row.post, row.content));
+			.all<PostRow>();
+		const posts = rows.results.map(unpackPost);
 		return new Map(posts.map((post) => [post.slug, post]));
 	}
 

@@ -1,8 +1,7 @@
 import type { ListedPost, Post } from "../content/post";
 import type { TermCount } from "../feeds/pages/pages";
 import { visibleAt } from "./post-visibility";
-import { unpackPost } from "./post-content";
-
+import { type PostRow, postColumns, unpackListed, unpackPost } from "./post-content";
 
 /**
  * The per-post indexes the catalog keeps beside `posts` (terms, authors), described once so that the sync
@@ -68,13 +67,13 @@ export class LabelIndexes {
 	}
 
 	private async posts(index: PostIndex, normalized: string, options: LabelPostsOptions): Promise<LabelPosts> {
-		const [posts, display] = await this.db.batch<{ post?: string; content?: string | null; label?: string }>([
+		const [posts, display] = await this.db.batch<PostRow & { label?: string }>([
 			// The newest `limit`, numbered once they are chosen: only the first `withContent` carry their content.
 			this.db
 				.prepare(
-					`SELECT CASE WHEN place <= ?4 THEN post ELSE json_remove(post, '$.contentHtml') END AS post, CASE WHEN place <= ?4 THEN content END AS content
-					 FROM (SELECT post, content, published_at, id, row_number() OVER (ORDER BY published_at DESC, id) AS place
-					       FROM (SELECT p.post, p.content, p.published_at, p.id FROM posts p
+					`SELECT ${postColumns(undefined, { content: false })}, CASE WHEN place <= ?4 THEN content END AS content
+					 FROM (SELECT *, row_number() OVER (ORDER BY published_at DESC, id) AS place
+					       FROM (SELECT ${postColumns("p")} FROM posts p
 					             WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
 					             ORDER BY p.published_at DESC, p.id LIMIT ?2))
 					 ORDER BY place`,
@@ -85,8 +84,10 @@ export class LabelIndexes {
 				.prepare(`SELECT ${index.label} AS label FROM ${index.table} WHERE normalized = ?1 GROUP BY ${index.label} ORDER BY count(*) DESC, ${index.label} LIMIT 1`)
 				.bind(normalized),
 		]);
-		const listed = posts!.results.map((row) => unpackPost<ListedPost>(row.post!, row.content));
-		return { display: display!.results[0]?.label, posts: listed.slice(0, options.withContent) as Post[], listed };
+		const rows = posts!.results;
+		const listed = rows.map(unpackListed);
+		const full = rows.slice(0, options.withContent).map(unpackPost);
+		return { display: display!.results[0]?.label, posts: full, listed };
 	}
 
 	/** From the label rows alone, by their copy of the post's visibility columns: one scan of a covering index (migrations/0016). */

@@ -30,8 +30,8 @@ describe("admin API", () => {
 
 	it("reports the D1 database's size against the plan's limit in /api/status", async () => {
 		const empty = (await (await admin("/api/status")).json()) as { database: { plan: string; bytes: number; limitBytes: number; warning?: string } };
-		// Random hex: 50 KB that compress no further than half, as the stored content is compressed.
-		const weight = [...crypto.getRandomValues(new Uint8Array(25_000))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+		// Random hex: 100 KB that compress no further than half, as the stored content is compressed.
+		const weight = [...crypto.getRandomValues(new Uint8Array(50_000))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 		await env.POSTS.put("good.md", fencedPost({ title: "Good", date: "2026-01-01" }, `${weight}\n`));
 		await syncNow();
 		const grown = (await (await admin("/api/status")).json()) as typeof empty;
@@ -42,8 +42,8 @@ describe("admin API", () => {
 		expect(empty.database).toMatchObject({ plan: "paid", limitBytes: 10_000_000_000 });
 		expect(empty.database.bytes).toBeGreaterThan(0);
 		expect(empty.database.warning).toBeUndefined();
-		// The post's 50 KB are in its packed content at least (about 34 KB); with DOCUMENT_BODIES=d1 also in its page and the site feeds.
-		expect(grown.database.bytes).toBeGreaterThan(empty.database.bytes + 25_000);
+		// The post's 100 KB are in its packed content at least (about 50 KB); with DOCUMENT_BODIES=d1 also in its page and the site feeds.
+		expect(grown.database.bytes).toBeGreaterThan(empty.database.bytes + 40_000);
 		expect(free.database).toMatchObject({ plan: "free", limitBytes: 500_000_000, bytes: grown.database.bytes });
 	});
 

@@ -6,7 +6,7 @@ import { syncObjects } from "../../src/jobs/sync-object";
 import { SyncJobs } from "../../src/storage/sync-job";
 import { d1RowsCounter } from "../support/d1-rows";
 import { fencedPost } from "../support/posts";
-import { emptyCatalogAndBucket, syncHarness } from "../support/state";
+import { catalogPost, emptyCatalogAndBucket, syncHarness } from "../support/state";
 
 beforeEach(() => emptyCatalogAndBucket());
 
@@ -14,10 +14,7 @@ const post = (n: number, title = `Post ${n}`) => fencedPost({ title, date: "2026
 const keyOf = (n: number) => `posts/${String(n).padStart(3, "0")}.md`;
 const agreedRanges = async () =>
 	(await env.DB.prepare("SELECT after_key, through_key FROM listing_agreement ORDER BY after_key").all<{ after_key: string; through_key: string | null }>()).results;
-const titleOf = async (key: string) => {
-	const row = await env.DB.prepare("SELECT post FROM posts WHERE key = ?1").bind(key).first<{ post: string }>();
-	return row === null ? undefined : (JSON.parse(row.post) as { title: string }).title;
-};
+const titleOf = async (key: string) => (await catalogPost(key))?.title;
 
 /** `count` posts in pages of `pageSize`, imported in one invocation, then reconciled once: every page agrees. */
 async function agreedBucket(count: number, pageSize: number) {

@@ -6,13 +6,12 @@ import { eventually } from "../support/eventually";
 import { request, syncNow } from "../support/http";
 import { fencedPost } from "../support/posts";
 import { deliverToWorker, notification, putAndNotify } from "../support/r2-events";
-import { emptyCatalogAndBucket } from "../support/state";
+import { catalogPost, emptyCatalogAndBucket } from "../support/state";
 
 beforeEach(() => emptyCatalogAndBucket());
 
 async function catalogTitle(key: string): Promise<string | undefined> {
-	const row = await env.DB.prepare("SELECT json_extract(post, '$.title') AS title FROM posts WHERE key = ?1").bind(key).first<{ title: string }>();
-	return row?.title;
+	return (await catalogPost(key))?.title;
 }
 
 async function feedTitles(): Promise<string[]> {

@@ -6,7 +6,8 @@ import { Media } from "../../src/storage/media";
 import type { ByteRange, ListPage, ObjectStore, ReadResult } from "../../src/storage/object-store";
 import { R2Store } from "../../src/storage/r2-store";
 import { type SyncRun, SyncRuns } from "../../src/storage/sync-runs";
-import type { ContentSettings } from "../../src/content/post";
+import type { ContentSettings, Post } from "../../src/content/post";
+import { type PostRow, postColumns, unpackPost } from "../../src/storage/post-content";
 import { type SyncDependencies, syncCatalog } from "../../src/jobs/sync-catalog";
 import { type PublishDependencies, publishDocuments } from "../../src/jobs/publish-documents";
 import { syncAndPublish } from "../../src/jobs/sync-and-publish";
@@ -133,4 +134,10 @@ export function syncHarness(
 		sync: (trigger = "test") => syncAndPublish(deps, publishing, trigger),
 		visible: () => catalog.visiblePosts({ now: clock.now, limit: 100 }),
 	};
+}
+
+/** The post the catalog holds for `key`, as the Worker reads it back (storage/post-content.ts), or undefined. */
+export async function catalogPost(key: string): Promise<Post | undefined> {
+	const row = await env.DB.prepare(`SELECT ${postColumns()} FROM posts WHERE key = ?1`).bind(key).first<PostRow>();
+	return row === null ? undefined : unpackPost(row);
 }
