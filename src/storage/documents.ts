@@ -1,6 +1,7 @@
 import type { DocumentRef, RefKind } from "../feeds/document-paths";
 import { byteGroups, describeError } from "../shared";
-import { DocumentBlobs, type WrittenRow, inBlobs } from "./document-blobs";
+import { DocumentBlobs, inBlobs } from "./document-blobs";
+import { type DocumentRow, documentUpserts, fromRow } from "./document-rows";
 
 /** A document as stored by the publish step and served as is. */
 export interface StoredDocument {
@@ -21,19 +22,6 @@ export interface PublicationState {
 	nextVisibilityChange?: string;
 	/** The same in ms, parsed once rather than on every request. */
 	nextVisibilityChangeMs?: number;
-}
-
-interface DocumentRow {
-	path: string;
-	content_type: string;
-	cache_control: string;
-	body: string;
-	etag: string;
-	last_modified: string;
-	/** Set when the body is in the DOCUMENTS bucket (migrations/0018_document_bodies.sql); `body` is then empty. */
-	body_blob: string | null;
-	body_offset: number | null;
-	body_length: number | null;
 }
 
 /**
@@ -75,11 +63,7 @@ const FACT_VERSION = "documents_version";
 const FACT_NEXT_CHANGE = "next_visibility_change";
 const FACT_CHECKED_THROUGH = "visibility_checked_through";
 const FACT_RENDER_SETTINGS = "render_settings";
-/** Bound values per document row; D1 allows 100 bound parameters a statement (developers.cloudflare.com/d1/platform/limits). */
-const DOCUMENT_COLUMNS = 10;
-const ROWS_PER_UPSERT = Math.floor(100 / DOCUMENT_COLUMNS);
-/** Body characters per upsert statement and per D1 batch: a site feed may be up to ~2 MB, so big documents go nearly alone. */
-const STATEMENT_BYTES = 2_000_000;
+/** Body characters per D1 batch: a site feed may be up to ~2 MB, so big documents go nearly alone. */
 const BATCH_BYTES = 8_000_000;
 
 /** The published documents in D1: written by the publish step, read by one primary-key lookup per request. */
@@ -250,7 +234,7 @@ export class Documents {
 				this.db
 					.prepare("DELETE FROM documents WHERE ref IN (SELECT value FROM json_each(?1)) AND path NOT IN (SELECT value FROM json_each(?2))")
 					.bind(JSON.stringify(group.map((result) => result.stale.ref)), JSON.stringify(produced)),
-				...this.upserts(rows),
+				...documentUpserts(this.db, rows),
 				...group.flatMap((result) => result.extra ?? []),
 				this.db
 					.prepare(
@@ -306,56 +290,9 @@ export class Documents {
 		if (statements.length > 0) await this.db.batch(statements);
 	}
 
-	/**
-	 * Multi-row upserts: {@link DOCUMENT_COLUMNS} bound values a row, as many rows a statement as D1's parameter limit
-	 * allows. A row with `blob` keeps its body in that object and an empty `body`; one without names no object.
-	 */
-	private upserts(rows: readonly WrittenRow[]): D1PreparedStatement[] {
-		const statements: D1PreparedStatement[] = [];
-		const inD1 = (row: (typeof rows)[number]) => (row.blob ? 0 : row.document.body.length);
-		for (const group of byteGroups(rows, inD1, STATEMENT_BYTES, ROWS_PER_UPSERT)) {
-			const values = group.map((_, row) => `(${Array.from({ length: DOCUMENT_COLUMNS }, (_, column) => `?${row * DOCUMENT_COLUMNS + column + 1}`).join(", ")})`);
-			statements.push(
-				this.db
-					.prepare(
-						`INSERT INTO documents (path, content_type, cache_control, body, etag, last_modified, ref, body_blob, body_offset, body_length) VALUES ${values.join(", ")}
-						 ON CONFLICT (path) DO UPDATE SET content_type = excluded.content_type, cache_control = excluded.cache_control,
-						 body = excluded.body, etag = excluded.etag, last_modified = excluded.last_modified, ref = excluded.ref,
-						 body_blob = excluded.body_blob, body_offset = excluded.body_offset, body_length = excluded.body_length`,
-					)
-					.bind(
-						...group.flatMap(({ ref, document, blob }) => [
-							document.path,
-							document.contentType,
-							document.cacheControl,
-							blob ? "" : document.body,
-							document.etag,
-							document.lastModified,
-							ref,
-							blob?.key ?? null,
-							blob?.offset ?? null,
-							blob?.length ?? null,
-						]),
-					),
-			);
-		}
-		return statements;
-	}
-
 	private setFact(name: string, value: string): D1PreparedStatement {
 		return this.db
 			.prepare("INSERT INTO catalog_facts (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
 			.bind(name, value);
 	}
-}
-
-function fromRow(row: DocumentRow, body: string): StoredDocument {
-	return {
-		path: row.path,
-		contentType: row.content_type,
-		cacheControl: row.cache_control,
-		body,
-		etag: row.etag,
-		lastModified: row.last_modified,
-	};
 }

@@ -75,8 +75,8 @@ function columnsOf(row: PostRow): Pick<Post, "key" | "etag" | "id" | "slug" | "p
 }
 
 function deflate(text: string): Uint8Array {
-	const compressed = deflateRawSync(Buffer.from(text, "utf8"));
-	return new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength);
+	// A copy that owns its buffer: a view into zlib's could bind more than its own bytes wherever a binding reads `.buffer`.
+	return new Uint8Array(deflateRawSync(Buffer.from(text, "utf8")));
 }
 
 function inflate(bytes: StoredBytes): string {

@@ -90,7 +90,7 @@ export class LabelIndexes {
 		return { display: display!.results[0]?.label, posts: full, listed };
 	}
 
-	/** From the label rows alone, by their copy of the post's visibility columns: one scan of a covering index (migrations/0016). */
+	/** From the label rows alone, by their copy of the post's visibility columns: one scan of the table, keyed by label (migrations/0016, 0020). */
 	private async counts(index: PostIndex, now: Date): Promise<TermCount[]> {
 		const rows = await this.db
 			.prepare(
