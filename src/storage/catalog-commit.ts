@@ -24,6 +24,8 @@ const STAGED_ROWS_PER_STATEMENT = Math.floor(100 / STAGED_COLUMNS);
  */
 const LABEL_VISIBILITY = "draft, published_at, expires_at";
 const STAGED_VISIBILITY = "s.draft, s.published_at, json_extract(s.post, '$.expires')";
+/** The packed content and fields (the last two columns) are bound as hex and stored as BLOBs (storage/post-content.ts). */
+const stagedValue = (column: number, parameter: number) => (column >= STAGED_COLUMNS - 2 ? `unhex(?${parameter})` : `?${parameter}`);
 /** D1 caps a statement at 100 KB: deletes go by JSON arrays of at most this many keys. */
 const KEYS_PER_STATEMENT = 400;
 
@@ -56,15 +58,15 @@ export function stagingBatches(db: D1Database, runId: string, outcomes: StagedOu
 			null,
 			JSON.stringify(postTermRows(outcome.post).map((term) => [term.kind, term.term, term.normalized])),
 			JSON.stringify(postAuthorRows(outcome.post)),
-			packed.content,
-			packed.fields,
+			packed.contentHex,
+			packed.fieldsHex,
 		];
 	};
 	const insert = (rows: unknown[][]) =>
 		db
 			.prepare(
 				`INSERT OR REPLACE INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors, content, fields)
-				 VALUES ${rows.map((_, row) => `(${Array.from({ length: STAGED_COLUMNS }, (_, column) => `?${row * STAGED_COLUMNS + column + 1}`).join(", ")})`).join(", ")}`,
+				 VALUES ${rows.map((_, row) => `(${Array.from({ length: STAGED_COLUMNS }, (_, column) => stagedValue(column, row * STAGED_COLUMNS + column + 1)).join(", ")})`).join(", ")}`,
 			)
 			.bind(...rows.flat());
 	const batches: D1PreparedStatement[][] = [];

@@ -11,9 +11,11 @@ import type { ListedPost, Post } from "../content/post";
  * takes a page to itself, and a row under 2 KB shares it. On the bench's posts (3.2 KB of HTML) a row is now about
  * 1.8 KB, two to a page: half the posts table, the largest part of D1's bytes per post (docs/design.md, Budgets).
  *
- * D1 binds a Uint8Array as a BLOB and returns a BLOB as an array of numbers (the local simulator as well); both
- * are accepted here, with ArrayBuffers. workerd's node:zlib (nodejs_compat) is native and synchronous: tens of
- * microseconds a post.
+ * The bytes cross D1's binding as hex text, not as BLOB values: the binding sends a BLOB as a JSON array of
+ * numbers both ways (workerd's d1-api.ts), which costs the Worker about 30 µs a post to read and 55 µs to write
+ * (Node, the bench's posts), where text costs 4. Writes bind hex and store `unhex(?)`; reads select
+ * {@link postColumns}, which hex-encodes a BLOB behind a `*` (never the first character of JSON or of base64).
+ * workerd's node:zlib (nodejs_compat) is native and synchronous: tens of microseconds a post.
  *
  * Rows written before keep their formats and are read as before: `post` as JSON text holding every field (with
  * the content too before 0019), `content` as base64 text (0019) or NULL.
@@ -21,13 +23,14 @@ import type { ListedPost, Post } from "../content/post";
 export interface PackedPost {
 	/** Every field but the content, as JSON text: staged_objects keeps it for the commit's SQL (expires, media, aliases). */
 	json: string;
-	/** The `post` column: the fields the columns do not hold, compressed. */
-	fields: Uint8Array;
-	content: Uint8Array;
+	/** The `post` column, as hex for `unhex(?)`: the fields the columns do not hold, compressed. */
+	fieldsHex: string;
+	/** The `content` column, as hex for `unhex(?)`: the content HTML, compressed. */
+	contentHex: string;
 }
 
-/** A D1 value for a BLOB column as bound (Uint8Array) or as read (numbers, or a buffer). */
-export type StoredBytes = number[] | ArrayBuffer | ArrayBufferView;
+/** A BLOB as {@link postColumns} reads it (`*` and hex), or as D1 returns one selected bare (numbers, or a buffer). */
+export type StoredBytes = string | number[] | ArrayBuffer | ArrayBufferView;
 
 /** What a posts row gives to rebuild its post: select it with {@link postColumns}. */
 export interface PostRow {
@@ -38,29 +41,37 @@ export interface PostRow {
 	published_at: string;
 	updated_at: string;
 	draft: number;
-	post: string | StoredBytes;
-	content?: string | StoredBytes | null;
+	/** JSON text (rows before migrations/0020) or the packed fields. */
+	post: StoredBytes;
+	/** Base64 text (0019), the packed content, or null (before 0019, or not selected). */
+	content?: StoredBytes | null;
 }
 
-const ROW_COLUMNS = ["key", "etag", "id", "slug", "published_at", "updated_at", "draft", "post"] as const;
+const ROW_COLUMNS = ["key", "etag", "id", "slug", "published_at", "updated_at", "draft"] as const;
+/** The prefix that marks a BLOB read as hex; JSON starts with `{` and base64 has no `*`. */
+const HEX_MARK = "*";
+
+/** A BLOB column as hex text behind {@link HEX_MARK}, any other value as it is (text rows from before 0020). */
+const bytesAsText = (column: string) => `CASE typeof(${column}) WHEN 'blob' THEN '${HEX_MARK}' || hex(${column}) ELSE ${column} END`;
 
 /** The columns of a {@link PostRow} for a SELECT, prefixed by `table` ("p" → "p.key, …"); `content` only when asked. */
 export function postColumns(table?: string, options: { content: boolean } = { content: true }): string {
 	const prefix = table ? `${table}.` : "";
-	return [...ROW_COLUMNS, ...(options.content ? ["content"] : [])].map((column) => prefix + column).join(", ");
+	const packed = ["post", ...(options.content ? ["content"] : [])].map((column) => `${bytesAsText(prefix + column)} AS ${column}`);
+	return [...ROW_COLUMNS.map((column) => prefix + column), ...packed].join(", ");
 }
 
 /** A parsed post as its row stores it. */
 export function packPost(post: Post): PackedPost {
 	const { contentHtml, ...listed } = post;
 	const { key: _key, etag: _etag, id: _id, slug: _slug, published: _published, updated: _updated, draft: _draft, ...fields } = listed;
-	return { json: JSON.stringify(listed), fields: deflate(JSON.stringify(fields)), content: deflate(contentHtml) };
+	return { json: JSON.stringify(listed), fieldsHex: deflateToHex(JSON.stringify(fields)), contentHex: deflateToHex(contentHtml) };
 }
 
 /** The post a row holds, with its content (a row read without `content` from before 0019 still has it in its JSON). */
 export function unpackPost(row: PostRow): Post {
-	const fields = typeof row.post === "string" ? (JSON.parse(row.post) as Post) : { ...columnsOf(row), ...(JSON.parse(inflate(row.post)) as Post) };
-	if (row.content !== undefined && row.content !== null) fields.contentHtml = typeof row.content === "string" ? inflateRawSync(Buffer.from(row.content, "base64")).toString("utf8") : inflate(row.content);
+	const fields = isText(row.post) ? (JSON.parse(row.post) as Post) : { ...columnsOf(row), ...(JSON.parse(inflate(row.post)) as Post) };
+	if (row.content !== undefined && row.content !== null) fields.contentHtml = inflate(isText(row.content) ? Buffer.from(row.content, "base64") : row.content);
 	return fields;
 }
 
@@ -74,16 +85,19 @@ function columnsOf(row: PostRow): Pick<Post, "key" | "etag" | "id" | "slug" | "p
 	return { key: row.key, etag: row.etag, id: row.id, slug: row.slug, published: row.published_at, updated: row.updated_at, draft: row.draft === 1 };
 }
 
-function deflate(text: string): Uint8Array {
-	// A copy that owns its buffer: a view into zlib's could bind more than its own bytes wherever a binding reads `.buffer`.
-	return new Uint8Array(deflateRawSync(Buffer.from(text, "utf8")));
+/** Text written before migrations/0020 (JSON, or base64), not a packed BLOB. */
+const isText = (value: StoredBytes): value is string => typeof value === "string" && !value.startsWith(HEX_MARK);
+
+function deflateToHex(text: string): string {
+	return deflateRawSync(Buffer.from(text, "utf8")).toString("hex");
 }
 
-function inflate(bytes: StoredBytes): string {
+function inflate(bytes: StoredBytes | Buffer): string {
 	return inflateRawSync(toBuffer(bytes)).toString("utf8");
 }
 
-function toBuffer(bytes: StoredBytes): Buffer {
+function toBuffer(bytes: StoredBytes | Buffer): Buffer {
+	if (typeof bytes === "string") return Buffer.from(bytes.slice(HEX_MARK.length), "hex");
 	if (Array.isArray(bytes)) return Buffer.from(bytes);
 	if (bytes instanceof ArrayBuffer) return Buffer.from(bytes);
 	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
