@@ -220,7 +220,7 @@ function invocationCost(run: SyncRun & { publish: PublishReport }, meter: Subreq
 }
 
 function publishCost(publish: PublishReport, meter: SubrequestMeter): string {
-	return `publish rendered ${publish.rendered}, ${publish.remaining} left, render ${publish.renderMs.toFixed(2)} ms charged; ${meter.used} subrequests`;
+	return `publish rendered ${publish.rendered}, ${publish.remaining} left, render ${publish.renderMs.toFixed(2)} ms charged; ${meter.used} subrequests, ${meter.rowsWritten} D1 rows written`;
 }
 
 const app = createApp((env) => services(env).http, publicationFor);

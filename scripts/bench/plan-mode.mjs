@@ -17,6 +17,10 @@ import { storageReport, summarizeStorage } from "./storage.mjs";
 
 /** Free plan limits per invocation (developers.cloudflare.com/workers/platform/limits). */
 const FREE_LIMITS = { subrequests: 50, cpuMs: 10 };
+/** D1's Free-plan allowance of rows written a day (developers.cloudflare.com/d1/platform/limits); Paid bills them. */
+const FREE_ROWS_WRITTEN_A_DAY = 100_000;
+/** The rows written an invocation's log line ends with (src/index.ts publishCost). */
+const ROWS_WRITTEN = /, (\d+) D1 rows written/;
 /** src/config.ts DEFAULT_PARSE_MS_PER_POST, the calibration the budget charges. */
 const PARSE_MS_PER_POST = 0.5;
 const LINE = /^(sync|r2 events) (\w+) \(([^)]*)\): listed (\d+), read (\d+), (\d+) changes, parse ([\d.]+) ms, (\d+) subrequests by the end of the sync; publish rendered (\d+), (\d+) left, render ([\d.]+) ms charged; (\d+) subrequests/;
@@ -28,16 +32,17 @@ export async function runPlanMode(options, { tmpDir, defer, log }) {
 	const token = newToken();
 	const invocations = [];
 	const onLog = (_level, message) => {
+		const rowsWritten = +(ROWS_WRITTEN.exec(message)?.[1] ?? 0);
 		const publishOnly = PUBLISH_LINE.exec(message);
 		if (publishOnly) {
 			const [, status, trigger, rendered, left, renderMs, subrequests] = publishOnly;
-			invocations.push({ kind: "publish", status, trigger, listed: 0, read: 0, changes: 0, parseMs: 0, syncSubrequests: 0, rendered: +rendered, left: +left, renderMs: +renderMs, subrequests: +subrequests, estimatedParseMs: 0 });
+			invocations.push({ kind: "publish", status, trigger, listed: 0, read: 0, changes: 0, parseMs: 0, syncSubrequests: 0, rendered: +rendered, left: +left, renderMs: +renderMs, subrequests: +subrequests, estimatedParseMs: 0, rowsWritten });
 			return;
 		}
 		const match = LINE.exec(message);
 		if (!match) return;
 		const [, kind, status, trigger, listed, read, changes, parseMs, syncSubrequests, rendered, left, renderMs, subrequests] = match;
-		invocations.push({ kind, status, trigger, listed: +listed, read: +read, changes: +changes, parseMs: +parseMs, syncSubrequests: +syncSubrequests, rendered: +rendered, left: +left, renderMs: +renderMs, subrequests: +subrequests, estimatedParseMs: +read * PARSE_MS_PER_POST });
+		invocations.push({ kind, status, trigger, listed: +listed, read: +read, changes: +changes, parseMs: +parseMs, syncSubrequests: +syncSubrequests, rendered: +rendered, left: +left, renderMs: +renderMs, subrequests: +subrequests, estimatedParseMs: +read * PARSE_MS_PER_POST, rowsWritten });
 	};
 	const bundle = await bundleWorker(path.join(tmpDir, "bundle"));
 	const worker = await startLocalWorker({ bundle: bundle.main, persistTo: path.join(tmpDir, "state"), tmpDir, vars: { ADMIN_TOKEN: token, PLAN: options.plan, ...(options.documentBodies ? { DOCUMENT_BODIES: options.documentBodies } : {}) }, verbose: options.verbose, onLog });
@@ -134,6 +139,7 @@ function summarizeInvocations(rows) {
 		maxRead: max("read"),
 		read: working.reduce((sum, row) => sum + row.read, 0),
 		rendered: working.reduce((sum, row) => sum + row.rendered, 0),
+		rowsWritten: working.reduce((sum, row) => sum + row.rowsWritten, 0),
 		byTrigger: Object.fromEntries(Object.entries(Object.groupBy(rows, (row) => (row.trigger.startsWith("cron") ? "cron" : row.trigger))).map(([key, list]) => [key, list.length])),
 	};
 }
@@ -167,11 +173,17 @@ export function planReport(result) {
 		["wall time of those invocations here", `${fmt(first.wallMs / 1000, 1)} s`, ""],
 		["invocations after it until every document is published", `${int(result.published.invocationsAfterCatalog)} (max ${int(result.published.maxSubrequests)} subrequests), ${int(result.published.left)} left`, ""],
 		["one change by R2 notification: subrequests", result.notification ? int(result.notification.subrequests) : "none seen", "constant"],
+		[
+			"D1 rows written: the first catalog / the publish after it (days of the Free plan's 100,000 a day)",
+			`${int(first.rowsWritten)} / ${int(result.published.rowsWritten)} (${fmt((first.rowsWritten + result.published.rowsWritten) / FREE_ROWS_WRITTEN_A_DAY, 1)} days)`,
+			"reported, not a limit per invocation",
+		],
+		["one change by R2 notification: D1 rows written", result.notification ? int(result.notification.rowsWritten) : "", ""],
 		["one change by R2 notification: read / rendered / left", result.notification ? `${result.notification.read} / ${result.notification.rendered} / ${result.notification.left}` : "", ""],
 		...[
-			["first reconciliation after the import (compares every page): invocations, max subrequests", result.firstReconciliation],
-			["reconciliation finding nothing, steady state (pages known to agree): invocations, max subrequests", result.reconciliation],
-		].map(([label, run]) => [label, first.complete ? `${int(run.invocations)}, ${int(run.maxSubrequests)}` : "not run (the first catalog is not complete)", ""]),
+			["first reconciliation after the import (compares every page): invocations, max subrequests, rows written", result.firstReconciliation],
+			["reconciliation finding nothing, steady state (pages known to agree): invocations, max subrequests, rows written", result.reconciliation],
+		].map(([label, run]) => [label, first.complete ? `${int(run.invocations)}, ${int(run.maxSubrequests)}, ${int(run.rowsWritten)} D1 rows written` : "not run (the first catalog is not complete)", ""]),
 	];
 	const text = [table(`The sync as a budgeted job, PLAN=${result.plan}, DOCUMENT_BODIES=${result.documentBodies} (Worker in Miniflare; one cron invocation after another)`, ["figure", "value", "target"], rows)];
 	if (storage) text.push(storage.text);

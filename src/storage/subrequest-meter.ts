@@ -7,12 +7,26 @@
 export class SubrequestMeter {
 	used = 0;
 	readonly byBinding: Record<string, number> = {};
+	/**
+	 * D1 rows written, as D1 reports them with each result (`meta.rows_written`, index entries included): the Free
+	 * plan allows 100,000 a day (developers.cloudflare.com/d1/platform/limits). `first()` and `raw()` return no meta
+	 * and are not counted; the catalog writes through `run()` and `batch()`.
+	 */
+	rowsWritten = 0;
 
 	count(binding: string): void {
 		this.used += 1;
 		this.byBinding[binding] = (this.byBinding[binding] ?? 0) + 1;
 	}
+
+	countRows(result: unknown): void {
+		const written = (result as { meta?: { rows_written?: unknown } } | undefined)?.meta?.rows_written;
+		if (typeof written === "number") this.rowsWritten += written;
+	}
 }
+
+/** Calls whose results carry D1's meta. */
+const RESULT_CALLS = new Set(["run", "all"]);
 
 const R2_CALLS = new Set(["head", "get", "put", "delete", "list", "createMultipartUpload", "resumeMultipartUpload"]);
 const QUEUE_CALLS = new Set(["send", "sendBatch"]);
@@ -47,7 +61,8 @@ function meterDatabase(db: D1Database, meter: SubrequestMeter): D1Database {
 				if (typeof property === "string" && STATEMENT_CALLS.has(property)) {
 					return (...args: unknown[]) => {
 						meter.count("DB");
-						return (value as (...a: unknown[]) => unknown).apply(target, args);
+						const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+						return RESULT_CALLS.has(property) ? (result as Promise<unknown>).then((answer) => (meter.countRows(answer), answer)) : result;
 					};
 				}
 				return (value as (...a: unknown[]) => unknown).bind(target);
@@ -64,7 +79,10 @@ function meterDatabase(db: D1Database, meter: SubrequestMeter): D1Database {
 			if (property === "batch") {
 				return (statements: D1PreparedStatement[]) => {
 					meter.count("DB");
-					return target.batch(statements.map((statement) => originals.get(statement) ?? statement));
+					return target.batch(statements.map((statement) => originals.get(statement) ?? statement)).then((results) => {
+						for (const result of results) meter.countRows(result);
+						return results;
+					});
 				};
 			}
 			if (property === "exec" || property === "dump") {

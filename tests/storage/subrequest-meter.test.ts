@@ -21,3 +21,23 @@ it("counts one subrequest per D1 query or batch and per R2 call, and passes resu
 	expect(meter.byBinding).toEqual({ DB: 2, POSTS: 4 });
 	expect(meter.used).toBe(6);
 });
+
+it("adds up the D1 rows written that run(), all() and batch() report, index entries included", async () => {
+	const meter = new SubrequestMeter();
+	const bindings = meterBindings(env, meter);
+	await env.DB.exec("CREATE TABLE IF NOT EXISTS meter_rows (k TEXT PRIMARY KEY, v TEXT)");
+	await env.DB.exec("DELETE FROM meter_rows");
+
+	await bindings.DB.prepare("INSERT INTO meter_rows VALUES ('a', '1'), ('b', '2')").run();
+	const afterRun = meter.rowsWritten;
+	await bindings.DB.batch([bindings.DB.prepare("INSERT INTO meter_rows VALUES ('c', '3')"), bindings.DB.prepare("DELETE FROM meter_rows WHERE k = 'a'")]);
+	const afterBatch = meter.rowsWritten;
+	await bindings.DB.prepare("SELECT * FROM meter_rows").all();
+	await env.DB.exec("DROP TABLE meter_rows");
+
+	// As the local D1 counts them: each inserted row twice (the table and its primary key's index), the delete once.
+	expect(afterRun).toBe(4);
+	expect(afterBatch - afterRun).toBe(3);
+	// Reads add nothing.
+	expect(meter.rowsWritten).toBe(afterBatch);
+});
