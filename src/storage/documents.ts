@@ -181,12 +181,16 @@ export class Documents {
 
 	/** Marks refs stale; the statement joins whatever transaction changes their inputs. */
 	markStale(refs: readonly DocumentRef[], now: Date): D1PreparedStatement {
-		return this.db.prepare(`${MARK_STALE} SELECT value, ?2 FROM json_each(?1) WHERE true ${ON_MARKED_AGAIN}`).bind(JSON.stringify(refs), now.toISOString());
+		return this.db.prepare(`${MARK_STALE} SELECT DISTINCT value, ?2 FROM json_each(?1) WHERE true ${ON_MARKED_AGAIN}`).bind(JSON.stringify(refs), now.toISOString());
 	}
 
-	/** The same, for refs a query selects (`select` yields one column, the ref; its parameters start at ?2). */
+	/**
+	 * The same, for refs a query selects (`select` yields one column, the ref; its parameters start at ?2). Each ref
+	 * once, however many posts select it: every repeat would be a row written (D1 Free allows 100,000 a day), and one
+	 * new mark is all a publish in progress needs to see.
+	 */
 	markStaleWhere(select: string, now: Date, ...params: unknown[]): D1PreparedStatement {
-		return this.db.prepare(`${MARK_STALE} SELECT ref, ?1 FROM (${select}) WHERE true ${ON_MARKED_AGAIN}`).bind(now.toISOString(), ...params);
+		return this.db.prepare(`${MARK_STALE} SELECT DISTINCT ref, ?1 FROM (${select}) WHERE true ${ON_MARKED_AGAIN}`).bind(now.toISOString(), ...params);
 	}
 
 	/**

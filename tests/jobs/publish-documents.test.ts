@@ -154,6 +154,22 @@ describe("the publish step's writes", () => {
 		}
 	});
 
+	it("marks a list once per commit however many of the commit's posts it shows (each repeat would be a D1 row written)", async () => {
+		const h = syncHarness();
+		await h.put("first.md", fencedPost({ title: "First", date: "2026-01-01", tags: ["shared"] }));
+		await h.sync();
+		for (let n = 0; n < 12; n++) await h.put(`p${n}.md`, fencedPost({ title: `Post ${n}`, date: "2026-01-02", tags: ["shared"] }));
+
+		await h.syncOnly();
+
+		const marks = await env.DB.prepare("SELECT ref, mark FROM stale_documents WHERE ref IN ('term:shared', 'site', 'home') ORDER BY ref").all<{ ref: string; mark: number }>();
+		expect(marks.results).toEqual([
+			{ ref: "home", mark: 1 },
+			{ ref: "site", mark: 1 },
+			{ ref: "term:shared", mark: 1 },
+		]);
+	});
+
 	it("clears a ref only at the mark it was read at: one marked again while it renders stays stale", async () => {
 		const h = syncHarness();
 		await seedTaggedPosts(h);
