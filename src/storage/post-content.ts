@@ -61,6 +61,9 @@ export function postColumns(table?: string, options: { content: boolean } = { co
 	return [...ROW_COLUMNS.map((column) => prefix + column), ...packed].join(", ");
 }
 
+/** The names {@link postColumns} selects under (without `content`), for a query over a subquery that selected them. */
+export const POST_COLUMN_NAMES = [...ROW_COLUMNS, "post"].join(", ");
+
 /** A parsed post as its row stores it. */
 export function packPost(post: Post): PackedPost {
 	const { contentHtml, ...listed } = post;
@@ -77,7 +80,12 @@ export function unpackPost(row: PostRow): Post {
 
 /** The post a row holds as a list shows it: without the content, whether or not the row was read with it. */
 export function unpackListed(row: PostRow): ListedPost {
-	const { contentHtml: _content, ...listed } = unpackPost({ ...row, content: null });
+	return listedOf(unpackPost({ ...row, content: null }));
+}
+
+/** A post as a list shows it. */
+export function listedOf(post: Post | ListedPost): ListedPost {
+	const { contentHtml: _content, ...listed } = post as Post;
 	return listed;
 }
 

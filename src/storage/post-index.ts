@@ -1,7 +1,7 @@
 import type { ListedPost, Post } from "../content/post";
 import type { TermCount } from "../feeds/pages/pages";
 import { visibleAt } from "./post-visibility";
-import { type PostRow, postColumns, unpackListed, unpackPost } from "./post-content";
+import { POST_COLUMN_NAMES, type PostRow, listedOf, postColumns, unpackListed, unpackPost } from "./post-content";
 
 /**
  * The per-post indexes the catalog keeps beside `posts` (terms, authors), described once so that the sync
@@ -71,7 +71,7 @@ export class LabelIndexes {
 			// The newest `limit`, numbered once they are chosen: only the first `withContent` carry their content.
 			this.db
 				.prepare(
-					`SELECT ${postColumns(undefined, { content: false })}, CASE WHEN place <= ?4 THEN content END AS content
+					`SELECT ${POST_COLUMN_NAMES}, CASE WHEN place <= ?4 THEN content END AS content
 					 FROM (SELECT *, row_number() OVER (ORDER BY published_at DESC, id) AS place
 					       FROM (SELECT ${postColumns("p")} FROM posts p
 					             WHERE p.key IN (SELECT post_key FROM ${index.table} WHERE normalized = ?3) AND ${visibleAt("?1", "p")}
@@ -85,8 +85,8 @@ export class LabelIndexes {
 				.bind(normalized),
 		]);
 		const rows = posts!.results;
-		const listed = rows.map(unpackListed);
 		const full = rows.slice(0, options.withContent).map(unpackPost);
+		const listed = [...full.map(listedOf), ...rows.slice(options.withContent).map(unpackListed)];
 		return { display: display!.results[0]?.label, posts: full, listed };
 	}
 
