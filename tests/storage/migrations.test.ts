@@ -206,6 +206,41 @@ describe("upgrading a database migrated by an earlier release", () => {
 		});
 	});
 
+	it("keeps a sync job's work and the archive order when 0021 rebuilds the work tables without rowids, and each insert then writes one row", async () => {
+		await applyD1Migrations(env.UPGRADE_DB, env.TEST_MIGRATIONS.filter((migration) => migration.name < "0021"));
+		const db = env.UPGRADE_DB;
+		await db.batch([
+			post("a"),
+			db.prepare("INSERT INTO sync_listing (key, etag, size, media_type, last_modified) VALUES ('a', 'e2', 10, NULL, '2026-05-01T00:00:00Z'), ('m.png', 'e3', 5, 'image/png', NULL)"),
+			db.prepare("INSERT INTO sync_gone (key) VALUES ('z')"),
+			db.prepare(
+				"INSERT INTO staged_objects (run_id, key, etag, id, slug, published_at, updated_at, draft, post, reason, terms, authors, content, fields) VALUES ('r1', 'a', 'e2', 'id-a', 'a', '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z', 0, '{}', NULL, '[]', '[]', 'c', unhex('00ff'))",
+			),
+			db.prepare("INSERT INTO sequence_candidates (post_id) VALUES ('id-b')"),
+			db.prepare("INSERT INTO post_sequence (post_id, seq) VALUES ('id-a', 1)"),
+			db.prepare("INSERT INTO post_aliases (path, post_key) VALUES ('/old/', 'a')"),
+			db.prepare("INSERT INTO post_media (post_key, media_key) VALUES ('a', 'm.png')"),
+		]);
+		const tables = ["sync_listing", "sync_gone", "staged_objects", "sequence_candidates", "post_sequence", "post_aliases", "post_media"];
+		const rows = async () => (await db.batch(tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY 1`)))).map((result) => result.results);
+		const before = await rows();
+		expect(before.every((result) => result.length > 0)).toBe(true);
+
+		await applyD1Migrations(db, env.TEST_MIGRATIONS);
+
+		expect(await rows()).toEqual(before);
+		const schema = await db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map((table) => `'${table}'`).join(", ")})`).all<{ sql: string }>();
+		expect(schema.results).toHaveLength(tables.length);
+		for (const table of schema.results) expect(table.sql).toMatch(/WITHOUT ROWID\s*$/);
+		// What D1 charges: one row for the table's one b-tree (two in a rowid table keyed by text), one more per other index.
+		const written = async (sql: string) => (await db.prepare(sql).run()).meta.rows_written;
+		expect(await written("INSERT INTO sync_listing (key, etag, size) VALUES ('b', 'e4', 1)")).toBe(1);
+		expect(await written("INSERT INTO sequence_candidates (post_id) VALUES ('id-c')")).toBe(1);
+		expect(await written("INSERT INTO post_sequence (post_id, seq) VALUES ('id-b', 2)")).toBe(2);
+		expect(await written("INSERT INTO staged_objects (run_id, key, etag) VALUES ('r1', 'b', 'e4')")).toBe(1);
+		await expect(db.prepare("INSERT INTO post_sequence (post_id, seq) VALUES ('id-c', 2)").run()).rejects.toThrow(/UNIQUE/);
+	});
+
 	it("keeps a partial run's remaining count from a release that had it", async () => {
 		await applyD1Migrations(env.UPGRADE_DB, env.HISTORIC_MIGRATIONS["a1a0696-read-budget"]!);
 		await env.UPGRADE_DB.prepare(
