@@ -209,6 +209,18 @@ function syncReport(result) {
 		),
 	);
 	parts.push(`edited post: ${result.editedKey}; "posts" counts every parsed post in the catalog (drafts and future-dated included)`);
+	const phased = result.syncs.filter((row) => row.phasesMs);
+	if (phased.length > 0) {
+		// The sync's own clock by phase (src/jobs/phase-clock.ts); what the wall adds besides is the publish and HTTP.
+		const phases = Object.keys(phased[0].phasesMs);
+		parts.push(
+			table(
+				"Where each sync's time went (ms by phase, the Worker's clock; reading includes parsing; publish = wall − durationMs, with HTTP)",
+				["sync", ...phases, "parse", "durationMs", "publish", "wall ms"],
+				phased.map((row) => [row.label, ...phases.map((phase) => int(row.phasesMs[phase] ?? 0)), int(row.parseMs ?? 0), int(row.durationMs), int(row.wallMs - row.durationMs), int(row.wallMs)]),
+			),
+		);
+	}
 	// Informational here: --plan free|paid checks it against that plan's limit.
 	if (result.storage) parts.push(storageReport(result.storage).text);
 	if (result.syncs.some((row) => row.error)) parts.push(`errors: ${result.syncs.map((row) => row.error).filter(Boolean).join(" | ")}`);

@@ -216,7 +216,13 @@ async function runPublishInvocation(jobs: ReturnType<typeof services>["jobs"], t
 
 /** One log line per invocation with what it did and spent; `npm run bench -- --plan free` reads these. */
 function invocationCost(run: SyncRun & { publish: PublishReport }, meter: SubrequestMeter): string {
-	return `listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes, parse ${(run.parseMs ?? 0).toFixed(2)} ms, ${run.subrequests ?? 0} subrequests by the end of the sync; ${publishCost(run.publish, meter)}`;
+	return `listed ${run.objectsListed}, read ${run.objectsRead}, ${run.changes} changes, parse ${(run.parseMs ?? 0).toFixed(2)} ms, ${run.subrequests ?? 0} subrequests by the end of the sync; ${publishCost(run.publish, meter)}${phasesOf(run)}`;
+}
+
+/** Where the sync's wall time went (jobs/phase-clock.ts), phases that took none left out. */
+function phasesOf(run: SyncRun): string {
+	const spent = Object.entries(run.phasesMs ?? {}).filter(([, ms]) => ms > 0);
+	return spent.length === 0 ? "" : `; sync ms by phase: ${spent.map(([phase, ms]) => `${phase} ${ms}`).join(", ")}`;
 }
 
 function publishCost(publish: PublishReport, meter: SubrequestMeter): string {

@@ -163,9 +163,9 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 }
 
 function pickSync(sync) {
-	const { status, durationMs, objectsListed, objectsRead, posts, broken, changes, remaining, error } = sync;
+	const { status, durationMs, objectsListed, objectsRead, posts, broken, changes, remaining, error, phasesMs, parseMs } = sync;
 	const publish = sync.publish ?? {};
-	return { status, durationMs, objectsListed, objectsRead, posts, broken, changes, remaining, error, publishStatus: publish.status, publishRendered: publish.rendered, publishRemaining: publish.remaining, publishError: publish.error };
+	return { status, durationMs, objectsListed, objectsRead, posts, broken, changes, remaining, error, phasesMs, parseMs, publishStatus: publish.status, publishRendered: publish.rendered, publishRemaining: publish.remaining, publishError: publish.error };
 }
 
 /**

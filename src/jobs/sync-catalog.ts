@@ -8,6 +8,7 @@ import type { SubrequestMeter } from "../storage/subrequest-meter";
 import type { SyncJob, SyncJobs } from "../storage/sync-job";
 import type { SyncRun, SyncRuns } from "../storage/sync-runs";
 import { mapConcurrently } from "../shared";
+import { PhaseClock } from "./phase-clock";
 import { Claims, type ReadTally, claimsOf, describeFailure, readAndParse, recordCommitted, recordFailed } from "./sync-reads";
 
 /** How much one invocation of the sync may do (config.ts `syncBudget`, from PLAN; docs/design.md "Budgets"). */
@@ -68,10 +69,11 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 	// The whole invocation's count: what ran before the sync (the cron's sweep, notifications) is spent too.
 	const spent = () => deps.meter?.used ?? 0;
 	const tally: ReadTally = { objectsRead: 0, parseMs: 0 };
+	const clock = new PhaseClock();
 	const run: SyncRun = { id: crypto.randomUUID(), trigger, status: "running", startedAt: startedAt.toISOString(), objectsListed: 0, objectsRead: 0, posts: 0, broken: 0, changes: 0, remaining: 0 };
 	const finish = (status: SyncRun["status"], error?: string): SyncRun => {
 		const finishedAt = deps.now();
-		const cost = { objectsRead: tally.objectsRead, parseMs: tally.parseMs, subrequests: spent() + 3 };
+		const cost = { objectsRead: tally.objectsRead, parseMs: tally.parseMs, subrequests: spent() + 3, phasesMs: clock.rounded() };
 		return { ...run, ...cost, status, error, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime() };
 	};
 
@@ -97,17 +99,17 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 		};
 		let nextPage = job.phase === "listing" && affords(2) ? listPage(job.cursor) : undefined;
 		while (nextPage) {
-			const page = await nextPage;
+			const page = await clock.time("listing", nextPage);
 			// The next page is listed while this one is recorded, so the store and D1 work at once; the records
 			// still commit in order. Affording it: this record, the next listing and its record.
 			nextPage = page.cursor && affords(3) ? listPage(page.cursor) : undefined;
-			job = await deps.jobs.recordPage(job, page);
+			job = await clock.time("recording", deps.jobs.recordPage(job, page));
 		}
 		// Deletions come only from a complete listing, and are committed below with the job's move to reading.
 		let deletedKeys: string[] = [];
 		let mediaChanges: D1PreparedStatement[] = [];
 		if (job.phase === "deleting" && affords(1)) {
-			const found = await deps.jobs.deletionsAndOutdated(job);
+			const found = await clock.time("deleting", deps.jobs.deletionsAndOutdated(job));
 			deletedKeys = found.deleted;
 			job = { ...job, phase: "reading", outdated: found.outdated };
 			// Media are known from the complete listing (by extension, never read), committed with the deletions.
@@ -124,11 +126,14 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 			const limit = Math.min(STAGE_CHUNK, deps.budget.maxReads - tally.objectsRead, byParse - tally.objectsRead, bySubrequests - Math.ceil(bySubrequests / STAGE_BATCH));
 			if (limit <= 0) break;
 			// One more than we take tells whether the listing ends within this chunk.
-			const next = await deps.jobs.nextOutdated(job, limit + 1);
+			const next = await clock.time("matching", deps.jobs.nextOutdated(job, limit + 1));
 			const chunk = next.slice(0, limit);
-			const outcomes = await mapConcurrently(chunk, READ_CONCURRENCY, (object) => readAndParse(store, deps.content, object, object.knownEtag, tally));
+			const outcomes = await clock.time(
+				"reading",
+				mapConcurrently(chunk, READ_CONCURRENCY, (object) => readAndParse(store, deps.content, object, object.knownEtag, tally)),
+			);
 			for (const object of chunk) released.add(object.key);
-			if (chunk.length > 0) claims.learn(await deps.catalog.knownFor(chunk.map((object) => object.key), claimsOf(outcomes), startedAt), released);
+			if (chunk.length > 0) claims.learn(await clock.time("matching", deps.catalog.knownFor(chunk.map((object) => object.key), claimsOf(outcomes), startedAt)), released);
 			// "gone": deleted between listing and reading; the next job's listing drops it like any deletion.
 			const accepted = outcomes.flatMap((outcome): StagedOutcome[] => (outcome === "unchanged" || outcome === "gone" || outcome.kind === "media" ? [] : [claims.admit(outcome)]));
 			// Media found by a read: recorded as media, and no longer a post or a broken post if it was one.
@@ -137,7 +142,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 				mediaChanges.push(...deps.media.commitStatements(readMedia, [], (select, keys) => deps.catalog.markPostDocumentsStale(select, startedAt, keys)));
 				deletedKeys.push(...readMedia.map((object) => object.key));
 			}
-			await deps.catalog.stage(run.id, accepted);
+			await clock.time("staging", deps.catalog.stage(run.id, accepted));
 			staged += accepted.length;
 			job = { ...job, readAfter: chunk.at(-1)?.key ?? job.readAfter, handled: job.handled + chunk.length };
 			if (next.length <= limit) complete = true;
@@ -151,7 +156,7 @@ export async function syncCatalog(deps: SyncDependencies, trigger: string): Prom
 			// An unfinished job leaves the catalog incomplete: the baseline goes on until one job completes.
 			if (complete) extra.push(deps.catalog.markFirstCaughtUp(now));
 		}
-		await deps.catalog.commitSync(run.id, deletedKeys, now, extra);
+		await clock.time("committing", deps.catalog.commitSync(run.id, deletedKeys, now, extra));
 		run.objectsListed = job.listed;
 		run.changes = staged + deletedKeys.length;
 		run.remaining = complete || job.phase !== "reading" ? 0 : Math.max(job.outdated - job.handled, 0);

@@ -17,6 +17,8 @@ export interface SyncRun {
 	/** What this invocation spent: subrequests counted by the meter, and parse time where the clock moves. */
 	subrequests?: number;
 	parseMs?: number;
+	/** Wall ms by phase of this invocation (jobs/phase-clock.ts): in POST /api/sync's answer and the log, not stored. */
+	phasesMs?: Record<string, number>;
 	error?: string;
 }
 

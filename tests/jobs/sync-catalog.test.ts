@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { SYNC_PHASES, type SyncPhase } from "../../src/jobs/phase-clock";
 import { Lease } from "../../src/storage/lease";
 import { fencedPost, headerBlockPost } from "../support/posts";
 import { emptyCatalogAndBucket, finishedRun, syncHarness } from "../support/state";
@@ -158,6 +159,29 @@ describe("syncCatalog", () => {
 
 		expect(recovered.status).toBe("succeeded");
 		expect(await h.visible()).toHaveLength(8);
+	});
+
+	it("reports where its time went, phase by phase: a slow read shows as reading, a slow listing as listing", async () => {
+		const h = syncHarness();
+		for (let i = 0; i < 3; i++) await h.put(`post-${i}.md`, fencedPost({ title: `Post ${i}`, date: "2026-01-01" }));
+		h.store.listDelayMs = 20;
+		h.store.readDelayMs = 60;
+
+		const started = performance.now();
+		const run = await h.syncOnly();
+		const wallMs = performance.now() - started;
+
+		expect(run.status).toBe("succeeded");
+		const phases = run.phasesMs as Record<SyncPhase, number>;
+		expect(Object.keys(phases)).toEqual([...SYNC_PHASES]);
+		for (const ms of Object.values(phases)) expect(ms).toBeGreaterThanOrEqual(0);
+		// The three reads run at once: one delay, not three, and it is the reading phase's.
+		expect(phases.reading).toBeGreaterThanOrEqual(55);
+		expect(phases.listing).toBeGreaterThanOrEqual(15);
+		expect(phases.listing).toBeLessThan(phases.reading);
+		// The phases are awaited one after another, so together they fit in the sync's wall time.
+		const total = Object.values(phases).reduce((sum, ms) => sum + ms, 0);
+		expect(total).toBeLessThanOrEqual(wallMs + 1);
 	});
 
 	it("lists past 1,000 keys page by page", async () => {

@@ -49,12 +49,19 @@ export function finishedRun(run: Pick<SyncRun, "id" | "startedAt"> & Partial<Syn
 	return { trigger: "test", status: "skipped", objectsListed: 0, objectsRead: 0, posts: 0, broken: 0, changes: 0, remaining: 0, ...run };
 }
 
+function delayed<V>(ms: number, call: () => Promise<V>): Promise<V> {
+	return ms === 0 ? call() : new Promise((resolve) => setTimeout(resolve, ms)).then(call);
+}
+
 /** Counts the calls a sync makes, around a real store. */
 export class CountingStore implements ObjectStore {
 	reads = 0;
 	lists = 0;
 	failReadsAfter = Number.POSITIVE_INFINITY;
 	failListsAfter = Number.POSITIVE_INFINITY;
+	/** A slower store: each list or read waits this long first (workerd's clock moves on timers). */
+	listDelayMs = 0;
+	readDelayMs = 0;
 	constructor(private readonly inner: ObjectStore) {}
 	get description() {
 		return this.inner.description;
@@ -62,7 +69,7 @@ export class CountingStore implements ObjectStore {
 	list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<ListPage> {
 		this.lists += 1;
 		if (this.lists > this.failListsAfter) return Promise.reject(new Error("simulated crash while listing"));
-		return this.inner.list(options);
+		return delayed(this.listDelayMs, () => this.inner.list(options));
 	}
 	head(key: string) {
 		return this.inner.head(key);
@@ -70,7 +77,7 @@ export class CountingStore implements ObjectStore {
 	read(key: string, options?: { ifNoneMatch?: string; maxBytes?: number }): Promise<ReadResult> {
 		this.reads += 1;
 		if (this.reads > this.failReadsAfter) return Promise.reject(new Error("simulated crash while reading"));
-		return this.inner.read(key, options);
+		return delayed(this.readDelayMs, () => this.inner.read(key, options));
 	}
 	openMedia(key: string, range?: ByteRange) {
 		return this.inner.openMedia(key, range);
