@@ -221,6 +221,7 @@ function syncReport(result) {
 			),
 		);
 	}
+	if (result.profiles) parts.push(...profileTables(result.profiles));
 	// Informational here: --plan free|paid checks it against that plan's limit.
 	if (result.storage) parts.push(storageReport(result.storage).text);
 	if (result.syncs.some((row) => row.error)) parts.push(`errors: ${result.syncs.map((row) => row.error).filter(Boolean).join(" | ")}`);
@@ -417,4 +418,29 @@ function meta() {
 		tmpDir: path.dirname(tmpDir),
 		platform: `${os.platform()} ${os.release()}`,
 	};
+}
+
+/**
+ * --profile: each isolate's samples by category, then the Worker's costliest functions (scripts/bench/cpu-profile.mjs).
+ * The isolates' samples overlap in time (each isolate's profiler samples all along), so they never add up to the
+ * wall time: they say where each isolate's own code spends, not how the wall divides between isolates.
+ */
+function profileTables({ ofWhat, wallMs, isolates }) {
+	const name = (text) => (text.length > 90 ? `${text.slice(0, 87)}…` : text);
+	const categories = table(
+		`CPU profiles of ${ofWhat} (${fmt(wallMs / 1000, 1)} s wall; V8 sampling; the isolates' samples overlap in time and are not a split of the wall)`,
+		["isolate", "where the samples fell", "ms"],
+		isolates.flatMap((isolate) => [
+			[isolate.label, `profile span`, int(isolate.spanMs)],
+			...isolate.categories.map(({ name: category, ms }) => ["", category, int(ms)]),
+		]),
+	);
+	const functions = isolates.map((isolate) =>
+		table(
+			`${isolate.label}: functions with the most self time (${path.relative(process.cwd(), isolate.file)})`,
+			["function", "self ms"],
+			isolate.functions.filter(({ name: fn }) => !fn.startsWith("(idle)")).map(({ name: fn, ms }) => [name(fn), int(ms)]),
+		),
+	);
+	return [categories, ...functions];
 }

@@ -48,12 +48,12 @@ export async function queueConsumerSettings() {
 
 /**
  * Starts the Worker on 127.0.0.1 (a free port) with its state in `persistTo`.
- * @param {{ bundle: string, persistTo: string, tmpDir: string, vars?: Record<string,string>, verbose?: boolean, migrate?: boolean, onLog?: (level: string, message: string) => void }} options
+ * @param {{ bundle: string, persistTo: string, tmpDir: string, vars?: Record<string,string>, verbose?: boolean, inspectorPort?: number, migrate?: boolean, onLog?: (level: string, message: string) => void }} options
  * Alongside it runs a small helper Worker (helper-worker.js) bound to the same bucket and database, for fast
  * seeding and for calibrating the simulators.
  * @returns {Promise<{ url: URL, miniflare: any, bucket: () => Promise<any>, putMany: Function, calibrate: Function, d1Storage: Function, dispose: () => Promise<void>, logs: string[], queueBatches: object[] }>}
  */
-export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, verbose = false, migrate = true, onLog }) {
+export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, verbose = false, inspectorPort, migrate = true, onLog }) {
 	if (migrate) await applyMigrations({ persistTo });
 	const { Miniflare, convertV4MiniflareOptions, Log, LogLevel } = await loadMiniflare();
 	const { unstable_getMiniflareWorkerOptions } = await import("wrangler");
@@ -81,6 +81,8 @@ export async function startLocalWorker({ bundle, persistTo, tmpDir, vars = {}, v
 		convertV4MiniflareOptions({
 			host: "127.0.0.1",
 			port,
+			// --profile: workerd's inspector, for CPU profiles of the Worker and the simulators (cpu-profile.mjs).
+			...(inspectorPort === undefined ? {} : { inspectorPort }),
 			cf: false,
 			telemetry: { enabled: false },
 			logRequests: false,

@@ -52,6 +52,9 @@ Options
   --seed N              seed of the post generator (default 1)
   --tmp-dir DIR         where the temporary directory is made (default: the OS temp dir). The simulators
                         persist to it with fsync; a tmpfs such as /dev/shm takes the disk out of the figures
+  --profile             with the default R2 run or --compare-hugo: V8 CPU profiles of the Worker and of the local D1
+                        and R2 simulators during the first sync, written to .bench/profiles/*.cpuprofile and summed
+                        by where the self time went (scripts/bench/cpu-profile.mjs)
   --keep                keep the temporary directory (state, bundle, s3rver files) and print its path
   --verbose             show the Worker's and Miniflare's logs
   -h, --help            this text
@@ -103,6 +106,7 @@ export function readOptions(argv) {
 				seed: { type: "string", default: "1" },
 				"tmp-dir": { type: "string" },
 				keep: { type: "boolean", default: false },
+				profile: { type: "boolean", default: false },
 				verbose: { type: "boolean", default: false },
 				help: { type: "boolean", short: "h", default: false },
 			},
@@ -141,6 +145,7 @@ export function readOptions(argv) {
 							: values["compare-hugo"]
 								? "hugo"
 								: backend;
+	if (values.profile && mode !== "r2" && mode !== "hugo") throw new UsageError("--profile runs with the default R2 run or --compare-hugo");
 	return {
 		help: false,
 		mode,
@@ -165,6 +170,7 @@ export function readOptions(argv) {
 		seed: whole("seed", values.seed, 0, 2 ** 31),
 		tmpDir: values["tmp-dir"],
 		keep: values.keep,
+		profile: values.profile,
 		verbose: values.verbose,
 	};
 }

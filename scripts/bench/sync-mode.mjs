@@ -7,7 +7,9 @@
  * consumer's log line, written once that key is committed and the documents it changed are published.
  */
 import path from "node:path";
-import { newToken, wranglerTomlVar } from "../lib/dev-server.mjs";
+import { mkdir } from "node:fs/promises";
+import { ROOT, freePort, newToken, wranglerTomlVar } from "../lib/dev-server.mjs";
+import { startProfiles } from "./cpu-profile.mjs";
 import { openS3 } from "../lib/post-targets.mjs";
 import { putManyWith, runSync, seedBucket, siteFromWranglerToml, timeFeeds, timeRenderersInProcess } from "./common.mjs";
 import { bundleWorker, startLocalWorker } from "./local-worker.mjs";
@@ -58,7 +60,8 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	}
 
 	started = performance.now();
-	const worker = await startLocalWorker({ bundle: bundle.main, persistTo, tmpDir, vars, verbose: options.verbose, onLog });
+	const inspectorPort = options.profile ? await freePort() : undefined;
+	const worker = await startLocalWorker({ bundle: bundle.main, persistTo, tmpDir, vars, verbose: options.verbose, inspectorPort, onLog });
 	defer(() => worker.dispose());
 	result.steps.start = { ms: performance.now() - started, note: "D1 migrations (wrangler CLI) + Miniflare start" };
 	log(`Worker (Miniflare, ${options.backend === "s3" ? "S3 via proxy" : "local R2"}) on ${worker.url.origin} after ${(result.steps.start.ms / 1000).toFixed(1)} s`);
@@ -102,10 +105,17 @@ export async function runSyncMode(options, { tmpDir, defer, killOnExit, log }) {
 	// each committed on its own ("partial") until the last one ("succeeded"). Each pass publishes what it made stale,
 	// up to PUBLISH_MAX_RENDERS; documents it leaves stale take further passes, counted in the first sync too.
 	let firstReads = 0;
+	const profiles = inspectorPort === undefined ? undefined : await startProfiles(inspectorPort);
 	for (let pass = 1; pass <= 60; pass++) {
 		const row = await sync(`first sync, pass ${pass}`, { objectsListed: options.posts });
 		firstReads += row.objectsRead;
 		if (row.status !== "partial" && !(row.publishRemaining > 0)) break;
+	}
+	if (profiles) {
+		const directory = path.join(ROOT, ".bench", "profiles");
+		await mkdir(directory, { recursive: true });
+		result.profiles = { ofWhat: "the first sync, every pass", wallMs: syncs.reduce((sum, row) => sum + row.wallMs, 0), isolates: await profiles.stop(directory) };
+		log(`CPU profiles of the first sync written to ${directory}`);
 	}
 	const lastPass = syncs.at(-1);
 	lastPass.checks.push({ field: "objectsRead (all passes)", expected: options.posts, actual: firstReads, ok: firstReads === options.posts });
