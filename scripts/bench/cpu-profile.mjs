@@ -9,7 +9,6 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import WebSocket from "ws";
 
 /** The isolates worth profiling: the Worker, the D1 database and the POSTS bucket (Miniflare's service names). */
 export const PROFILED_ISOLATES = [
@@ -81,16 +80,19 @@ export function summarizeProfile(profile, top = 12) {
 	return { spanMs: totalUs / 1000, busyMs: totalUs / 1000 - idleMs, categories: ms(byCategory), functions: ms(byFunction).slice(0, top) };
 }
 
-/** A DevTools protocol session over the inspector's WebSocket: `send` resolves with the command's result. */
+/**
+ * A DevTools protocol session over the inspector's WebSocket (Node 22's global WebSocket; the bench runs on the
+ * Node 22 that npm installs): `send` resolves with the command's result.
+ */
 async function openSession(url) {
 	const socket = new WebSocket(url);
 	await new Promise((resolve, reject) => {
-		socket.once("open", resolve);
-		socket.once("error", reject);
+		socket.addEventListener("open", resolve, { once: true });
+		socket.addEventListener("error", () => reject(new Error(`inspector: cannot connect to ${url}`)), { once: true });
 	});
 	let nextId = 0;
 	const pending = new Map();
-	socket.on("message", (data) => {
+	socket.addEventListener("message", ({ data }) => {
 		const message = JSON.parse(String(data));
 		const waiter = pending.get(message.id);
 		if (waiter === undefined) return;
