@@ -421,7 +421,7 @@ function meta() {
 }
 
 /**
- * --profile: each isolate's samples by category, then the Worker's costliest functions (scripts/bench/cpu-profile.mjs).
+ * --profile: each isolate's samples by category, then each isolate's costliest functions (scripts/bench/cpu-profile.mjs).
  * The isolates' samples overlap in time (each isolate's profiler samples all along), so they never add up to the
  * wall time: they say where each isolate's own code spends, not how the wall divides between isolates.
  */
